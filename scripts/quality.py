@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Corpus quality check: scenepal's mse against the scikit-learn reference.
+
+    python3 scripts/quality.py [--bin target/release/scenepal] [--shared ../shared] [-- EXTRA SCENEPAL ARGS]
+
+For every image in ../shared/reference/sklearn-k10.tsv it runs
+`scenepal --space rgb -k 10 -f json IMAGE` (plus any extra arguments) and the
+default oklab run, and prints scenepal's mse, scikit-learn's, and their ratio.
+Exits 1 if the mean ratio is above 1.00 or any ratio above 1.02 (the targets).
+Needs only Python's standard library.
+"""
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+
+
+def run(binary, image, args):
+    out = subprocess.run([binary, "-f", "json", *args, image], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--bin", default="target/release/scenepal")
+    p.add_argument("--shared", default=os.path.join("..", "shared"))
+    p.add_argument("extra", nargs="*")
+    a = p.parse_args()
+    ref = os.path.join(a.shared, "reference", "sklearn-k10.tsv")
+    rows = list(csv.DictReader(open(ref), delimiter="\t"))
+    print(f"{'image':24} {'MP':>5} {'sklearn':>9} {'rgb':>9} {'ratio':>6} {'oklab':>9}")
+    ratios = []
+    for r in rows:
+        image = os.path.join(a.shared, "corpus", r["image"])
+        rgb = run(a.bin, image, ["--space", "rgb", "-k", "10", *a.extra])
+        ok = run(a.bin, image, ["-k", "10", *a.extra])
+        sk = float(r["sklearn_mse_rgb"])
+        ratio = float(rgb["mse"]) / sk
+        ratios.append(ratio)
+        mp = int(r["pixels"]) / 1e6
+        print(f"{r['image']:24} {mp:5.2f} {sk:9.3f} {rgb['mse']:9.3f} {ratio:6.3f} {ok['mse']:9.3f}")
+    mean = sum(ratios) / len(ratios)
+    print(f"mean ratio {mean:.4f}, max ratio {max(ratios):.4f}")
+    sys.exit(0 if mean <= 1.00 and max(ratios) <= 1.02 else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+//! Drives one run: options from the command line, read, extract, print, and
+//! the exit status.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, ColorChoice};
+use scenepal::input::{display_path, is_stdin, read_input};
+use scenepal::output::{write_report, Format, Report};
+use scenepal::{extract_palette, load_image, Options};
+
+/// How a run ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything was printed.
+    Success,
+    /// An input failed; its error has been printed.
+    InputFailed,
+}
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = cli.threads {
+        pool = pool.num_threads(n);
+    }
+    let pool = pool.build().context("cannot start worker threads")?;
+    pool.install(|| run_in_pool(&cli))
+}
+
+fn run_in_pool(cli: &Cli) -> Result<Outcome> {
+    let options = Options {
+        k: cli.colors,
+        algorithm: cli.algorithm,
+        space: cli.space,
+        seed: cli.seed,
+        sort: cli.sort,
+    };
+    let shown = display_path(&cli.image);
+    let name = (!is_stdin(&cli.image)).then_some(cli.image.as_path());
+    let loaded =
+        read_input(&cli.image).and_then(|bytes| load_image(&bytes, name, cli.alpha_threshold));
+    let loaded = match loaded {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("scenepal: {shown}: {e:#}");
+            return Ok(Outcome::InputFailed);
+        }
+    };
+    let palette = extract_palette(&loaded.histogram, &options);
+    let report = Report {
+        path: &cli.image.to_string_lossy(),
+        width: loaded.width,
+        height: loaded.height,
+        options: &options,
+        palette: &palette,
+    };
+    let stdout = io::stdout();
+    let preview = cli.format == Format::Hex && wants_color(cli.color, stdout.is_terminal());
+    let mut out = io::BufWriter::new(stdout.lock());
+    write_report(&mut out, &report, cli.format, preview)
+        .and_then(|()| out.flush())
+        .context("cannot write to stdout")?;
+    Ok(Outcome::Success)
+}
+
+/// `auto` follows the terminal and the NO_COLOR convention (any non-empty value).
+fn wants_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}

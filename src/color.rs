@@ -1,0 +1,303 @@
+//! Colour maths: sRGB8 values, hex codes, the clustering spaces, and the sort keys.
+
+use clap::ValueEnum;
+use palette::{white_point::D65, FromColor, Lab, Oklab, Srgb};
+
+/// An 8-bit sRGB colour, `[r, g, b]`.
+pub type Rgb = [u8; 3];
+
+/// Channels may differ by this much (out of 255) and the colour still counts as
+/// grey: JPEG noise leaves near-greys whose HSL hue is meaningless.
+pub const GREY_CHROMA_MAX: u8 = 2;
+
+/// The space k-means measures distances in (and pixels are assigned to their
+/// nearest palette colour in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Space {
+    /// Oklab, scaled ×100: perceptually even, the default.
+    Oklab,
+    /// CIE L*a*b* (D65).
+    Lab,
+    /// Plain sRGB 0..255, as the original recipe clusters.
+    Rgb,
+}
+
+impl Space {
+    /// The lowercase name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Space::Oklab => "oklab",
+            Space::Lab => "lab",
+            Space::Rgb => "rgb",
+        }
+    }
+
+    /// Converts an sRGB8 colour into this space's coordinates.
+    pub fn from_rgb(self, rgb: Rgb) -> [f32; 3] {
+        let srgb = Srgb::new(rgb[0], rgb[1], rgb[2]).into_format::<f32>();
+        match self {
+            Space::Oklab => {
+                let c = Oklab::from_color(srgb.into_linear());
+                [c.l * 100.0, c.a * 100.0, c.b * 100.0]
+            }
+            Space::Lab => {
+                let c = Lab::<D65, f32>::from_color(srgb.into_linear());
+                [c.l, c.a, c.b]
+            }
+            Space::Rgb => [rgb[0] as f32, rgb[1] as f32, rgb[2] as f32],
+        }
+    }
+
+    /// Converts coordinates in this space back to the nearest sRGB8 colour
+    /// (clamped into the gamut, each channel rounded).
+    pub fn to_rgb(self, p: [f32; 3]) -> Rgb {
+        let srgb: Srgb<f32> = match self {
+            Space::Oklab => Srgb::from_linear(palette::LinSrgb::from_color(Oklab::new(
+                p[0] / 100.0,
+                p[1] / 100.0,
+                p[2] / 100.0,
+            ))),
+            Space::Lab => Srgb::from_linear(palette::LinSrgb::from_color(Lab::<D65, f32>::new(
+                p[0], p[1], p[2],
+            ))),
+            Space::Rgb => {
+                return [
+                    round_channel(p[0]),
+                    round_channel(p[1]),
+                    round_channel(p[2]),
+                ]
+            }
+        };
+        [
+            round_channel(srgb.red * 255.0),
+            round_channel(srgb.green * 255.0),
+            round_channel(srgb.blue * 255.0),
+        ]
+    }
+}
+
+fn round_channel(v: f32) -> u8 {
+    // NaN (from an out-of-gamut conversion) clamps to 0 rather than panicking.
+    if v.is_nan() {
+        0
+    } else {
+        v.round().clamp(0.0, 255.0) as u8
+    }
+}
+
+/// Squared Euclidean distance between two points of a space.
+#[inline]
+pub fn distance_sq(a: &[f32; 3], b: &[f32; 3]) -> f32 {
+    let d0 = a[0] - b[0];
+    let d1 = a[1] - b[1];
+    let d2 = a[2] - b[2];
+    d0 * d0 + d1 * d1 + d2 * d2
+}
+
+/// Index and squared distance of the point nearest to `p` (ties: the lowest
+/// index; `(0, inf)` for no points).
+#[inline]
+pub fn nearest<'a>(p: &[f32; 3], points: impl IntoIterator<Item = &'a [f32; 3]>) -> (usize, f32) {
+    let mut best = (0, f32::INFINITY);
+    for (i, q) in points.into_iter().enumerate() {
+        let d = distance_sq(p, q);
+        if d < best.1 {
+            best = (i, d);
+        }
+    }
+    best
+}
+
+/// Squared distance between two sRGB8 colours in 0..255 units, summed over the
+/// channels: the unit of the `mse` quality measure.
+#[inline]
+pub fn rgb_distance_sq(a: Rgb, b: Rgb) -> u32 {
+    let d = |i: usize| (a[i] as i32 - b[i] as i32).unsigned_abs();
+    d(0) * d(0) + d(1) * d(1) + d(2) * d(2)
+}
+
+/// `#rrggbb`, lowercase.
+pub fn to_hex(rgb: Rgb) -> String {
+    format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+/// Packs a colour into `0xRRGGBB`: a total order used to break ties.
+#[inline]
+pub fn pack(rgb: Rgb) -> u32 {
+    (rgb[0] as u32) << 16 | (rgb[1] as u32) << 8 | rgb[2] as u32
+}
+
+/// Inverse of [`pack`].
+#[inline]
+pub fn unpack(v: u32) -> Rgb {
+    [(v >> 16) as u8, (v >> 8) as u8, v as u8]
+}
+
+/// HSL hue in degrees `[0, 360)` exactly as Python's `colorsys.rgb_to_hls`
+/// computes it (the recipe's key), with 0 for colours whose channels are equal.
+pub fn hsl_hue(rgb: Rgb) -> f32 {
+    let [r, g, b] = rgb.map(|c| c as f32);
+    let max = r.max(g).max(b);
+    let min = r.min(g).min(b);
+    let range = max - min;
+    if range == 0.0 {
+        return 0.0;
+    }
+    let h = if r == max {
+        (g - b) / range
+    } else if g == max {
+        2.0 + (b - r) / range
+    } else {
+        4.0 + (r - g) / range
+    };
+    (h * 60.0).rem_euclid(360.0)
+}
+
+/// HSL lightness in `[0, 1]`.
+pub fn hsl_lightness(rgb: Rgb) -> f32 {
+    let max = rgb.iter().max().copied().unwrap_or(0) as f32;
+    let min = rgb.iter().min().copied().unwrap_or(0) as f32;
+    (max + min) / 510.0
+}
+
+/// True when the colour has no meaningful hue (see [`GREY_CHROMA_MAX`]).
+pub fn is_grey(rgb: Rgb) -> bool {
+    let max = rgb.iter().max().copied().unwrap_or(0);
+    let min = rgb.iter().min().copied().unwrap_or(0);
+    max - min <= GREY_CHROMA_MAX
+}
+
+/// Perceived lightness: Oklab L in `[0, 1]`.
+pub fn perceived_lightness(rgb: Rgb) -> f32 {
+    Space::Oklab.from_rgb(rgb)[0] / 100.0
+}
+
+/// Orders two colours by hue: chromatic colours by HSL hue (then lightness),
+/// greys after all of them from dark to light; the packed value breaks ties so
+/// the order is total and deterministic.
+pub fn cmp_hue(a: Rgb, b: Rgb) -> std::cmp::Ordering {
+    let key = |c: Rgb| {
+        if is_grey(c) {
+            (1u8, 0.0f32, hsl_lightness(c))
+        } else {
+            (0u8, hsl_hue(c), hsl_lightness(c))
+        }
+    };
+    let (ga, ha, la) = key(a);
+    let (gb, hb, lb) = key(b);
+    ga.cmp(&gb)
+        .then(ha.total_cmp(&hb))
+        .then(la.total_cmp(&lb))
+        .then(pack(a).cmp(&pack(b)))
+}
+
+/// Orders two colours from dark to light by [`perceived_lightness`].
+pub fn cmp_lightness(a: Rgb, b: Rgb) -> std::cmp::Ordering {
+    perceived_lightness(a)
+        .total_cmp(&perceived_lightness(b))
+        .then(pack(a).cmp(&pack(b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_is_lowercase_and_padded() {
+        assert_eq!(to_hex([0, 10, 255]), "#000aff");
+    }
+
+    #[test]
+    fn pack_round_trips() {
+        for c in [[0, 0, 0], [255, 255, 255], [1, 2, 3], [200, 100, 50]] {
+            assert_eq!(unpack(pack(c)), c);
+        }
+    }
+
+    #[test]
+    fn hue_of_primaries() {
+        assert_eq!(hsl_hue([255, 0, 0]), 0.0);
+        assert_eq!(hsl_hue([255, 255, 0]), 60.0);
+        assert_eq!(hsl_hue([0, 255, 0]), 120.0);
+        assert_eq!(hsl_hue([0, 255, 255]), 180.0);
+        assert_eq!(hsl_hue([0, 0, 255]), 240.0);
+        assert_eq!(hsl_hue([255, 0, 255]), 300.0);
+        assert_eq!(hsl_hue([128, 128, 128]), 0.0);
+    }
+
+    #[test]
+    fn hue_sweep_matches_colorsys_formula() {
+        // Sweep the hue circle at full saturation; the computed hue must rise
+        // monotonically and stay within [0, 360).
+        let mut last = -1.0;
+        for i in 0..=255u8 {
+            let h = hsl_hue([255, i, 0]);
+            assert!(h > last && h < 360.0, "{i}: {h}");
+            last = h;
+        }
+        assert!((hsl_hue([255, 0, 1]) - 359.76).abs() < 0.01);
+    }
+
+    #[test]
+    fn every_space_round_trips_all_greys_and_a_colour_sweep() {
+        for space in [Space::Oklab, Space::Lab, Space::Rgb] {
+            for v in 0..=255u8 {
+                assert_eq!(
+                    space.to_rgb(space.from_rgb([v, v, v])),
+                    [v, v, v],
+                    "{space:?}"
+                );
+            }
+            for r in (0..=255u8).step_by(15) {
+                for g in (0..=255u8).step_by(17) {
+                    for b in (0..=255u8).step_by(51) {
+                        let c = [r, g, b];
+                        assert_eq!(space.to_rgb(space.from_rgb(c)), c, "{space:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn out_of_gamut_points_clamp() {
+        assert_eq!(Space::Rgb.to_rgb([-5.0, 300.0, f32::NAN]), [0, 255, 0]);
+        // Far outside the sRGB gamut: channels clip at the gamut's edge.
+        let c = Space::Oklab.to_rgb([50.0, 90.0, -90.0]);
+        assert!(c.contains(&0) && c.contains(&255), "{c:?}");
+    }
+
+    #[test]
+    fn oklab_scale_is_percent() {
+        let white = Space::Oklab.from_rgb([255, 255, 255]);
+        assert!((white[0] - 100.0).abs() < 0.01 && white[1].abs() < 0.01);
+    }
+
+    #[test]
+    fn greys_sort_after_colours_dark_to_light() {
+        let mut colours = vec![
+            [200, 200, 200],
+            [0, 0, 255],
+            [10, 10, 11],
+            [255, 0, 0],
+            [0, 255, 0],
+        ];
+        colours.sort_by(|a, b| cmp_hue(*a, *b));
+        assert_eq!(
+            colours,
+            vec![
+                [255, 0, 0],
+                [0, 255, 0],
+                [0, 0, 255],
+                [10, 10, 11],
+                [200, 200, 200]
+            ]
+        );
+    }
+
+    #[test]
+    fn rgb_distance_is_summed_squares() {
+        assert_eq!(rgb_distance_sq([0, 0, 0], [255, 255, 255]), 3 * 255 * 255);
+        assert_eq!(rgb_distance_sq([10, 20, 30], [13, 16, 30]), 9 + 16);
+    }
+}

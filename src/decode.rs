@@ -1,0 +1,169 @@
+//! Bytes → decoded image: the decoder is chosen from the content (never the
+//! file name, except for TGA which has no signature), damaged data is refused.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Result};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+/// The formats scenepal decodes.
+pub const SUPPORTED_FORMATS: [ImageFormat; 9] = [
+    ImageFormat::Jpeg,
+    ImageFormat::Png,
+    ImageFormat::WebP,
+    ImageFormat::Gif,
+    ImageFormat::Bmp,
+    ImageFormat::Tiff,
+    ImageFormat::Qoi,
+    ImageFormat::Pnm,
+    ImageFormat::Tga,
+];
+
+/// Decodes an encoded image. `name` (the file name, if any) is consulted only
+/// to recognise TGA, the one supported format without a signature.
+///
+/// For GIF and animated WebP the first frame is used.
+pub fn decode_image(bytes: &[u8], name: Option<&Path>) -> Result<DynamicImage> {
+    if bytes.is_empty() {
+        bail!("empty file (0 bytes)");
+    }
+    let format = detect_format(bytes, name)?;
+    if format == ImageFormat::Jpeg {
+        check_jpeg_complete(bytes)?;
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    // The defaults cap allocations (512 MiB), so a header announcing a
+    // gigantic image fails here instead of exhausting memory.
+    reader.limits(Limits::default());
+    reader
+        .decode()
+        .map_err(|e| anyhow!("cannot decode {} data: {e}", format_name(format)))
+}
+
+fn detect_format(bytes: &[u8], name: Option<&Path>) -> Result<ImageFormat> {
+    match image::guess_format(bytes) {
+        Ok(format) if SUPPORTED_FORMATS.contains(&format) => Ok(format),
+        Ok(format) => bail!("unsupported image format {}", format_name(format)),
+        Err(_) => {
+            let is_tga = name
+                .and_then(|n| n.extension())
+                .is_some_and(|e| e.eq_ignore_ascii_case("tga"));
+            if is_tga {
+                Ok(ImageFormat::Tga)
+            } else {
+                bail!(
+                    "not a recognised image (expected JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM or TGA data)"
+                )
+            }
+        }
+    }
+}
+
+fn format_name(format: ImageFormat) -> &'static str {
+    format
+        .extensions_str()
+        .first()
+        .map_or("image", |e| match *e {
+            "jpg" => "JPEG",
+            "png" => "PNG",
+            "webp" => "WebP",
+            "gif" => "GIF",
+            "bmp" => "BMP",
+            "tiff" | "tif" => "TIFF",
+            "qoi" => "QOI",
+            "pbm" | "pgm" | "ppm" | "pam" => "PNM",
+            "tga" => "TGA",
+            other => other,
+        })
+}
+
+/// The JPEG decoder fills a truncated scan with grey and reports success, so
+/// a complete file is recognised by its end-of-image marker after the first
+/// scan. Entropy-coded data escapes every 0xFF byte, so `FF D9` there can only
+/// be the marker itself.
+fn check_jpeg_complete(bytes: &[u8]) -> Result<()> {
+    let scan_start = first_scan_offset(bytes)
+        .ok_or_else(|| anyhow!("truncated JPEG data (no image scan found)"))?;
+    let has_eoi = bytes[scan_start..].windows(2).any(|w| w == [0xFF, 0xD9]);
+    if !has_eoi {
+        bail!("truncated JPEG data (the end-of-image marker is missing)");
+    }
+    Ok(())
+}
+
+/// Walks the marker segments from SOI to the first SOS and returns the offset
+/// just past the SOS header.
+fn first_scan_offset(bytes: &[u8]) -> Option<usize> {
+    let mut pos = 2; // after SOI
+    loop {
+        // Markers may be preceded by any number of 0xFF fill bytes.
+        while *bytes.get(pos)? == 0xFF && *bytes.get(pos + 1)? == 0xFF {
+            pos += 1;
+        }
+        if *bytes.get(pos)? != 0xFF {
+            return None;
+        }
+        let marker = *bytes.get(pos + 1)?;
+        pos += 2;
+        // Standalone markers carry no length.
+        if marker == 0x01 || (0xD0..=0xD7).contains(&marker) {
+            continue;
+        }
+        let len = u16::from_be_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]) as usize;
+        if len < 2 {
+            return None;
+        }
+        pos += len;
+        if marker == 0xDA {
+            return (pos <= bytes.len()).then_some(pos);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(format: ImageFormat) -> Vec<u8> {
+        let img =
+            image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([x as u8 * 8, y as u8 * 10, 90]));
+        let mut out = Cursor::new(Vec::new());
+        DynamicImage::ImageRgb8(img)
+            .write_to(&mut out, format)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn complete_jpeg_passes_and_every_truncation_fails() {
+        let jpeg = encode(ImageFormat::Jpeg);
+        assert!(decode_image(&jpeg, None).is_ok());
+        for cut in [3, 20, jpeg.len() / 2, jpeg.len() - 2] {
+            let err = decode_image(&jpeg[..cut], None).unwrap_err().to_string();
+            assert!(err.contains("JPEG"), "cut {cut}: {err}");
+        }
+    }
+
+    #[test]
+    fn format_comes_from_content_not_name() {
+        let png = encode(ImageFormat::Png);
+        let img = decode_image(&png, Some(Path::new("photo.jpg"))).unwrap();
+        assert_eq!((img.width(), img.height()), (32, 24));
+    }
+
+    #[test]
+    fn tga_is_recognised_by_extension_only() {
+        let tga = encode(ImageFormat::Tga);
+        assert!(decode_image(&tga, Some(Path::new("a.TGA"))).is_ok());
+        assert!(decode_image(&tga, Some(Path::new("a.bin"))).is_err());
+    }
+
+    #[test]
+    fn text_and_empty_input_are_errors() {
+        let err = decode_image(b"hello, world\n", Some(Path::new("x.png"))).unwrap_err();
+        assert!(err.to_string().contains("not a recognised image"), "{err}");
+        let err = decode_image(b"", None).unwrap_err();
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+}

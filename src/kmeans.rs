@@ -1,0 +1,435 @@
+//! k-means over weighted unique colours, built on the kmeans_colors traits:
+//! our point type implements `Calculate` and `Hamerly` (weights, rayon), and
+//! the driver seeds with weighted k-means++.
+//!
+//! The crate's own `get_kmeans_hamerly` seeds k-means++ without weights; on a
+//! histogram of unique colours that over-picks rare colours, so we seed here
+//! and run the crate's Hamerly steps ourselves.
+
+use kmeans_colors::{Calculate, Hamerly, HamerlyCentroids, HamerlyPoint};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::color::{distance_sq, nearest};
+
+/// Points per chunk of every parallel sum. Sums are formed per chunk and added
+/// in chunk order, so results do not depend on the number of threads.
+const SUM_CHUNK: usize = 4096;
+
+/// Lloyd iterations at most (scikit-learn's default).
+pub const MAX_ITERATIONS: usize = 300;
+
+/// Converged when no centroid moves further than this (squared, in the
+/// space's units: Oklab×100, L*a*b*, or sRGB 0..255; so 0.001 units).
+const CONVERGED_SHIFT_SQ: f32 = 1e-6;
+
+/// A unique colour in the clustering space with its pixel count as weight.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WeightedPoint {
+    /// Coordinates in the clustering space.
+    pub p: [f32; 3],
+    /// How many pixels have this colour.
+    pub w: f32,
+}
+
+/// Sums `f` over `0..n` in fixed chunks, added in chunk order.
+fn chunked_sum(n: usize, f: impl Fn(std::ops::Range<usize>) -> f64 + Sync) -> f64 {
+    let parts: Vec<f64> = (0..n.div_ceil(SUM_CHUNK))
+        .into_par_iter()
+        .map(|c| f(c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n)))
+        .collect();
+    parts.iter().sum()
+}
+
+/// Weighted mean of the points assigned to each of `k` clusters (`None` for
+/// an empty cluster), summed deterministically in chunks.
+fn weighted_means(
+    buf: &[WeightedPoint],
+    k: usize,
+    cluster_of: impl Fn(usize) -> usize + Sync,
+) -> Vec<Option<[f32; 3]>> {
+    let parts: Vec<Vec<[f64; 4]>> = (0..buf.len().div_ceil(SUM_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let mut sums = vec![[0.0f64; 4]; k];
+            for i in c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(buf.len()) {
+                let s = &mut sums[cluster_of(i)];
+                let WeightedPoint { p, w } = buf[i];
+                let w = w as f64;
+                s[0] += p[0] as f64 * w;
+                s[1] += p[1] as f64 * w;
+                s[2] += p[2] as f64 * w;
+                s[3] += w;
+            }
+            sums
+        })
+        .collect();
+    let mut total = vec![[0.0f64; 4]; k];
+    for part in parts {
+        for (t, s) in total.iter_mut().zip(part) {
+            for j in 0..4 {
+                t[j] += s[j];
+            }
+        }
+    }
+    total
+        .into_iter()
+        .map(|s| {
+            (s[3] > 0.0).then(|| {
+                [
+                    (s[0] / s[3]) as f32,
+                    (s[1] / s[3]) as f32,
+                    (s[2] / s[3]) as f32,
+                ]
+            })
+        })
+        .collect()
+}
+
+/// Moves each centroid to its cluster's weighted mean; an empty cluster is
+/// re-seeded with a point drawn from the buffer (deterministic: the RNG is
+/// seeded). Returns how far each centroid moved (not squared).
+fn move_centroids(
+    rng: &mut impl Rng,
+    buf: &[WeightedPoint],
+    centroids: &mut [WeightedPoint],
+    cluster_of: impl Fn(usize) -> usize + Sync,
+) -> Vec<f32> {
+    let means = weighted_means(buf, centroids.len(), cluster_of);
+    centroids
+        .iter_mut()
+        .zip(means)
+        .map(|(c, mean)| {
+            let new = mean.unwrap_or_else(|| buf[rng.random_range(0..buf.len())].p);
+            let shift = distance_sq(&c.p, &new).sqrt();
+            c.p = new;
+            shift
+        })
+        .collect()
+}
+
+impl Calculate for WeightedPoint {
+    fn get_closest_centroid(buffer: &[Self], centroids: &[Self], indices: &mut Vec<u8>) {
+        indices.par_extend(
+            buffer
+                .par_iter()
+                .map(|pt| nearest(&pt.p, centroids.iter().map(|c| &c.p)).0 as u8),
+        );
+    }
+
+    fn recalculate_centroids(
+        rng: &mut impl Rng,
+        buf: &[Self],
+        centroids: &mut [Self],
+        indices: &[u8],
+    ) {
+        move_centroids(rng, buf, centroids, |i| indices[i] as usize);
+    }
+
+    fn check_loop(centroids: &[Self], old_centroids: &[Self]) -> f32 {
+        centroids
+            .iter()
+            .zip(old_centroids)
+            .map(|(a, b)| distance_sq(&a.p, &b.p))
+            .fold(0.0, f32::max)
+    }
+
+    fn create_random(rng: &mut impl Rng) -> Self {
+        WeightedPoint {
+            p: [
+                rng.random_range(0.0..=100.0),
+                rng.random_range(-50.0..=50.0),
+                rng.random_range(-50.0..=50.0),
+            ],
+            w: 1.0,
+        }
+    }
+
+    #[inline]
+    fn difference(c1: &Self, c2: &Self) -> f32 {
+        distance_sq(&c1.p, &c2.p)
+    }
+}
+
+impl Hamerly for WeightedPoint {
+    fn compute_half_distances(centers: &mut HamerlyCentroids<Self>) {
+        let cs = &centers.centroids;
+        for (i, half) in centers.half_distances.iter_mut().enumerate().take(cs.len()) {
+            let min = cs
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, c)| distance_sq(&cs[i].p, &c.p))
+                .fold(f32::INFINITY, f32::min);
+            *half = min.sqrt() * 0.5;
+        }
+    }
+
+    fn get_closest_centroid_hamerly(
+        buffer: &[Self],
+        centers: &HamerlyCentroids<Self>,
+        points: &mut [HamerlyPoint],
+    ) {
+        let cs = &centers.centroids;
+        buffer
+            .par_iter()
+            .zip(points.par_iter_mut())
+            .with_min_len(SUM_CHUNK)
+            .for_each(|(val, point)| {
+                let z = centers.half_distances[point.index as usize].max(point.lower_bound);
+                if point.upper_bound <= z {
+                    return;
+                }
+                point.upper_bound = distance_sq(&val.p, &cs[point.index as usize].p).sqrt();
+                if point.upper_bound <= z || cs.len() < 2 {
+                    return;
+                }
+                let (mut min1, mut min2, mut best) = (f32::INFINITY, f32::INFINITY, 0);
+                for (j, c) in cs.iter().enumerate() {
+                    let d = distance_sq(&val.p, &c.p);
+                    if d < min1 {
+                        min2 = min1;
+                        min1 = d;
+                        best = j;
+                    } else if d < min2 {
+                        min2 = d;
+                    }
+                }
+                point.index = best as u8;
+                point.upper_bound = min1.sqrt();
+                point.lower_bound = min2.sqrt();
+            });
+    }
+
+    fn recalculate_centroids_hamerly(
+        rng: &mut impl Rng,
+        buf: &[Self],
+        centers: &mut HamerlyCentroids<Self>,
+        points: &[HamerlyPoint],
+    ) {
+        let shifts = move_centroids(rng, buf, &mut centers.centroids, |i| {
+            points[i].index as usize
+        });
+        centers.deltas[..shifts.len()].copy_from_slice(&shifts);
+    }
+
+    fn update_bounds(centers: &HamerlyCentroids<Self>, points: &mut [HamerlyPoint]) {
+        let max_delta = centers.deltas.iter().copied().fold(0.0, f32::max);
+        points.par_iter_mut().for_each(|point| {
+            point.upper_bound += centers.deltas[point.index as usize];
+            point.lower_bound -= max_delta;
+        });
+    }
+}
+
+/// Weighted greedy k-means++ seeding (Arthur & Vassilvitskii 2007, with the
+/// greedy local trials scikit-learn uses): each new centre is the best of a few
+/// candidates drawn with probability ∝ weight × squared distance.
+pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Vec<WeightedPoint> {
+    let total_w: f64 = chunked_sum(buf.len(), |r| buf[r].iter().map(|p| p.w as f64).sum());
+    let first = draw(buf, total_w, rng, |i| buf[i].w as f64);
+    let mut centres = vec![buf[first]];
+    let mut closest: Vec<f32> = buf
+        .par_iter()
+        .map(|p| distance_sq(&p.p, &buf[first].p))
+        .collect();
+    let trials = 2 + (k as f64).ln() as usize;
+    while centres.len() < k {
+        let potential = chunked_sum(buf.len(), |r| {
+            r.map(|i| buf[i].w as f64 * closest[i] as f64).sum()
+        });
+        if potential <= 0.0 {
+            break; // every point already coincides with a centre
+        }
+        let mut best: Option<(f64, usize, Vec<f32>)> = None;
+        for _ in 0..trials {
+            let cand = draw(buf, potential, rng, |i| buf[i].w as f64 * closest[i] as f64);
+            let dist: Vec<f32> = buf
+                .par_iter()
+                .zip(closest.par_iter())
+                .map(|(p, &c)| c.min(distance_sq(&p.p, &buf[cand].p)))
+                .collect();
+            let pot = chunked_sum(buf.len(), |r| {
+                r.map(|i| buf[i].w as f64 * dist[i] as f64).sum()
+            });
+            if best.as_ref().is_none_or(|b| pot < b.0) {
+                best = Some((pot, cand, dist));
+            }
+        }
+        let Some((_, cand, dist)) = best else { break };
+        centres.push(buf[cand]);
+        closest = dist;
+    }
+    centres
+}
+
+/// Draws an index with probability ∝ `weight(i)`, whose sum is `total`.
+fn draw(
+    buf: &[WeightedPoint],
+    total: f64,
+    rng: &mut impl Rng,
+    weight: impl Fn(usize) -> f64,
+) -> usize {
+    let target = rng.random::<f64>() * total;
+    let mut acc = 0.0;
+    let mut last_positive = 0;
+    for i in 0..buf.len() {
+        let w = weight(i);
+        if w > 0.0 {
+            last_positive = i;
+            acc += w;
+            if acc > target {
+                return i;
+            }
+        }
+    }
+    // Rounding can leave `target` just past the accumulated sum.
+    last_positive
+}
+
+/// Runs Hamerly's accelerated Lloyd iterations from `centroids` until no
+/// centroid moves more than the convergence threshold or `max_iterations`.
+pub fn run_hamerly(
+    buf: &[WeightedPoint],
+    centroids: Vec<WeightedPoint>,
+    rng: &mut impl Rng,
+    max_iterations: usize,
+) -> Vec<WeightedPoint> {
+    let k = centroids.len();
+    let mut centers = HamerlyCentroids::new(k);
+    centers.centroids = centroids;
+    let mut points = vec![HamerlyPoint::new(); buf.len()];
+    for _ in 0..max_iterations {
+        WeightedPoint::compute_half_distances(&mut centers);
+        WeightedPoint::get_closest_centroid_hamerly(buf, &centers, &mut points);
+        WeightedPoint::recalculate_centroids_hamerly(rng, buf, &mut centers, &points);
+        let max_shift = centers.deltas.iter().copied().fold(0.0, f32::max);
+        if max_shift * max_shift <= CONVERGED_SHIFT_SQ {
+            break;
+        }
+        WeightedPoint::update_bounds(&centers, &mut points);
+    }
+    centers.centroids
+}
+
+/// Weighted sum of squared distances from each point to its nearest centroid.
+pub fn inertia(buf: &[WeightedPoint], centroids: &[WeightedPoint]) -> f64 {
+    chunked_sum(buf.len(), |r| {
+        buf[r]
+            .iter()
+            .map(|p| p.w as f64 * nearest(&p.p, centroids.iter().map(|c| &c.p)).1 as f64)
+            .sum()
+    })
+}
+
+/// Independent k-means++ runs; the one with the lowest inertia is kept. One
+/// run (scikit-learn's default) lands in a poor local minimum on some photos;
+/// on weighted unique colours a few more runs cost little.
+pub const RUNS: usize = 3;
+
+/// Clusters `buf` into at most `k` centroids: [`RUNS`] runs of weighted
+/// k-means++ seeding and Hamerly iterations to convergence, all drawing from
+/// one RNG seeded with `seed`; the run with the lowest inertia wins (ties: the
+/// earliest).
+pub fn cluster(buf: &[WeightedPoint], k: usize, seed: u64) -> Vec<[f32; 3]> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut best: Option<(f64, Vec<WeightedPoint>)> = None;
+    for _ in 0..RUNS {
+        let init = seed_plus_plus(buf, k, &mut rng);
+        let centroids = run_hamerly(buf, init, &mut rng, MAX_ITERATIONS);
+        let score = inertia(buf, &centroids);
+        if best.as_ref().is_none_or(|b| score < b.0) {
+            best = Some((score, centroids));
+        }
+    }
+    best.map(|b| b.1)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| c.p)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pt(x: f32, y: f32, w: f32) -> WeightedPoint {
+        WeightedPoint { p: [x, y, 0.0], w }
+    }
+
+    #[test]
+    fn weights_pull_the_mean() {
+        let buf = [pt(0.0, 0.0, 3.0), pt(4.0, 0.0, 1.0)];
+        let means = weighted_means(&buf, 2, |_| 0);
+        assert_eq!(means[0], Some([1.0, 0.0, 0.0]));
+        assert_eq!(means[1], None);
+    }
+
+    #[test]
+    fn separates_two_blobs() {
+        let mut buf = Vec::new();
+        for i in 0..50 {
+            buf.push(pt(i as f32 * 0.01, 0.0, 1.0));
+            buf.push(pt(50.0 + i as f32 * 0.01, 10.0, 2.0));
+        }
+        let mut c = cluster(&buf, 2, 42);
+        c.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        assert!((c[0][0] - 0.245).abs() < 1e-3, "{c:?}");
+        assert!(
+            (c[1][0] - 50.245).abs() < 1e-3 && (c[1][1] - 10.0).abs() < 1e-4,
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn hamerly_matches_plain_lloyd_from_the_same_seeds() {
+        let buf: Vec<WeightedPoint> = (0..3000)
+            .map(|i| {
+                let x = ((i * 7919) % 1000) as f32 / 10.0;
+                let y = ((i * 104729) % 997) as f32 / 10.0;
+                pt(x, y, 1.0 + (i % 5) as f32)
+            })
+            .collect();
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let init = seed_plus_plus(&buf, 6, &mut rng);
+        let fast = run_hamerly(&buf, init.clone(), &mut rng.clone(), 500);
+        // Plain Lloyd through the crate's Calculate trait.
+        let mut lloyd = init;
+        for _ in 0..500 {
+            let mut idx = Vec::new();
+            WeightedPoint::get_closest_centroid(&buf, &lloyd, &mut idx);
+            let old = lloyd.clone();
+            WeightedPoint::recalculate_centroids(&mut rng, &buf, &mut lloyd, &idx);
+            if WeightedPoint::check_loop(&lloyd, &old) <= CONVERGED_SHIFT_SQ {
+                break;
+            }
+        }
+        let (a, b) = (inertia(&buf, &fast), inertia(&buf, &lloyd));
+        assert!((a - b).abs() / b < 1e-4, "hamerly {a} lloyd {b}");
+    }
+
+    #[test]
+    fn seeding_never_picks_a_zero_weight_point_and_stops_when_covered() {
+        let buf = [pt(0.0, 0.0, 1.0), pt(9.0, 9.0, 0.0), pt(1.0, 1.0, 1.0)];
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let seeds = seed_plus_plus(&buf, 3, &mut rng);
+        assert!(seeds.iter().all(|s| s.w > 0.0));
+        assert_eq!(seeds.len(), 2);
+    }
+
+    #[test]
+    fn chunked_sums_do_not_depend_on_thread_count() {
+        let buf: Vec<WeightedPoint> = (0..20_000)
+            .map(|i| pt((i as f32).sin() * 50.0, (i as f32).cos(), 1.3))
+            .collect();
+        let run = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| cluster(&buf, 8, 42))
+        };
+        assert_eq!(run(1), run(4));
+    }
+}

@@ -1,0 +1,162 @@
+//! scenepal: the k colours that best represent an image.
+//!
+//! The pipeline is the well-known palette recipe made exact and fast: decode,
+//! flatten to the N×3 pixel list (collapsed into weighted unique colours),
+//! cluster with k-means (or cut hue-ordered pixels into k equal groups), round
+//! the centres to sRGB8, measure each colour's share of the image, and sort.
+//!
+//! ```
+//! use scenepal::{extract_palette, ColorHistogram, Options};
+//!
+//! // Three red pixels and one blue one.
+//! let hist = ColorHistogram::from_pairs([([255, 0, 0], 3), ([0, 0, 255], 1)]);
+//! let palette = extract_palette(&hist, &Options { k: 2, ..Options::default() });
+//! let hex: Vec<String> = palette.colors.iter().map(|s| scenepal::to_hex(s.rgb)).collect();
+//! assert_eq!(hex, ["#ff0000", "#0000ff"]);
+//! assert_eq!(palette.colors[0].fraction, 0.75);
+//! ```
+
+pub mod bucket;
+pub mod color;
+pub mod decode;
+pub mod input;
+pub mod kmeans;
+pub mod output;
+pub mod palette;
+pub mod pixels;
+
+use std::path::Path;
+
+use anyhow::Result;
+use clap::ValueEnum;
+
+pub use crate::color::{to_hex, Rgb, Space};
+pub use crate::decode::decode_image;
+pub use crate::palette::{Palette, SortOrder, Swatch};
+pub use crate::pixels::{histogram_of, ColorHistogram};
+
+/// Default number of colours (`-k`).
+pub const DEFAULT_K: usize = 10;
+/// Largest `-k` (cluster indices are bytes).
+pub const MAX_K: usize = 256;
+/// Default k-means seed: the recipe's `random_state`.
+pub const DEFAULT_SEED: u64 = 42;
+/// Default alpha below which a pixel is not counted.
+pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
+
+/// How the palette is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Algorithm {
+    /// k-means clustering (weighted k-means++ seeding, Hamerly iterations).
+    Kmeans,
+    /// The recipe's fallback: sort pixels by hue, k equal groups, their means.
+    Bucket,
+}
+
+impl Algorithm {
+    /// The lowercase name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Kmeans => "kmeans",
+            Algorithm::Bucket => "bucket",
+        }
+    }
+}
+
+/// What to extract and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Options {
+    /// Number of colours, 1..=256.
+    pub k: usize,
+    /// k-means or hue buckets.
+    pub algorithm: Algorithm,
+    /// Space for clustering and for assigning pixels to colours.
+    pub space: Space,
+    /// Seed of the k-means++ draw.
+    pub seed: u64,
+    /// Output order.
+    pub sort: SortOrder,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            k: DEFAULT_K,
+            algorithm: Algorithm::Kmeans,
+            space: Space::Oklab,
+            seed: DEFAULT_SEED,
+            sort: SortOrder::Hue,
+        }
+    }
+}
+
+/// An image reduced to what the palette needs.
+#[derive(Clone, Debug)]
+pub struct LoadedImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The counted pixels as weighted unique colours.
+    pub histogram: ColorHistogram,
+}
+
+/// Decodes an encoded image and counts its colours (see [`decode_image`] and
+/// [`histogram_of`]).
+pub fn load_image(bytes: &[u8], name: Option<&Path>, alpha_threshold: u8) -> Result<LoadedImage> {
+    let image = decode_image(bytes, name)?;
+    let (width, height) = (image.width(), image.height());
+    let histogram = histogram_of(image, alpha_threshold)?;
+    Ok(LoadedImage {
+        width,
+        height,
+        histogram,
+    })
+}
+
+/// Extracts the palette of a colour histogram.
+///
+/// When the image has `k` or fewer distinct colours, both algorithms return
+/// exactly those colours. Otherwise k-means returns `k` distinct colours; the
+/// bucket algorithm returns its `k` group means, with groups whose means round
+/// to the same colour merged into one.
+///
+/// # Panics
+/// If `opts.k` is outside `1..=256` or the histogram is empty.
+pub fn extract_palette(hist: &ColorHistogram, opts: &Options) -> Palette {
+    assert!((1..=MAX_K).contains(&opts.k), "k must be in 1..=256");
+    assert!(!hist.is_empty(), "no pixels to extract a palette from");
+    let colors = if hist.len() <= opts.k {
+        hist.colors.clone()
+    } else {
+        match opts.algorithm {
+            Algorithm::Kmeans => {
+                let points: Vec<kmeans::WeightedPoint> = weighted_points(hist, opts.space);
+                let centroids = kmeans::cluster(&points, opts.k, opts.seed);
+                palette::distinct_colors(hist, &centroids, opts.space)
+            }
+            Algorithm::Bucket => {
+                let mut means = bucket::bucket_means(hist, opts.k);
+                let mut seen = std::collections::HashSet::new();
+                means.retain(|c| seen.insert(*c));
+                means
+            }
+        }
+    };
+    let mut palette = palette::measure(hist, colors, opts.space);
+    palette::sort_palette(&mut palette, opts.sort);
+    palette
+}
+
+/// The histogram as weighted points of the clustering space.
+fn weighted_points(hist: &ColorHistogram, space: Space) -> Vec<kmeans::WeightedPoint> {
+    use rayon::prelude::*;
+    hist.colors
+        .par_iter()
+        .zip(hist.counts.par_iter())
+        .map(|(&c, &n)| kmeans::WeightedPoint {
+            p: space.from_rgb(c),
+            w: n as f32,
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! Decoded image → the recipe's N×3 pixel list, collapsed into weighted unique
+//! colours, with the alpha policy applied.
+
+use anyhow::{bail, Result};
+use image::DynamicImage;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use crate::color::{pack, unpack, Rgb};
+
+/// Pixels per work item when counting colours in parallel: large enough that
+/// merging per-thread tables costs little next to the counting itself.
+const COUNT_CHUNK_PX: usize = 1 << 16;
+
+/// The image's counted pixels as unique colours with their pixel counts: the
+/// recipe's N×3 list with equal rows collapsed, in ascending packed-RGB order
+/// so that everything built on it is deterministic.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ColorHistogram {
+    /// Unique colours, sorted by [`pack`] value.
+    pub colors: Vec<Rgb>,
+    /// `counts[i]` pixels have colour `colors[i]`.
+    pub counts: Vec<u32>,
+    /// Sum of `counts`: the counted pixels.
+    pub total: u64,
+}
+
+impl ColorHistogram {
+    /// Counts the colours of an interleaved RGB8 buffer.
+    pub fn from_rgb8(raw: &[u8]) -> Self {
+        Self::count(raw, 3, |px| Some([px[0], px[1], px[2]]))
+    }
+
+    /// Counts the colours of an interleaved RGBA8 buffer, leaving out pixels
+    /// whose alpha is below `alpha_threshold`.
+    pub fn from_rgba8(raw: &[u8], alpha_threshold: u8) -> Self {
+        Self::count(raw, 4, |px| {
+            (px[3] >= alpha_threshold).then_some([px[0], px[1], px[2]])
+        })
+    }
+
+    /// Builds a histogram from (colour, count) pairs, merging repeated colours.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (Rgb, u32)>) -> Self {
+        let mut table: FxHashMap<u32, u32> = FxHashMap::default();
+        for (c, n) in pairs {
+            if n > 0 {
+                *table.entry(pack(c)).or_default() += n;
+            }
+        }
+        Self::from_table(table)
+    }
+
+    fn count(raw: &[u8], channels: usize, pick: impl Fn(&[u8]) -> Option<Rgb> + Sync) -> Self {
+        let table = raw
+            .par_chunks(COUNT_CHUNK_PX * channels)
+            .fold(FxHashMap::<u32, u32>::default, |mut table, chunk| {
+                for px in chunk.chunks_exact(channels) {
+                    if let Some(c) = pick(px) {
+                        *table.entry(pack(c)).or_default() += 1;
+                    }
+                }
+                table
+            })
+            .reduce(FxHashMap::default, merge_tables);
+        Self::from_table(table)
+    }
+
+    fn from_table(table: FxHashMap<u32, u32>) -> Self {
+        let mut pairs: Vec<(u32, u32)> = table.into_iter().collect();
+        pairs.par_sort_unstable_by_key(|&(c, _)| c);
+        let total = pairs.iter().map(|&(_, n)| n as u64).sum();
+        let (colors, counts) = pairs.into_iter().map(|(c, n)| (unpack(c), n)).unzip();
+        ColorHistogram {
+            colors,
+            counts,
+            total,
+        }
+    }
+
+    /// Number of distinct colours.
+    pub fn len(&self) -> usize {
+        self.colors.len()
+    }
+
+    /// True when no pixel was counted.
+    pub fn is_empty(&self) -> bool {
+        self.colors.is_empty()
+    }
+}
+
+fn merge_tables(mut a: FxHashMap<u32, u32>, mut b: FxHashMap<u32, u32>) -> FxHashMap<u32, u32> {
+    if a.len() < b.len() {
+        std::mem::swap(&mut a, &mut b);
+    }
+    for (c, n) in b {
+        *a.entry(c).or_default() += n;
+    }
+    a
+}
+
+/// Flattens a decoded image into its colour histogram. Images with an alpha
+/// channel keep only pixels with alpha ≥ `alpha_threshold`; every other image
+/// (grayscale, 16-bit, palette-indexed, CMYK) is converted to 8-bit sRGB first.
+pub fn histogram_of(image: DynamicImage, alpha_threshold: u8) -> Result<ColorHistogram> {
+    let hist = if image.color().has_alpha() {
+        ColorHistogram::from_rgba8(image.into_rgba8().as_raw(), alpha_threshold)
+    } else {
+        ColorHistogram::from_rgb8(image.into_rgb8().as_raw())
+    };
+    if hist.is_empty() {
+        bail!("no pixel is opaque enough to count (every alpha is below --alpha-threshold {alpha_threshold})");
+    }
+    Ok(hist)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_equal_colours_once_sorted() {
+        let raw = [9, 9, 9, 1, 2, 3, 9, 9, 9, 1, 2, 3, 9, 9, 9];
+        let h = ColorHistogram::from_rgb8(&raw);
+        assert_eq!(h.colors, vec![[1, 2, 3], [9, 9, 9]]);
+        assert_eq!(h.counts, vec![2, 3]);
+        assert_eq!(h.total, 5);
+    }
+
+    #[test]
+    fn alpha_below_threshold_is_left_out() {
+        let raw = [255, 0, 0, 255, 0, 255, 0, 127, 0, 0, 255, 128];
+        let h = ColorHistogram::from_rgba8(&raw, 128);
+        assert_eq!(h.colors, vec![[0, 0, 255], [255, 0, 0]]);
+        assert_eq!(h.total, 2);
+        assert_eq!(ColorHistogram::from_rgba8(&raw, 0).total, 3);
+    }
+
+    #[test]
+    fn large_buffers_count_the_same_in_parallel() {
+        let raw: Vec<u8> = (0..(3 * COUNT_CHUNK_PX as u32 + 17) * 3)
+            .map(|i| (i % 7) as u8 * 30)
+            .collect();
+        let h = ColorHistogram::from_rgb8(&raw);
+        assert_eq!(h.total, (raw.len() / 3) as u64);
+        let serial =
+            ColorHistogram::from_pairs(raw.chunks_exact(3).map(|p| ([p[0], p[1], p[2]], 1)));
+        assert_eq!(h, serial);
+    }
+
+    #[test]
+    fn fully_transparent_image_is_an_error() {
+        let img = image::RgbaImage::from_pixel(4, 4, image::Rgba([10, 20, 30, 0]));
+        let err = histogram_of(DynamicImage::ImageRgba8(img), 128).unwrap_err();
+        assert!(err.to_string().contains("alpha"), "{err}");
+    }
+}
