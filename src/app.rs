@@ -1,6 +1,7 @@
 //! Drives one run: options from the command line, read, extract, print, and
 //! the exit status.
 
+use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
@@ -57,7 +58,12 @@ fn run_in_pool(cli: &Cli) -> Result<Outcome> {
         palette: &palette,
     };
     let stdout = io::stdout();
-    let preview = cli.format == Format::Hex && wants_color(cli.color, stdout.is_terminal());
+    let preview = cli.format == Format::Hex
+        && wants_color(
+            cli.color,
+            stdout.is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        );
     let mut out = io::BufWriter::new(stdout.lock());
     write_report(&mut out, &report, cli.format, preview)
         .and_then(|()| out.flush())
@@ -65,13 +71,28 @@ fn run_in_pool(cli: &Cli) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// `auto` follows the terminal and the NO_COLOR convention (any non-empty value).
-fn wants_color(choice: ColorChoice, is_terminal: bool) -> bool {
+/// `auto` follows the terminal and the NO_COLOR convention (any non-empty
+/// value turns colour off); `always` and `never` override both.
+fn wants_color(choice: ColorChoice, is_terminal: bool, no_color: Option<OsString>) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_terminal_and_no_color() {
+        let set = || Some(OsString::from("1"));
+        assert!(wants_color(ColorChoice::Auto, true, None));
+        assert!(wants_color(ColorChoice::Auto, true, Some(OsString::new())));
+        assert!(!wants_color(ColorChoice::Auto, true, set()));
+        assert!(!wants_color(ColorChoice::Auto, false, None));
+        assert!(wants_color(ColorChoice::Always, false, set()));
+        assert!(!wants_color(ColorChoice::Never, true, None));
     }
 }

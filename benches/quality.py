@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Corpus quality check: scenepal's mse against the scikit-learn reference.
 
-    python3 scripts/quality.py [--bin target/release/scenepal] [--shared ../shared] [-- EXTRA SCENEPAL ARGS]
+    python3 benches/quality.py [--bin target/release/scenepal] [--shared ../shared] [-- EXTRA SCENEPAL ARGS]
 
 For every image in ../shared/reference/sklearn-k10.tsv it runs
 `scenepal --space rgb -k 10 -f json IMAGE` (plus any extra arguments) and the
