@@ -71,6 +71,30 @@ fn run_in_pool(cli: &Cli) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// Runs `work`, turning a panic (a decoder's bug on hostile data) into an
+/// error for this input instead of a crash. The panic hook installed by
+/// `main` keeps the default multi-line report off stderr.
+pub fn guarded<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        Err(anyhow::anyhow!(
+            "internal error: {}",
+            panic_message(&*payload)
+        ))
+    })
+}
+
+/// The text a panic was raised with.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.as_str()
+    } else {
+        "unknown panic"
+    };
+    text.replace('\n', " ")
+}
+
 /// `auto` follows the terminal and the NO_COLOR convention (any non-empty
 /// value turns colour off); `always` and `never` override both.
 fn wants_color(choice: ColorChoice, is_terminal: bool, no_color: Option<OsString>) -> bool {
@@ -84,6 +108,12 @@ fn wants_color(choice: ColorChoice, is_terminal: bool, no_color: Option<OsString
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error() {
+        let err = guarded::<()>(|| panic!("bad\ndata")).unwrap_err();
+        assert_eq!(err.to_string(), "internal error: bad data");
+    }
 
     #[test]
     fn colour_follows_terminal_and_no_color() {

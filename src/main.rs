@@ -9,7 +9,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match app::run(cli) {
+    // Panics are caught and reported as one line each (see `app::guarded`).
+    std::panic::set_hook(Box::new(|_| {}));
+    match app::guarded(|| app::run(cli)) {
         Ok(app::Outcome::Success) => ExitCode::SUCCESS,
         Ok(app::Outcome::InputFailed) => ExitCode::from(1),
         Err(e) => {
