@@ -1,0 +1,68 @@
+//! The README's examples are real: every `$ scenepal ...` line in a console
+//! block is run (through `sh`, so pipes work) and must print exactly the lines
+//! shown under it.
+
+mod common;
+
+use std::process::Command;
+
+/// (command, expected output) for each `$ ` line of the README's console blocks.
+fn examples(readme: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut in_console = false;
+    let mut current: Option<(String, String)> = None;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            in_console = line == "```console";
+            found.extend(current.take());
+            continue;
+        }
+        if !in_console {
+            continue;
+        }
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            found.extend(current.take());
+            current = Some((cmd.to_owned(), String::new()));
+        } else if let Some((_, out)) = current.as_mut() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    found
+}
+
+#[test]
+fn readme_examples_print_what_the_readme_shows() {
+    let readme = String::from_utf8(common::read("README.md")).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("scenepal");
+    let bin_dir = bin.parent().unwrap();
+    let mut ran = 0;
+    for (cmd, expected) in examples(&readme) {
+        // `cargo run --release -- ARGS` is the set-up form of `scenepal ARGS`.
+        let cmd = match cmd.strip_prefix("cargo run --release -- ") {
+            Some(args) => format!("scenepal {args}"),
+            None if cmd.starts_with("cargo ") => continue,
+            None => cmd,
+        };
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(&cmd)
+            .current_dir(common::root())
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`{cmd}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected,
+            "output of `{cmd}`"
+        );
+        ran += 1;
+    }
+    assert!(ran >= 8, "only {ran} README examples found");
+}
