@@ -3,13 +3,17 @@
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 
 use crate::cli::{Cli, ColorChoice};
 use scenepal::input::{display_path, is_stdin, read_input};
-use scenepal::output::{write_report, Format, Report};
-use scenepal::{extract_palette, load_image, Options};
+use scenepal::output::plot::{render_plot_png, render_plot_svg, PLOT_SAMPLE_PX};
+use scenepal::output::swatch::{render_swatch, SwatchOptions, SwatchStyle};
+use scenepal::output::{encode_png, write_report, Format, Report};
+use scenepal::write::write_output;
+use scenepal::{extract_palette, load_image, LoadedImage, Options, Palette};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,8 +44,12 @@ fn run_in_pool(cli: &Cli) -> Result<Outcome> {
     };
     let shown = display_path(&cli.image);
     let name = (!is_stdin(&cli.image)).then_some(cli.image.as_path());
-    let loaded =
-        read_input(&cli.image).and_then(|bytes| load_image(&bytes, name, cli.alpha_threshold));
+    let preview_width =
+        (cli.swatch.is_some() && cli.swatch_style == SwatchStyle::Card).then_some(cli.swatch_width);
+    let loaded = guarded(|| {
+        let bytes = read_input(&cli.image)?;
+        load_image(&bytes, name, cli.alpha_threshold, preview_width)
+    });
     let loaded = match loaded {
         Ok(l) => l,
         Err(e) => {
@@ -50,6 +58,16 @@ fn run_in_pool(cli: &Cli) -> Result<Outcome> {
         }
     };
     let palette = extract_palette(&loaded.histogram, &options);
+    if let Err((path, e)) = write_pictures(cli, &loaded, &palette) {
+        eprintln!("scenepal: {}: {e:#}", display_path(path));
+        return Ok(Outcome::InputFailed);
+    }
+    let picture_on_stdout = [&cli.swatch, &cli.plot]
+        .iter()
+        .any(|p| p.as_deref().is_some_and(is_stdin));
+    if picture_on_stdout {
+        return Ok(Outcome::Success);
+    }
     let report = Report {
         path: &cli.image.to_string_lossy(),
         width: loaded.width,
@@ -69,6 +87,40 @@ fn run_in_pool(cli: &Cli) -> Result<Outcome> {
         .and_then(|()| out.flush())
         .context("cannot write to stdout")?;
     Ok(Outcome::Success)
+}
+
+/// Writes the swatch and the plot that were asked for; an error names the
+/// file it concerns.
+fn write_pictures<'a>(
+    cli: &'a Cli,
+    loaded: &LoadedImage,
+    palette: &Palette,
+) -> Result<(), (&'a Path, anyhow::Error)> {
+    if let Some(path) = &cli.swatch {
+        let opts = SwatchOptions {
+            style: cli.swatch_style,
+            width: cli.swatch_width,
+            proportional: cli.proportional,
+        };
+        let picture = render_swatch(palette, loaded.preview.as_ref(), &opts);
+        write_output(path, |w| encode_png(&picture, w)).map_err(|e| (path.as_path(), e))?;
+    }
+    if let Some(path) = &cli.plot {
+        let sample = loaded.histogram.sample_pixels(PLOT_SAMPLE_PX, cli.seed);
+        let colors: Vec<_> = palette.colors.iter().map(|s| s.rgb).collect();
+        let is_svg = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+        let result = if is_svg {
+            render_plot_svg(&sample, &colors)
+                .and_then(|svg| write_output(path, |w| w.write_all(svg.as_bytes())))
+        } else {
+            render_plot_png(&sample, &colors)
+                .and_then(|png| write_output(path, |w| encode_png(&png, w)))
+        };
+        result.map_err(|e| (path.as_path(), e))?;
+    }
+    Ok(())
 }
 
 /// Runs `work`, turning a panic (a decoder's bug on hostile data) into an

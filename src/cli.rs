@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 
+use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
 use scenepal::{
     Algorithm, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED, MAX_K,
@@ -60,6 +61,34 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
+    /// Also write the palette as a PNG picture (`-` for stdout).
+    ///
+    /// Each colour is a cell labelled with its hex code. Written to a
+    /// temporary file and renamed into place, so a failure leaves no partial
+    /// file. When a picture goes to stdout the palette text is not printed.
+    #[arg(long, value_name = "PATH")]
+    pub swatch: Option<PathBuf>,
+
+    /// What the swatch shows.
+    #[arg(long, value_enum, value_name = "STYLE", default_value_t = SwatchStyle::Card)]
+    pub swatch_style: SwatchStyle,
+
+    /// Width of the swatch picture in pixels (200-16384).
+    #[arg(long, value_name = "PX", default_value_t = DEFAULT_SWATCH_WIDTH_PX, value_parser = parse_swatch_width)]
+    pub swatch_width: u32,
+
+    /// Make swatch cell widths follow the colours' fractions.
+    ///
+    /// Every cell stays at least 64 px wide so its label stays readable.
+    #[arg(long)]
+    pub proportional: bool,
+
+    /// Also write a 3-D scatter of the image's pixels in the RGB cube, with
+    /// the palette marked (PNG, or SVG when PATH ends in .svg; `-` for PNG on
+    /// stdout).
+    #[arg(long, value_name = "PATH")]
+    pub plot: Option<PathBuf>,
+
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
@@ -87,6 +116,29 @@ fn parse_k(s: &str) -> Result<usize, String> {
     }
 }
 
+fn parse_swatch_width(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(n) if (200..=16384).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of pixels between 200 and 16384, got `{s}`"
+        )),
+    }
+}
+
+impl Cli {
+    /// Checks what clap cannot: at most one picture may go to stdout.
+    pub fn validate(&self) -> Result<(), clap::Error> {
+        let to_stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
+        if to_stdout(&self.swatch) && to_stdout(&self.plot) {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--swatch - and --plot - cannot both write to stdout",
+            ));
+        }
+        Ok(())
+    }
+}
+
 fn parse_threads(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if (1..=1024).contains(&n) => Ok(n),
@@ -99,7 +151,6 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn definition_is_consistent() {
@@ -114,5 +165,7 @@ mod tests {
         assert!(parse_k("257").is_err());
         assert!(parse_k("ten").is_err());
         assert!(parse_threads("0").is_err());
+        assert!(parse_swatch_width("199").is_err());
+        assert_eq!(parse_swatch_width("1000"), Ok(1000));
     }
 }

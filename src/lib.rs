@@ -24,6 +24,7 @@ pub mod kmeans;
 pub mod output;
 pub mod palette;
 pub mod pixels;
+pub mod write;
 
 use std::path::Path;
 
@@ -99,18 +100,28 @@ pub struct LoadedImage {
     pub height: u32,
     /// The counted pixels as weighted unique colours.
     pub histogram: ColorHistogram,
+    /// The image scaled to the requested preview width (for a swatch card).
+    pub preview: Option<image::RgbImage>,
 }
 
 /// Decodes an encoded image and counts its colours (see [`decode_image`] and
-/// [`histogram_of`]).
-pub fn load_image(bytes: &[u8], name: Option<&Path>, alpha_threshold: u8) -> Result<LoadedImage> {
+/// [`histogram_of`]); with `preview_width`, also keeps the image scaled to
+/// that width (see [`output::swatch::scaled_preview`]).
+pub fn load_image(
+    bytes: &[u8],
+    name: Option<&Path>,
+    alpha_threshold: u8,
+    preview_width: Option<u32>,
+) -> Result<LoadedImage> {
     let image = decode_image(bytes, name)?;
     let (width, height) = (image.width(), image.height());
+    let preview = preview_width.map(|w| output::swatch::scaled_preview(&image, w));
     let histogram = histogram_of(image, alpha_threshold)?;
     Ok(LoadedImage {
         width,
         height,
         histogram,
+        preview,
     })
 }
 

@@ -9,6 +9,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if let Err(e) = cli.validate() {
+        e.exit();
+    }
     // Panics are caught and reported as one line each (see `app::guarded`).
     std::panic::set_hook(Box::new(|_| {}));
     match app::guarded(|| app::run(cli)) {

@@ -77,6 +77,28 @@ impl ColorHistogram {
         }
     }
 
+    /// `n` pixels drawn uniformly at random (with replacement) from the
+    /// counted pixels, reproducibly from `seed`: the pixel cloud's sample.
+    pub fn sample_pixels(&self, n: usize, seed: u64) -> Vec<Rgb> {
+        use rand::{Rng, SeedableRng};
+        if self.total == 0 {
+            return Vec::new();
+        }
+        let mut cumulative = Vec::with_capacity(self.counts.len());
+        let mut acc = 0u64;
+        for &c in &self.counts {
+            acc += c as u64;
+            cumulative.push(acc);
+        }
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        (0..n)
+            .map(|_| {
+                let pixel = rng.random_range(0..self.total);
+                self.colors[cumulative.partition_point(|&end| end <= pixel)]
+            })
+            .collect()
+    }
+
     /// Number of distinct colours.
     pub fn len(&self) -> usize {
         self.colors.len()
@@ -145,6 +167,15 @@ mod tests {
         let serial =
             ColorHistogram::from_pairs(raw.chunks_exact(3).map(|p| ([p[0], p[1], p[2]], 1)));
         assert_eq!(h, serial);
+    }
+
+    #[test]
+    fn samples_follow_pixel_counts() {
+        let h = ColorHistogram::from_pairs([([0, 0, 0], 900), ([255, 255, 255], 100)]);
+        let s = h.sample_pixels(5000, 42);
+        let white = s.iter().filter(|&&c| c == [255, 255, 255]).count();
+        assert!((350..650).contains(&white), "{white}");
+        assert_eq!(s, h.sample_pixels(5000, 42));
     }
 
     #[test]

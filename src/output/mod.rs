@@ -1,7 +1,10 @@
 //! Output formats: one module per format behind [`write_report`].
 
 mod csv;
+pub mod font;
 mod json;
+pub mod plot;
+pub mod swatch;
 mod text;
 
 use std::io::{self, Write};
@@ -63,4 +66,20 @@ pub fn write_report(
         Format::Gpl => text::write_gpl(out, report),
         Format::Css => text::write_css(out, report),
     }
+}
+
+/// Encodes an RGB8 picture as PNG (deterministic: same pixels, same bytes).
+pub fn encode_png(picture: &image::RgbImage, out: &mut dyn Write) -> io::Result<()> {
+    use image::ImageEncoder;
+    image::codecs::png::PngEncoder::new(out)
+        .write_image(
+            picture.as_raw(),
+            picture.width(),
+            picture.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .map_err(|e| match e {
+            image::ImageError::IoError(io) => io,
+            other => io::Error::other(other),
+        })
 }

@@ -1,0 +1,182 @@
+//! Writing output files safely: a regular file is written to a temporary file
+//! beside it and renamed into place, so a failed write never leaves a
+//! half-written file and never destroys the older one.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+
+use crate::input::{io_reason, is_stdin};
+
+/// Writes the output produced by `produce` to `path`:
+/// - `-`: to stdout;
+/// - an existing target that is not a regular file (a FIFO, `/dev/stdout`,
+///   `/dev/full`, ...): written directly, never renamed over;
+/// - otherwise: via a temporary file in the target's directory, flushed to
+///   disk and renamed over the target (through a symlink, its target is
+///   replaced). On any error the temporary file is removed and an existing
+///   target keeps its old content.
+pub fn write_output(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    if is_stdin(path) {
+        let mut out = io::stdout().lock();
+        return produce(&mut out)
+            .and_then(|()| out.flush())
+            .map_err(io_reason);
+    }
+    let target = resolve_symlink(path)?;
+    match fs::metadata(&target) {
+        Ok(meta) if meta.is_dir() => bail!("is a directory"),
+        Ok(meta) if !meta.is_file() => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(io_reason)?;
+            produce(&mut file)
+                .and_then(|()| file.flush())
+                .map_err(io_reason)
+        }
+        _ => replace_atomically(&target, produce),
+    }
+}
+
+/// Follows a symlink chain to the file it names (which may not exist yet).
+fn resolve_symlink(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current).map_err(io_reason)?;
+                current = match current.parent() {
+                    Some(dir) => dir.join(link),
+                    None => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    bail!("too many levels of symbolic links")
+}
+
+fn replace_atomically(
+    target: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = target
+        .file_name()
+        .ok_or_else(|| anyhow!("not a file name"))?;
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut temp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(|e| {
+            if e.kind() == io::ErrorKind::NotFound {
+                anyhow!("directory {} does not exist", dir.display())
+            } else {
+                io_reason(e)
+            }
+        })?;
+    // The temporary file is deleted when `temp` drops on any error below.
+    let mut writer = io::BufWriter::new(temp.as_file_mut());
+    produce(&mut writer)
+        .and_then(|()| writer.flush())
+        .map_err(io_reason)?;
+    drop(writer);
+    temp.as_file().sync_all().map_err(io_reason)?;
+    temp.persist(target)
+        .map_err(|e| io_reason(e.error))
+        .context("cannot replace the file")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_the_file_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.png");
+        fs::write(&path, b"old").unwrap();
+        write_output(&path, |w| w.write_all(b"new content")).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new content");
+        assert_eq!(names_in(dir.path()), ["out.png"]);
+    }
+
+    #[test]
+    fn a_writer_failing_midway_keeps_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.png");
+        fs::write(&path, b"old").unwrap();
+        let err = write_output(&path, |w| {
+            w.write_all(&[7u8; 100_000])?;
+            Err(io::Error::other("encoder failed"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("encoder failed"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(names_in(dir.path()), ["out.png"]);
+    }
+
+    #[test]
+    fn a_new_file_that_fails_is_never_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.png");
+        assert!(write_output(&path, |_| Err(io::Error::other("no"))).is_err());
+        assert!(names_in(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn missing_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope/out.png");
+        let err = write_output(&path, |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn a_symlink_target_is_replaced_and_the_link_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.png");
+        let link = dir.path().join("link.png");
+        fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink("real.png", &link).unwrap();
+        write_output(&link, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn device_targets_are_written_directly_and_errors_reported() {
+        write_output(Path::new("/dev/null"), |w| w.write_all(b"discarded")).unwrap();
+        if Path::new("/dev/full").exists() {
+            let err =
+                write_output(Path::new("/dev/full"), |w| w.write_all(&[0u8; 70_000])).unwrap_err();
+            assert!(err.to_string().contains("no space"), "{err}");
+        }
+    }
+}
