@@ -52,7 +52,7 @@ pub fn bucket_means(hist: &ColorHistogram, k: usize) -> Vec<Rgb> {
     let mut group_start = 0u64;
     for i in hue_order(hist) {
         let colour = hist.colors[i as usize];
-        let mut left = hist.counts[i as usize] as u64;
+        let mut left = hist.counts[i as usize];
         while left > 0 {
             let take = left.min(end - taken);
             for (s, &c) in sums.iter_mut().zip(&colour) {
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn uneven_counts_cover_every_pixel() {
-        let hist = ColorHistogram::from_pairs((0..=255u8).map(|h| ([255, h, 0], 1 + h as u32 % 3)));
+        let hist = ColorHistogram::from_pairs((0..=255u8).map(|h| ([255, h, 0], 1 + h as u64 % 3)));
         for k in [1, 2, 7, 10, 64] {
             assert_eq!(bucket_means(&hist, k).len(), k);
         }

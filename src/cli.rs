@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 
+use scenepal::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
+use scenepal::merge::MergeWeight;
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
 use scenepal::{
@@ -17,15 +19,32 @@ use scenepal::{
 /// Output is deterministic: the same input and options give the same bytes,
 /// whatever the number of threads. If the image has k or fewer distinct
 /// colours, exactly those colours are printed.
+///
+/// With several images or a directory, each image's palette is one record
+/// (`path<TAB>#hex #hex ...`, a JSON Lines object, or CSV rows led by the
+/// path), printed in input order while the images are processed in parallel.
 #[derive(Debug, Parser)]
 #[command(name = "scenepal", version, max_term_width = 100)]
 pub struct Cli {
-    /// Image to read (JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM, TGA), or `-` for stdin.
+    /// Images (JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM, TGA) or directories; `-` for stdin.
     ///
     /// The format is recognised from the content, not the file name (TGA,
-    /// which has no signature, only by a `.tga` name).
+    /// which has no signature, only by a `.tga` name). Directories are walked
+    /// recursively in name order, taking files with image extensions.
     #[arg(value_name = "IMAGE")]
-    pub image: PathBuf,
+    pub inputs: Vec<PathBuf>,
+
+    /// Read more input paths from FILE (`-` for stdin), one per line.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Paths in --files-from are separated by NUL bytes, not newlines.
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+
+    /// Also walk hidden files and directories (names starting with `.`).
+    #[arg(long)]
+    pub hidden: bool,
 
     /// Number of colours in the palette (1-256).
     #[arg(short = 'k', long = "colors", value_name = "N", default_value_t = DEFAULT_K, value_parser = parse_k)]
@@ -89,6 +108,51 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub plot: Option<PathBuf>,
 
+    /// Write one swatch card per image into DIR, named from the input path.
+    ///
+    /// `stills/a.jpg` becomes `DIR/stills%2Fa.jpg.png`, so two inputs never
+    /// share a name.
+    #[arg(long, value_name = "DIR")]
+    pub swatch_dir: Option<PathBuf>,
+
+    /// One palette for all inputs together (a scene's or a film's palette).
+    #[arg(long, conflicts_with = "check")]
+    pub merge: bool,
+
+    /// With --merge: does every pixel count once, or every image the same?
+    #[arg(long, value_enum, value_name = "WEIGHT", default_value_t = MergeWeight::Pixel, requires = "merge")]
+    pub merge_weight: MergeWeight,
+
+    /// Write a movie barcode PNG: one column per input, each its palette
+    /// stacked top to bottom by fraction.
+    #[arg(long, value_name = "PATH")]
+    pub barcode: Option<PathBuf>,
+
+    /// Compare each image's palette with GOLDEN, a json, JSON Lines or hex
+    /// file scenepal wrote earlier; exit 1 with a diff on stderr if any differ.
+    #[arg(long, value_name = "GOLDEN")]
+    pub check: Option<PathBuf>,
+
+    /// With --check: largest colour difference allowed (CIEDE2000 ΔE).
+    #[arg(long, value_name = "DE", default_value_t = DEFAULT_TOLERANCE_DE, value_parser = parse_tolerance)]
+    pub tolerance: f32,
+
+    /// With --check: largest fraction difference allowed.
+    #[arg(long, value_name = "F", default_value_t = DEFAULT_FRACTION_TOLERANCE, value_parser = parse_fraction)]
+    pub fraction_tolerance: f64,
+
+    /// No progress bar and no summary on stderr (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Print a shell completion script and exit.
+    #[arg(long, value_enum, value_name = "SHELL", exclusive = true)]
+    pub completions: Option<clap_complete::Shell>,
+
+    /// Print the man page (roff) and exit.
+    #[arg(long, exclusive = true)]
+    pub man: bool,
+
     /// Worker threads (default: one per core). Output does not depend on it.
     #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
@@ -125,14 +189,65 @@ fn parse_swatch_width(s: &str) -> Result<u32, String> {
     }
 }
 
+fn parse_tolerance(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("must be a ΔE of 0 or more, got `{s}`")),
+    }
+}
+
+fn parse_fraction(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("must be between 0 and 1, got `{s}`")),
+    }
+}
+
+/// A usage error (exit code 2) in clap's format.
+pub fn usage_error(message: impl std::fmt::Display) -> clap::Error {
+    Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message)
+}
+
 impl Cli {
-    /// Checks what clap cannot: at most one picture may go to stdout.
+    /// True when the output lists many images: several inputs, a directory,
+    /// or a file list (even if it names one image).
+    pub fn is_batch(&self) -> bool {
+        self.files_from.is_some() || self.inputs.len() != 1 || self.inputs[0].is_dir()
+    }
+
+    /// Checks what clap cannot express.
     pub fn validate(&self) -> Result<(), clap::Error> {
+        if self.completions.is_some() || self.man {
+            return Ok(());
+        }
+        if self.inputs.is_empty() && self.files_from.is_none() {
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "give at least one IMAGE or directory, or --files-from FILE",
+            ));
+        }
         let to_stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
         if to_stdout(&self.swatch) && to_stdout(&self.plot) {
-            return Err(Cli::command().error(
-                clap::error::ErrorKind::ArgumentConflict,
+            return Err(usage_error(
                 "--swatch - and --plot - cannot both write to stdout",
+            ));
+        }
+        let one_palette = !self.is_batch() || self.merge;
+        if !one_palette {
+            if matches!(self.format, Format::Gpl | Format::Css) {
+                return Err(usage_error(
+                    "--format gpl and css hold one palette: give one image, or add --merge",
+                ));
+            }
+            if self.swatch.is_some() || self.plot.is_some() {
+                return Err(usage_error(
+                    "--swatch and --plot draw one palette: use --swatch-dir for many images, or add --merge",
+                ));
+            }
+        }
+        if self.merge && self.swatch.is_some() && self.swatch_style == SwatchStyle::Card {
+            return Err(usage_error(
+                "a merged palette has no single image for a card: add --swatch-style strip",
             ));
         }
         Ok(())

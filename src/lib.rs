@@ -16,11 +16,14 @@
 //! assert_eq!(palette.colors[0].fraction, 0.75);
 //! ```
 
+pub mod batch;
 pub mod bucket;
+pub mod check;
 pub mod color;
 pub mod decode;
 pub mod input;
 pub mod kmeans;
+pub mod merge;
 pub mod output;
 pub mod palette;
 pub mod pixels;

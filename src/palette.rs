@@ -74,20 +74,21 @@ pub fn measure(hist: &ColorHistogram, colors: Vec<Rgb>, space: Space) -> Palette
         .zip(hist.counts.par_chunks(ASSIGN_CHUNK))
         .map(|(cs, ns)| {
             let mut counts = vec![0u64; k];
-            let mut err = 0u64;
+            // u128: merged histograms carry weights up to ~2^45 per colour.
+            let mut err = 0u128;
             for (&c, &n) in cs.iter().zip(ns) {
-                counts[nearest(&space.from_rgb(c), &points).0] += n as u64;
+                counts[nearest(&space.from_rgb(c), &points).0] += n;
                 let nearest_rgb = colors
                     .iter()
                     .map(|&q| rgb_distance_sq(c, q))
                     .min()
                     .unwrap_or(0);
-                err += nearest_rgb as u64 * n as u64;
+                err += nearest_rgb as u128 * n as u128;
             }
             (counts, err)
         })
         .reduce(
-            || (vec![0u64; k], 0u64),
+            || (vec![0u64; k], 0u128),
             |(mut a, ea), (b, eb)| {
                 a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
                 (a, ea + eb)

@@ -19,8 +19,8 @@ const COUNT_CHUNK_PX: usize = 1 << 16;
 pub struct ColorHistogram {
     /// Unique colours, sorted by [`pack`] value.
     pub colors: Vec<Rgb>,
-    /// `counts[i]` pixels have colour `colors[i]`.
-    pub counts: Vec<u32>,
+    /// `counts[i]` pixels have colour `colors[i]` (a weight, when merged).
+    pub counts: Vec<u64>,
     /// Sum of `counts`: the counted pixels.
     pub total: u64,
 }
@@ -40,8 +40,8 @@ impl ColorHistogram {
     }
 
     /// Builds a histogram from (colour, count) pairs, merging repeated colours.
-    pub fn from_pairs(pairs: impl IntoIterator<Item = (Rgb, u32)>) -> Self {
-        let mut table: FxHashMap<u32, u32> = FxHashMap::default();
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (Rgb, u64)>) -> Self {
+        let mut table: FxHashMap<u32, u64> = FxHashMap::default();
         for (c, n) in pairs {
             if n > 0 {
                 *table.entry(pack(c)).or_default() += n;
@@ -53,7 +53,7 @@ impl ColorHistogram {
     fn count(raw: &[u8], channels: usize, pick: impl Fn(&[u8]) -> Option<Rgb> + Sync) -> Self {
         let table = raw
             .par_chunks(COUNT_CHUNK_PX * channels)
-            .fold(FxHashMap::<u32, u32>::default, |mut table, chunk| {
+            .fold(FxHashMap::<u32, u64>::default, |mut table, chunk| {
                 for px in chunk.chunks_exact(channels) {
                     if let Some(c) = pick(px) {
                         *table.entry(pack(c)).or_default() += 1;
@@ -65,10 +65,10 @@ impl ColorHistogram {
         Self::from_table(table)
     }
 
-    fn from_table(table: FxHashMap<u32, u32>) -> Self {
-        let mut pairs: Vec<(u32, u32)> = table.into_iter().collect();
+    fn from_table(table: FxHashMap<u32, u64>) -> Self {
+        let mut pairs: Vec<(u32, u64)> = table.into_iter().collect();
         pairs.par_sort_unstable_by_key(|&(c, _)| c);
-        let total = pairs.iter().map(|&(_, n)| n as u64).sum();
+        let total = pairs.iter().map(|&(_, n)| n).sum();
         let (colors, counts) = pairs.into_iter().map(|(c, n)| (unpack(c), n)).unzip();
         ColorHistogram {
             colors,
@@ -87,7 +87,7 @@ impl ColorHistogram {
         let mut cumulative = Vec::with_capacity(self.counts.len());
         let mut acc = 0u64;
         for &c in &self.counts {
-            acc += c as u64;
+            acc += c;
             cumulative.push(acc);
         }
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
@@ -110,7 +110,7 @@ impl ColorHistogram {
     }
 }
 
-fn merge_tables(mut a: FxHashMap<u32, u32>, mut b: FxHashMap<u32, u32>) -> FxHashMap<u32, u32> {
+fn merge_tables(mut a: FxHashMap<u32, u64>, mut b: FxHashMap<u32, u64>) -> FxHashMap<u32, u64> {
     if a.len() < b.len() {
         std::mem::swap(&mut a, &mut b);
     }

@@ -320,7 +320,15 @@ fn bad_inputs_exit_1_with_one_line_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.jpg");
     assert_input_error(missing.to_str().unwrap(), "no such file");
-    assert_input_error(dir.path().to_str().unwrap(), "is a directory");
+    // A directory is a batch input; without images it is an error too. In a
+    // batch a summary line follows the error line, so ask for quiet.
+    let empty = dir.path().to_str().unwrap();
+    scenepal()
+        .args(["--quiet", empty])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(format!("scenepal: {empty}: no image files in this directory\n"));
     assert_input_error(&temp_file(&dir, "empty.jpg", b""), "empty file");
     assert_input_error(
         &temp_file(&dir, "text.png", b"not an image at all\n"),

@@ -1,22 +1,59 @@
-//! CSV: a header line, then one row per colour.
+//! CSV: a header line, then one row per colour (led by the path in batch).
 
 use std::io::{self, Write};
 
-use super::{Report, FRACTION_DECIMALS};
+use super::{Layout, Report, FRACTION_DECIMALS};
 use crate::color::to_hex;
 
-/// `hex,r,g,b,fraction` rows under a header.
-pub fn write_csv(out: &mut impl Write, report: &Report) -> io::Result<()> {
-    writeln!(out, "hex,r,g,b,fraction")?;
+/// The header line: `hex,r,g,b,fraction`, led by `path` in batch layout.
+pub fn write_csv_header(out: &mut impl Write, layout: Layout) -> io::Result<()> {
+    if layout == Layout::Batch {
+        write!(out, "path,")?;
+    }
+    writeln!(out, "hex,r,g,b,fraction")
+}
+
+/// RFC 4180 quoting: a field holding a comma, quote or line break is quoted,
+/// its quotes doubled.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// One row per colour; a single palette gets its header first, batch rows
+/// lead with the image path.
+pub fn write_csv(out: &mut impl Write, report: &Report, layout: Layout) -> io::Result<()> {
+    let prefix = match layout {
+        Layout::Single => {
+            write_csv_header(out, layout)?;
+            String::new()
+        }
+        Layout::Batch => format!("{},", csv_field(report.path.unwrap_or("-"))),
+    };
     for s in &report.palette.colors {
         let [r, g, b] = s.rgb;
         writeln!(
             out,
-            "{},{r},{g},{b},{:.*}",
+            "{prefix}{},{r},{g},{b},{:.*}",
             to_hex(s.rgb),
             FRACTION_DECIMALS,
             s.fraction
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("a/b.jpg"), "a/b.jpg");
+        assert_eq!(csv_field("a,b \"c\".jpg"), "\"a,b \"\"c\"\".jpg\"");
+        assert_eq!(csv_field("a\nb"), "\"a\nb\"");
+    }
 }

@@ -16,12 +16,17 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct ImageJson<'a> {
     /// Layout version.
     schema: u32,
-    /// Input as named on the command line (`-` for stdin).
-    path: &'a str,
-    /// Image width in pixels.
-    width: u32,
-    /// Image height in pixels.
-    height: u32,
+    /// Input as named on the command line (`-` for stdin); null for a merged palette.
+    path: Option<&'a str>,
+    /// For a merged palette: the number of images merged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    images: Option<usize>,
+    /// Image width in pixels (absent for a merged palette).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    /// Image height in pixels (absent for a merged palette).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
     /// Counted pixels (alpha at or above the threshold).
     pixels: u64,
     /// Requested number of colours.
@@ -66,6 +71,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let doc = ImageJson {
         schema: SCHEMA_VERSION,
         path: report.path,
+        images: report.images,
         width: report.width,
         height: report.height,
         pixels: report.palette.pixels,
@@ -87,5 +93,16 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
         mse: fixed(report.palette.mse, MSE_DECIMALS),
     };
     serde_json::to_writer(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// The JSON Lines record of an input that failed: `{"path": ..., "error": ...}`.
+pub fn write_json_error(out: &mut impl Write, path: &str, error: &str) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct ErrorJson<'a> {
+        path: &'a str,
+        error: &'a str,
+    }
+    serde_json::to_writer(&mut *out, &ErrorJson { path, error })?;
     writeln!(out)
 }

@@ -1,5 +1,6 @@
 //! Output formats: one module per format behind [`write_report`].
 
+pub mod barcode;
 mod csv;
 pub mod font;
 mod json;
@@ -35,48 +36,71 @@ pub enum Format {
     Css,
 }
 
-/// Everything printed about one image.
+/// Everything printed about one image (or one merged palette).
 #[derive(Clone, Copy, Debug)]
 pub struct Report<'a> {
-    /// The input as the user named it (`-` for stdin).
-    pub path: &'a str,
-    /// Image width in pixels.
-    pub width: u32,
-    /// Image height in pixels.
-    pub height: u32,
+    /// The input as the user named it (`-` for stdin); `None` for a palette
+    /// merged from several images.
+    pub path: Option<&'a str>,
+    /// For a merged palette, how many images it was made from.
+    pub images: Option<usize>,
+    /// Image width in pixels (`None` for a merged palette).
+    pub width: Option<u32>,
+    /// Image height in pixels (`None` for a merged palette).
+    pub height: Option<u32>,
     /// The options the palette was extracted with.
     pub options: &'a Options,
     /// The palette.
     pub palette: &'a Palette,
 }
 
+/// Whether output describes one image or is one record of many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// One palette: hex and rgb print a colour per line, csv has its header.
+    Single,
+    /// One record per image: hex and rgb print `path<TAB>colours` on one
+    /// line, json is one JSON Lines record, csv rows lead with the path (the
+    /// header is written once by [`write_csv_header`]).
+    Batch,
+}
+
+/// Formats that hold one palette and cannot list many images.
+pub fn is_single_palette_format(format: Format) -> bool {
+    matches!(format, Format::Gpl | Format::Css)
+}
+
 /// Writes `report` in `format`. `preview` puts a 24-bit colour block before
-/// each line of hex output (for terminals only).
+/// each hex code (for terminals only).
 pub fn write_report(
     out: &mut impl Write,
     report: &Report,
     format: Format,
+    layout: Layout,
     preview: bool,
 ) -> io::Result<()> {
     match format {
-        Format::Hex => text::write_hex(out, report, preview),
-        Format::Rgb => text::write_rgb(out, report),
+        Format::Hex => text::write_hex(out, report, layout, preview),
+        Format::Rgb => text::write_rgb(out, report, layout),
         Format::Json => json::write_json(out, report),
-        Format::Csv => csv::write_csv(out, report),
+        Format::Csv => csv::write_csv(out, report, layout),
         Format::Gpl => text::write_gpl(out, report),
         Format::Css => text::write_css(out, report),
     }
 }
 
-/// Encodes an RGB8 picture as PNG (deterministic: same pixels, same bytes).
-pub fn encode_png(picture: &image::RgbImage, out: &mut dyn Write) -> io::Result<()> {
+pub use csv::write_csv_header;
+pub use json::write_json_error;
+
+/// Encodes a picture as PNG (deterministic: same pixels, same bytes).
+pub fn encode_png(picture: &image::DynamicImage, out: &mut dyn Write) -> io::Result<()> {
     use image::ImageEncoder;
     image::codecs::png::PngEncoder::new(out)
         .write_image(
-            picture.as_raw(),
+            picture.as_bytes(),
             picture.width(),
             picture.height(),
-            image::ExtendedColorType::Rgb8,
+            picture.color().into(),
         )
         .map_err(|e| match e {
             image::ImageError::IoError(io) => io,
