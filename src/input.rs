@@ -75,7 +75,10 @@ pub fn expand_inputs(args: &[PathBuf], hidden: bool) -> Vec<InputItem> {
         if items.len() == before {
             // Pointing scenepal at a folder with nothing to read is a mistake
             // worth reporting, not a silent success.
-            items.push(InputItem::Unreadable(arg.clone(), "no image files in this directory".to_owned()));
+            items.push(InputItem::Unreadable(
+                arg.clone(),
+                "no image files in this directory".to_owned(),
+            ));
         }
     }
     items
