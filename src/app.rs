@@ -26,7 +26,10 @@ use scenepal::output::{
     encode_png, write_csv_header, write_json_error, write_report, Format, Layout, Report,
 };
 use scenepal::write::write_output;
-use scenepal::{extract_palette, load_image, ColorHistogram, LoadedImage, Options, Palette};
+use scenepal::{
+    extract_palette_from_histogram, extract_palette_with_bins, load_image, Bins, LoadedImage,
+    Options, Palette,
+};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -47,8 +50,8 @@ struct Job {
     plot: Option<PathBuf>,
     /// Compute each image's palette (not needed when only merging).
     per_image_palette: bool,
-    /// Hand each image's histogram back for --merge.
-    keep_histogram: bool,
+    /// Hand each image's colour bins back for --merge.
+    keep_bins: bool,
     seed: u64,
 }
 
@@ -57,7 +60,7 @@ struct ImageResult {
     width: u32,
     height: u32,
     palette: Option<Palette>,
-    histogram: Option<ColorHistogram>,
+    bins: Option<Bins>,
 }
 
 /// A failure: what to name (the input, or an output file) and why.
@@ -123,7 +126,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         },
         plot: cli.plot.clone().filter(|_| !cli.merge),
         per_image_palette: !cli.merge || cli.barcode.is_some() || cli.swatch_dir.is_some(),
-        keep_histogram: cli.merge,
+        keep_bins: cli.merge,
         seed: cli.seed,
     });
     let mut run = RunState::new(&cli, batch, items.len(), golden);
@@ -153,14 +156,15 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
     let LoadedImage {
         width,
         height,
-        histogram,
+        pixels,
         preview,
     } = read_input(path)
         .and_then(|bytes| load_image(&bytes, name, job.alpha_threshold, preview_width))
         .map_err(|e| (shown.clone(), e))?;
+    let bins = Bins::of(&pixels);
     let palette = job
         .per_image_palette
-        .then(|| extract_palette(&histogram, &job.options));
+        .then(|| extract_palette_with_bins(&pixels, &bins, &job.options));
     if let Some(palette) = &palette {
         if let Some(dir) = &job.swatch_dir {
             let target = dir.join(picture_file_name(path));
@@ -174,14 +178,14 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
             write_swatch(target, palette, preview.as_ref(), &job.swatch_options)?;
         }
         if let Some(target) = &job.plot {
-            write_plot(target, palette, &histogram, job.seed)?;
+            write_plot(target, palette, &pixels.sample(PLOT_SAMPLE_PX, job.seed))?;
         }
     }
     let result = ImageResult {
         width,
         height,
         palette,
-        histogram: job.keep_histogram.then_some(histogram),
+        bins: job.keep_bins.then_some(bins),
     };
     Ok((path.to_string_lossy().into_owned(), result))
 }
@@ -196,22 +200,16 @@ fn write_swatch(
     write_output(target, |w| encode_png(&picture, w)).map_err(|e| (display_path(target), e))
 }
 
-fn write_plot(
-    target: &Path,
-    palette: &Palette,
-    histogram: &ColorHistogram,
-    seed: u64,
-) -> Result<(), Failure> {
-    let sample = histogram.sample_pixels(PLOT_SAMPLE_PX, seed);
+fn write_plot(target: &Path, palette: &Palette, sample: &[[u8; 3]]) -> Result<(), Failure> {
     let colors: Vec<_> = palette.colors.iter().map(|s| s.rgb).collect();
     let is_svg = target
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
     let written = if is_svg {
-        render_plot_svg(&sample, &colors)
+        render_plot_svg(sample, &colors)
             .and_then(|svg| write_output(target, |w| w.write_all(svg.as_bytes())))
     } else {
-        render_plot_png(&sample, &colors).and_then(|png| {
+        render_plot_png(sample, &colors).and_then(|png| {
             write_output(target, |w| {
                 encode_png(&image::DynamicImage::ImageRgb8(png), w)
             })
@@ -345,8 +343,8 @@ impl RunState {
     }
 
     fn take_image(&mut self, path: &str, image: ImageResult) -> bool {
-        if let (Some(merged), Some(hist)) = (self.merged.as_mut(), image.histogram.as_ref()) {
-            merged.add(hist);
+        if let (Some(merged), Some(bins)) = (self.merged.as_mut(), image.bins.as_ref()) {
+            merged.add(bins);
         }
         let Some(palette) = image.palette else {
             return true;
@@ -456,7 +454,7 @@ impl RunState {
             eprintln!("scenepal: no image could be read, so there is nothing to merge");
             return Ok(false);
         }
-        let palette = extract_palette(&histogram, &job.options);
+        let palette = extract_palette_from_histogram(&histogram, &job.options);
         if let Some(target) = &cli.swatch {
             if let Err((shown, e)) = write_swatch(target, &palette, None, &job.swatch_options) {
                 eprintln!("scenepal: {shown}: {e:#}");
@@ -464,7 +462,11 @@ impl RunState {
             }
         }
         if let Some(target) = &cli.plot {
-            if let Err((shown, e)) = write_plot(target, &palette, &histogram, job.seed) {
+            if let Err((shown, e)) = write_plot(
+                target,
+                &palette,
+                &histogram.sample(PLOT_SAMPLE_PX, job.seed),
+            ) {
                 eprintln!("scenepal: {shown}: {e:#}");
                 return Ok(false);
             }

@@ -253,11 +253,11 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{extract_palette, ColorHistogram};
+    use crate::{extract_palette_from_histogram, ColorHistogram};
 
     fn palette() -> Palette {
         let hist = ColorHistogram::from_pairs([([200, 0, 0], 3), ([0, 0, 200], 1)]);
-        extract_palette(&hist, &Options::default())
+        extract_palette_from_histogram(&hist, &Options::default())
     }
 
     const TOL: Tolerance = Tolerance {

@@ -34,7 +34,13 @@ impl Space {
 
     /// Converts an sRGB8 colour into this space's coordinates.
     pub fn from_rgb(self, rgb: Rgb) -> [f32; 3] {
-        let srgb = Srgb::new(rgb[0], rgb[1], rgb[2]).into_format::<f32>();
+        self.from_rgb_f32(rgb.map(|c| c as f32))
+    }
+
+    /// Converts an sRGB colour with channels in 0.0..=255.0 (a mean of
+    /// pixels, say) into this space's coordinates.
+    pub fn from_rgb_f32(self, rgb: [f32; 3]) -> [f32; 3] {
+        let srgb = Srgb::new(rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
         match self {
             Space::Oklab => {
                 let c = Oklab::from_color(srgb.into_linear());
@@ -44,7 +50,7 @@ impl Space {
                 let c = Lab::<D65, f32>::from_color(srgb.into_linear());
                 [c.l, c.a, c.b]
             }
-            Space::Rgb => [rgb[0] as f32, rgb[1] as f32, rgb[2] as f32],
+            Space::Rgb => rgb,
         }
     }
 

@@ -6,17 +6,19 @@
 //! the centres to sRGB8, measure each colour's share of the image, and sort.
 //!
 //! ```
-//! use scenepal::{extract_palette, ColorHistogram, Options};
+//! use scenepal::{extract_palette, Options, PixelBuffer};
 //!
 //! // Three red pixels and one blue one.
-//! let hist = ColorHistogram::from_pairs([([255, 0, 0], 3), ([0, 0, 255], 1)]);
-//! let palette = extract_palette(&hist, &Options { k: 2, ..Options::default() });
+//! let raw = vec![255, 0, 0, 255, 0, 0, 0, 0, 255, 255, 0, 0];
+//! let pixels = PixelBuffer::rgb8(raw, 2, 2);
+//! let palette = extract_palette(&pixels, &Options { k: 2, ..Options::default() });
 //! let hex: Vec<String> = palette.colors.iter().map(|s| scenepal::to_hex(s.rgb)).collect();
 //! assert_eq!(hex, ["#ff0000", "#0000ff"]);
 //! assert_eq!(palette.colors[0].fraction, 0.75);
 //! ```
 
 pub mod batch;
+pub mod bins;
 pub mod bucket;
 pub mod check;
 pub mod color;
@@ -34,10 +36,11 @@ use std::path::Path;
 use anyhow::Result;
 use clap::ValueEnum;
 
+pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};
 pub use crate::decode::decode_image;
 pub use crate::palette::{Palette, SortOrder, Swatch};
-pub use crate::pixels::{histogram_of, ColorHistogram};
+pub use crate::pixels::{histogram_of, ColorHistogram, PixelBuffer};
 
 /// Default number of colours (`-k`).
 pub const DEFAULT_K: usize = 10;
@@ -94,22 +97,22 @@ impl Default for Options {
     }
 }
 
-/// An image reduced to what the palette needs.
+/// A decoded image, ready for palette extraction.
 #[derive(Clone, Debug)]
 pub struct LoadedImage {
     /// Width in pixels.
     pub width: u32,
     /// Height in pixels.
     pub height: u32,
-    /// The counted pixels as weighted unique colours.
-    pub histogram: ColorHistogram,
+    /// The pixels, 8-bit sRGB, with the alpha policy.
+    pub pixels: PixelBuffer,
     /// The image scaled to the requested preview width (for a swatch card).
     pub preview: Option<image::RgbImage>,
 }
 
-/// Decodes an encoded image and counts its colours (see [`decode_image`] and
-/// [`histogram_of`]); with `preview_width`, also keeps the image scaled to
-/// that width (see [`output::swatch::scaled_preview`]).
+/// Decodes an encoded image (see [`decode_image`] and
+/// [`PixelBuffer::from_image`]); with `preview_width`, also keeps the image
+/// scaled to that width (see [`output::swatch::scaled_preview`]).
 pub fn load_image(
     bytes: &[u8],
     name: Option<&Path>,
@@ -119,25 +122,63 @@ pub fn load_image(
     let image = decode_image(bytes, name)?;
     let (width, height) = (image.width(), image.height());
     let preview = preview_width.map(|w| output::swatch::scaled_preview(&image, w));
-    let histogram = histogram_of(image, alpha_threshold)?;
+    let pixels = PixelBuffer::from_image(image, alpha_threshold)?;
     Ok(LoadedImage {
         width,
         height,
-        histogram,
+        pixels,
         preview,
     })
 }
 
-/// Extracts the palette of a colour histogram.
+/// Extracts the palette of an image.
 ///
 /// When the image has `k` or fewer distinct colours, both algorithms return
 /// exactly those colours. Otherwise k-means returns `k` distinct colours; the
 /// bucket algorithm returns its `k` group means, with groups whose means round
-/// to the same colour merged into one.
+/// to the same colour merged into one. Fractions and mse are exact over every
+/// counted pixel.
+///
+/// # Panics
+/// If `opts.k` is outside `1..=256` or no pixel is counted.
+pub fn extract_palette(pixels: &PixelBuffer, opts: &Options) -> Palette {
+    extract_palette_with_bins(pixels, &Bins::of(pixels), opts)
+}
+
+/// [`extract_palette`] with the image's bins already counted.
+pub fn extract_palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Options) -> Palette {
+    assert!((1..=MAX_K).contains(&opts.k), "k must be in 1..=256");
+    assert!(!bins.is_empty(), "no pixels to extract a palette from");
+    // Few bins (flat synthetic images) may mean k or fewer colours, which
+    // must come out exactly; the bucket algorithm orders exact colours.
+    if bins.len() <= opts.k || opts.algorithm == Algorithm::Bucket {
+        return extract_palette_from_histogram(&pixels.histogram(), opts);
+    }
+    // k-means on the bins' mean colours, weighted by pixel count: the same
+    // clusters as on every pixel, from a few thousand points.
+    let points: Vec<kmeans::WeightedPoint> = (0..bins.len())
+        .map(|i| kmeans::WeightedPoint {
+            p: opts.space.from_rgb_f32(bins.mean(i)),
+            w: bins.count[i] as f32,
+        })
+        .collect();
+    let centroids = kmeans::cluster(&points, opts.k, opts.seed);
+    let candidates: Vec<Rgb> = (0..bins.len())
+        .map(|i| bins.mean(i).map(|v| v.round() as u8))
+        .collect();
+    let colors = palette::distinct_colors(&candidates, &bins.count, &centroids, opts.space);
+    let mut palette = palette::measure_pixels(pixels, bins, colors, opts.space);
+    palette::sort_palette(&mut palette, opts.sort);
+    palette
+}
+
+/// Extracts the palette of weighted colours (an exact histogram, or a merge
+/// of many images); the rules of [`extract_palette`] apply, with fractions
+/// over the weights.
 ///
 /// # Panics
 /// If `opts.k` is outside `1..=256` or the histogram is empty.
-pub fn extract_palette(hist: &ColorHistogram, opts: &Options) -> Palette {
+pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> Palette {
     assert!((1..=MAX_K).contains(&opts.k), "k must be in 1..=256");
     assert!(!hist.is_empty(), "no pixels to extract a palette from");
     let colors = if hist.len() <= opts.k {
@@ -147,7 +188,7 @@ pub fn extract_palette(hist: &ColorHistogram, opts: &Options) -> Palette {
             Algorithm::Kmeans => {
                 let points: Vec<kmeans::WeightedPoint> = weighted_points(hist, opts.space);
                 let centroids = kmeans::cluster(&points, opts.k, opts.seed);
-                palette::distinct_colors(hist, &centroids, opts.space)
+                palette::distinct_colors(&hist.colors, &hist.counts, &centroids, opts.space)
             }
             Algorithm::Bucket => {
                 let mut means = bucket::bucket_means(hist, opts.k);

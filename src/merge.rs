@@ -4,13 +4,9 @@
 
 use clap::ValueEnum;
 
-use crate::color::Rgb;
+use crate::bins::{Bins, BIN_COUNT};
 use crate::pixels::ColorHistogram;
 
-/// Bits kept per channel for a bin: 2^18 bins, each a 4×4×4 cube of sRGB8
-/// values, far finer than any cluster.
-const BIN_BITS: u32 = 6;
-const BINS: usize = 1 << (3 * BIN_BITS);
 /// In `image` weighting every image carries this total weight.
 pub const IMAGE_WEIGHT: u64 = 1 << 32;
 
@@ -31,43 +27,38 @@ pub struct MergedHistogram {
     mode: MergeWeight,
 }
 
-fn bin_of(c: Rgb) -> usize {
-    let shift = 8 - BIN_BITS;
-    ((c[0] as usize >> shift) << (2 * BIN_BITS))
-        | ((c[1] as usize >> shift) << BIN_BITS)
-        | (c[2] as usize >> shift)
-}
-
 impl MergedHistogram {
     /// An empty merge.
     pub fn new(mode: MergeWeight) -> Self {
         MergedHistogram {
-            weight: vec![0; BINS],
-            sums: vec![[0; 3]; BINS],
+            weight: vec![0; BIN_COUNT],
+            sums: vec![[0; 3]; BIN_COUNT],
             images: 0,
             mode,
         }
     }
 
-    /// Adds one image's colours.
-    pub fn add(&mut self, hist: &ColorHistogram) {
-        if hist.total == 0 {
+    /// Adds one image's colour bins.
+    pub fn add(&mut self, bins: &Bins) {
+        if bins.total == 0 {
             return;
         }
         self.images += 1;
-        for (&c, &n) in hist.colors.iter().zip(&hist.counts) {
-            let w = match self.mode {
-                MergeWeight::Pixel => n,
-                // Integer weights keep the merge exact and order-independent;
-                // every colour gets at least IMAGE_WEIGHT / 2^28 ≥ 16.
+        for i in 0..bins.len() {
+            let (n, sum) = (bins.count[i] as u128, bins.sum[i].map(|v| v as u128));
+            // Integer weights keep the merge exact and independent of order;
+            // in image mode a bin's sums scale with its weight.
+            let (w, s) = match self.mode {
+                MergeWeight::Pixel => (n, sum),
                 MergeWeight::Image => {
-                    ((n as u128 * IMAGE_WEIGHT as u128) / hist.total as u128) as u64
+                    let scale = |v: u128| v * IMAGE_WEIGHT as u128 / bins.total as u128;
+                    (scale(n), sum.map(scale))
                 }
             };
-            let b = bin_of(c);
-            self.weight[b] += w;
-            for (s, &v) in self.sums[b].iter_mut().zip(&c) {
-                *s += v as u128 * w as u128;
+            let b = bins.index[i] as usize;
+            self.weight[b] += w as u64;
+            for (acc, v) in self.sums[b].iter_mut().zip(s) {
+                *acc += v;
             }
         }
     }
@@ -79,7 +70,7 @@ impl MergedHistogram {
 
     /// The merged colours: each non-empty bin as its weighted mean colour
     /// (exactly the image colour when a bin holds only one) with its weight.
-    /// Bins are disjoint cubes, so the mean colours are distinct.
+    /// Bins are disjoint cubes, so the rounded means are distinct.
     pub fn to_histogram(&self) -> ColorHistogram {
         ColorHistogram::from_pairs(
             self.weight
@@ -97,12 +88,22 @@ impl MergedHistogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pixels::PixelBuffer;
+
+    fn bins(colors: &[([u8; 3], usize)]) -> Bins {
+        let raw: Vec<u8> = colors
+            .iter()
+            .flat_map(|&(c, n)| std::iter::repeat_n(c, n).flatten())
+            .collect();
+        let n = raw.len() as u32 / 3;
+        Bins::of(&PixelBuffer::rgb8(raw, n, 1))
+    }
 
     #[test]
     fn pixel_weighting_counts_pixels() {
         let mut m = MergedHistogram::new(MergeWeight::Pixel);
-        m.add(&ColorHistogram::from_pairs([([255, 0, 0], 300)]));
-        m.add(&ColorHistogram::from_pairs([([0, 0, 255], 100)]));
+        m.add(&bins(&[([255, 0, 0], 300)]));
+        m.add(&bins(&[([0, 0, 255], 100)]));
         let h = m.to_histogram();
         assert_eq!(h.colors, vec![[0, 0, 255], [255, 0, 0]]);
         assert_eq!(h.counts, vec![100, 300]);
@@ -112,18 +113,15 @@ mod tests {
     #[test]
     fn image_weighting_gives_each_image_the_same_weight() {
         let mut m = MergedHistogram::new(MergeWeight::Image);
-        m.add(&ColorHistogram::from_pairs([([255, 0, 0], 300)]));
-        m.add(&ColorHistogram::from_pairs([([0, 0, 255], 100)]));
+        m.add(&bins(&[([255, 0, 0], 300)]));
+        m.add(&bins(&[([0, 0, 255], 100)]));
         assert_eq!(m.to_histogram().counts, vec![IMAGE_WEIGHT, IMAGE_WEIGHT]);
     }
 
     #[test]
     fn a_bin_holds_the_weighted_mean_of_its_colours() {
         let mut m = MergedHistogram::new(MergeWeight::Pixel);
-        m.add(&ColorHistogram::from_pairs([
-            ([8, 8, 8], 3),
-            ([11, 8, 8], 1),
-        ]));
+        m.add(&bins(&[([8, 8, 8], 3), ([11, 8, 8], 1)]));
         let h = m.to_histogram();
         assert_eq!(h.colors, vec![[9, 8, 8]]); // (3·8 + 11) / 4 = 8.75
         assert_eq!(h.total, 4);

@@ -4,8 +4,10 @@
 use clap::ValueEnum;
 use rayon::prelude::*;
 
-use crate::color::{cmp_hue, cmp_lightness, nearest, rgb_distance_sq, Rgb, Space};
+use crate::bins::{bin_of, bin_origin, Bins, BIN_COUNT};
+use crate::color::{cmp_hue, cmp_lightness, nearest, pack, rgb_distance_sq, Rgb, Space};
 use crate::pixels::ColorHistogram;
+use crate::pixels::PixelBuffer;
 
 /// Unique colours per work item when assigning colours to the palette.
 const ASSIGN_CHUNK: usize = 4096;
@@ -28,8 +30,6 @@ pub struct Palette {
     pub colors: Vec<Swatch>,
     /// Counted pixels (those that passed the alpha threshold).
     pub pixels: u64,
-    /// Distinct colours among the counted pixels.
-    pub distinct_colors: usize,
     /// Mean over counted pixels of the squared distance to the nearest palette
     /// colour, in sRGB 0..255 units summed over R, G and B.
     pub mse: f64,
@@ -94,7 +94,149 @@ pub fn measure(hist: &ColorHistogram, colors: Vec<Rgb>, space: Space) -> Palette
                 (a, ea + eb)
             },
         );
-    let total = hist.total.max(1);
+    palette_from_counts(colors, counts, hist.total, err)
+}
+
+/// Marks a bin whose pixels do not all have the same nearest colour.
+const MIXED: u16 = u16::MAX;
+/// Slots of the per-chunk cache of exact assignments for pixels in mixed bins.
+const CACHE_SLOTS: usize = 4096;
+
+/// Builds the palette of an image from `colors` (already distinct), exactly:
+/// every counted pixel is assigned to its nearest colour in `space` for the
+/// fractions, and to its nearest colour in sRGB for `mse`.
+///
+/// Exact but cheap: a bin (an 8×8×8 cube of colours) that lies wholly in one
+/// colour's region is settled once for all its pixels; only pixels in bins
+/// that straddle a boundary are assigned one by one.
+pub fn measure_pixels(
+    pixels: &PixelBuffer,
+    bins: &Bins,
+    colors: Vec<Rgb>,
+    space: Space,
+) -> Palette {
+    let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
+    let k = colors.len();
+    // Per bin: [nearest in space, nearest in sRGB], or MIXED.
+    let mut lut = vec![[MIXED; 2]; BIN_COUNT];
+    let mut counts = vec![0u64; k];
+    let settled: Vec<(usize, [u16; 2])> = bins
+        .index
+        .par_iter()
+        .map(|&b| (b as usize, settle_bin(b as usize, &colors, &points, space)))
+        .collect();
+    for (i, (b, entry)) in settled.into_iter().enumerate() {
+        lut[b] = entry;
+        if entry[0] != MIXED {
+            counts[entry[0] as usize] += bins.count[i];
+        }
+    }
+    let stride = pixels.channels();
+    let (pixel_counts, err) = pixels
+        .raw()
+        .par_chunks(ASSIGN_CHUNK * 16 * stride)
+        .map(|chunk| {
+            let mut counts = vec![0u64; k];
+            let mut err = 0u128;
+            let mut cache = vec![u32::MAX; CACHE_SLOTS];
+            pixels.for_each_counted(chunk, |r, g, b| {
+                let c = [r, g, b];
+                let [in_space, in_rgb] = lut[bin_of(r, g, b)];
+                let q = if in_rgb != MIXED {
+                    colors[in_rgb as usize]
+                } else {
+                    colors[nearest_rgb(c, &colors)]
+                };
+                err += rgb_distance_sq(c, q) as u128;
+                if in_space == MIXED {
+                    // Neighbouring pixels repeat colours: remember the last
+                    // assignment per slot (colour in the high bits, index low).
+                    let key = pack(c);
+                    let slot = (key.wrapping_mul(0x9E37_79B1) >> 20) as usize % CACHE_SLOTS;
+                    let cached = cache[slot];
+                    let idx = if cached != u32::MAX && cached >> 8 == key {
+                        (cached & 0xFF) as usize
+                    } else {
+                        let idx = nearest(&space.from_rgb(c), &points).0;
+                        cache[slot] = key << 8 | idx as u32;
+                        idx
+                    };
+                    counts[idx] += 1;
+                }
+            });
+            (counts, err)
+        })
+        .reduce(
+            || (vec![0u64; k], 0u128),
+            |(mut a, ea), (b, eb)| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                (a, ea + eb)
+            },
+        );
+    counts
+        .iter_mut()
+        .zip(pixel_counts)
+        .for_each(|(c, p)| *c += p);
+    palette_from_counts(colors, counts, bins.total, err)
+}
+
+/// The colour nearest to `c` in sRGB (ties: lowest index).
+fn nearest_rgb(c: Rgb, colors: &[Rgb]) -> usize {
+    let mut best = (0, u32::MAX);
+    for (i, &q) in colors.iter().enumerate() {
+        let d = rgb_distance_sq(c, q);
+        if d < best.1 {
+            best = (i, d);
+        }
+    }
+    best.0
+}
+
+/// Decides whether every colour of bin `b` has the same nearest palette
+/// colour, in `space` and in sRGB.
+fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u16; 2] {
+    let o = bin_origin(b);
+    let corners: Vec<Rgb> = (0..8)
+        .map(|i| [0, 1, 2].map(|c| o[c] + if i >> c & 1 == 1 { 7 } else { 0 }))
+        .collect();
+    // sRGB regions are convex: a cube whose corners agree lies inside one.
+    let first = nearest_rgb(corners[0], colors);
+    let in_rgb = if corners.iter().all(|&c| nearest_rgb(c, colors) == first) {
+        first as u16
+    } else {
+        MIXED
+    };
+    // In the clustering space: the cube lies within `radius` of its centre,
+    // so if the nearest colour beats the second by more than twice that,
+    // it is nearest for every colour of the cube.
+    let centre = space.from_rgb_f32(o.map(|v| v as f32 + 3.5));
+    let radius = corners
+        .iter()
+        .map(|&c| crate::color::distance_sq(&space.from_rgb(c), &centre).sqrt())
+        .fold(0.0f32, f32::max)
+        * 1.05
+        + 1e-3;
+    let (mut d1, mut d2, mut i1) = (f32::INFINITY, f32::INFINITY, 0);
+    for (i, p) in points.iter().enumerate() {
+        let d = crate::color::distance_sq(&centre, p).sqrt();
+        if d < d1 {
+            d2 = d1;
+            d1 = d;
+            i1 = i;
+        } else if d < d2 {
+            d2 = d;
+        }
+    }
+    let in_space = if d2 - d1 > 2.0 * radius {
+        i1 as u16
+    } else {
+        MIXED
+    };
+    [in_space, in_rgb]
+}
+
+fn palette_from_counts(colors: Vec<Rgb>, counts: Vec<u64>, total: u64, err: u128) -> Palette {
+    let total_f = total.max(1) as f64;
     Palette {
         colors: colors
             .into_iter()
@@ -102,20 +244,24 @@ pub fn measure(hist: &ColorHistogram, colors: Vec<Rgb>, space: Space) -> Palette
             .map(|(rgb, count)| Swatch {
                 rgb,
                 count,
-                fraction: count as f64 / total as f64,
+                fraction: count as f64 / total_f,
             })
             .collect(),
-        pixels: hist.total,
-        distinct_colors: hist.len(),
-        mse: err as f64 / total as f64,
+        pixels: total,
+        mse: err as f64 / total_f,
     }
 }
 
 /// Rounds clustering-space centroids to sRGB8 and makes them distinct: a
-/// centroid that rounds onto an earlier one is replaced by the image colour
-/// worst served by the palette so far, so k distinct colours come out whenever
-/// the image has more than k.
-pub fn distinct_colors(hist: &ColorHistogram, centroids: &[[f32; 3]], space: Space) -> Vec<Rgb> {
+/// centroid that rounds onto an earlier one is replaced by the candidate
+/// colour (an image colour, with its pixel weight) worst served by the palette
+/// so far, so k distinct colours come out whenever the image has more than k.
+pub fn distinct_colors(
+    candidates: &[Rgb],
+    weights: &[u64],
+    centroids: &[[f32; 3]],
+    space: Space,
+) -> Vec<Rgb> {
     let mut colors: Vec<Rgb> = Vec::with_capacity(centroids.len());
     let mut missing = 0;
     for &c in centroids {
@@ -128,15 +274,11 @@ pub fn distinct_colors(hist: &ColorHistogram, centroids: &[[f32; 3]], space: Spa
     }
     for _ in 0..missing {
         let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
-        let worst = hist
-            .colors
+        let worst = candidates
             .par_iter()
-            .zip(hist.counts.par_iter())
+            .zip(weights.par_iter())
             .enumerate()
-            .map(|(i, (&c, &n))| {
-                let d = nearest(&space.from_rgb(c), &points).1;
-                (d as f64 * n as f64, i)
-            })
+            .map(|(i, (&c, &n))| (nearest(&space.from_rgb(c), &points).1 as f64 * n as f64, i))
             // Largest error first; ties go to the lowest index.
             .reduce(
                 || (f64::NEG_INFINITY, usize::MAX),
@@ -148,9 +290,9 @@ pub fn distinct_colors(hist: &ColorHistogram, centroids: &[[f32; 3]], space: Spa
                     }
                 },
             );
-        match hist.colors.get(worst.1) {
+        match candidates.get(worst.1) {
             Some(&c) if worst.0 > 0.0 => colors.push(c),
-            _ => break, // every image colour is already in the palette
+            _ => break, // every candidate is already in the palette
         }
     }
     colors
@@ -190,7 +332,8 @@ mod tests {
     #[test]
     fn rounded_duplicates_are_replaced_by_the_worst_served_colour() {
         let cents = [[0.2, 0.0, 0.0], [0.4, 0.0, 0.0], [254.8, 255.0, 255.0]];
-        let colors = distinct_colors(&hist(), &cents, Space::Rgb);
+        let h = hist();
+        let colors = distinct_colors(&h.colors, &h.counts, &cents, Space::Rgb);
         assert_eq!(colors, vec![[0, 0, 0], [255, 255, 255], [10, 0, 0]]);
     }
 

@@ -50,7 +50,11 @@ impl ColorHistogram {
         Self::from_table(table)
     }
 
-    fn count(raw: &[u8], channels: usize, pick: impl Fn(&[u8]) -> Option<Rgb> + Sync) -> Self {
+    pub(crate) fn count(
+        raw: &[u8],
+        channels: usize,
+        pick: impl Fn(&[u8]) -> Option<Rgb> + Sync,
+    ) -> Self {
         let table = raw
             .par_chunks(COUNT_CHUNK_PX * channels)
             .fold(FxHashMap::<u32, u64>::default, |mut table, chunk| {
@@ -77,24 +81,26 @@ impl ColorHistogram {
         }
     }
 
-    /// `n` pixels drawn uniformly at random (with replacement) from the
-    /// counted pixels, reproducibly from `seed`: the pixel cloud's sample.
-    pub fn sample_pixels(&self, n: usize, seed: u64) -> Vec<Rgb> {
+    /// `n` colours drawn at random in proportion to their counts (as pixels
+    /// would be), reproducibly from `seed`.
+    pub fn sample(&self, n: usize, seed: u64) -> Vec<Rgb> {
         use rand::{Rng, SeedableRng};
         if self.total == 0 {
             return Vec::new();
         }
-        let mut cumulative = Vec::with_capacity(self.counts.len());
-        let mut acc = 0u64;
-        for &c in &self.counts {
-            acc += c;
-            cumulative.push(acc);
-        }
+        let cumulative: Vec<u64> = self
+            .counts
+            .iter()
+            .scan(0u64, |acc, &c| {
+                *acc += c;
+                Some(*acc)
+            })
+            .collect();
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         (0..n)
             .map(|_| {
-                let pixel = rng.random_range(0..self.total);
-                self.colors[cumulative.partition_point(|&end| end <= pixel)]
+                let pick = rng.random_range(0..self.total);
+                self.colors[cumulative.partition_point(|&end| end <= pick)]
             })
             .collect()
     }
@@ -120,19 +126,140 @@ fn merge_tables(mut a: FxHashMap<u32, u64>, mut b: FxHashMap<u32, u64>) -> FxHas
     a
 }
 
-/// Flattens a decoded image into its colour histogram. Images with an alpha
-/// channel keep only pixels with alpha ≥ `alpha_threshold`; every other image
-/// (grayscale, 16-bit, palette-indexed, CMYK) is converted to 8-bit sRGB first.
-pub fn histogram_of(image: DynamicImage, alpha_threshold: u8) -> Result<ColorHistogram> {
-    let hist = if image.color().has_alpha() {
-        ColorHistogram::from_rgba8(image.into_rgba8().as_raw(), alpha_threshold)
-    } else {
-        ColorHistogram::from_rgb8(image.into_rgb8().as_raw())
-    };
-    if hist.is_empty() {
-        bail!("no pixel is opaque enough to count (every alpha is below --alpha-threshold {alpha_threshold})");
+/// A decoded image's pixels as 8-bit sRGB: the recipe's N×3 list, kept as
+/// the decoder's interleaved buffer (RGB8, or RGBA8 with the alpha policy
+/// applied whenever pixels are visited).
+#[derive(Clone, Debug)]
+pub struct PixelBuffer {
+    raw: Vec<u8>,
+    channels: usize,
+    width: u32,
+    height: u32,
+    alpha_threshold: u8,
+}
+
+impl PixelBuffer {
+    /// Wraps an interleaved RGB8 buffer.
+    pub fn rgb8(raw: Vec<u8>, width: u32, height: u32) -> Self {
+        PixelBuffer {
+            raw,
+            channels: 3,
+            width,
+            height,
+            alpha_threshold: 0,
+        }
     }
-    Ok(hist)
+
+    /// Wraps an interleaved RGBA8 buffer; pixels with alpha below
+    /// `alpha_threshold` are not counted.
+    pub fn rgba8(raw: Vec<u8>, width: u32, height: u32, alpha_threshold: u8) -> Self {
+        PixelBuffer {
+            raw,
+            channels: 4,
+            width,
+            height,
+            alpha_threshold,
+        }
+    }
+
+    /// Flattens a decoded image. Images with an alpha channel keep it (pixels
+    /// with alpha below `alpha_threshold` are not counted); every other image
+    /// (grayscale, 16-bit, palette-indexed, CMYK) becomes 8-bit sRGB. An
+    /// image with no pixel left to count is an error.
+    pub fn from_image(image: DynamicImage, alpha_threshold: u8) -> Result<Self> {
+        let (width, height) = (image.width(), image.height());
+        let buffer = if image.color().has_alpha() {
+            Self::rgba8(
+                image.into_rgba8().into_raw(),
+                width,
+                height,
+                alpha_threshold,
+            )
+        } else {
+            Self::rgb8(image.into_rgb8().into_raw(), width, height)
+        };
+        let any_counted = buffer.channels == 3 && !buffer.raw.is_empty()
+            || buffer
+                .raw
+                .chunks_exact(4)
+                .any(|px| px[3] >= alpha_threshold);
+        if !any_counted {
+            bail!("no pixel is opaque enough to count (every alpha is below --alpha-threshold {alpha_threshold})");
+        }
+        Ok(buffer)
+    }
+
+    /// The interleaved bytes.
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
+    /// Bytes per pixel: 3 or 4.
+    pub fn channels(&self) -> usize {
+        self.channels
+    }
+
+    /// (width, height) in pixels.
+    pub fn dimensions(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// Calls `f(r, g, b)` for every counted pixel of `chunk`, a slice of
+    /// [`raw`](Self::raw) starting on a pixel boundary.
+    #[inline(always)]
+    pub fn for_each_counted(&self, chunk: &[u8], mut f: impl FnMut(u8, u8, u8)) {
+        if self.channels == 3 {
+            for px in chunk.chunks_exact(3) {
+                f(px[0], px[1], px[2]);
+            }
+        } else {
+            for px in chunk.chunks_exact(4) {
+                if px[3] >= self.alpha_threshold {
+                    f(px[0], px[1], px[2]);
+                }
+            }
+        }
+    }
+
+    /// The exact histogram of unique colours.
+    pub fn histogram(&self) -> ColorHistogram {
+        let threshold = self.alpha_threshold;
+        if self.channels == 3 {
+            ColorHistogram::count(&self.raw, 3, |px| Some([px[0], px[1], px[2]]))
+        } else {
+            ColorHistogram::count(&self.raw, 4, |px| {
+                (px[3] >= threshold).then_some([px[0], px[1], px[2]])
+            })
+        }
+    }
+
+    /// `n` counted pixels drawn uniformly at random (with replacement),
+    /// reproducibly from `seed`: the pixel cloud's sample.
+    pub fn sample(&self, n: usize, seed: u64) -> Vec<Rgb> {
+        use rand::{Rng, SeedableRng};
+        let pixels = self.raw.len() / self.channels;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut out = Vec::with_capacity(n);
+        // Transparent pixels are skipped; the attempt cap keeps a mostly
+        // transparent image from looping for long.
+        for _ in 0..n.saturating_mul(64) {
+            if out.len() == n || pixels == 0 {
+                break;
+            }
+            let i = rng.random_range(0..pixels) * self.channels;
+            let px = &self.raw[i..i + self.channels];
+            if self.channels == 3 || px[3] >= self.alpha_threshold {
+                out.push([px[0], px[1], px[2]]);
+            }
+        }
+        out
+    }
+}
+
+/// Flattens a decoded image into its exact colour histogram (see
+/// [`PixelBuffer::from_image`] for the alpha policy and the error).
+pub fn histogram_of(image: DynamicImage, alpha_threshold: u8) -> Result<ColorHistogram> {
+    Ok(PixelBuffer::from_image(image, alpha_threshold)?.histogram())
 }
 
 #[cfg(test)]
@@ -170,12 +297,19 @@ mod tests {
     }
 
     #[test]
-    fn samples_follow_pixel_counts() {
-        let h = ColorHistogram::from_pairs([([0, 0, 0], 900), ([255, 255, 255], 100)]);
-        let s = h.sample_pixels(5000, 42);
+    fn samples_follow_pixel_counts_and_skip_transparency() {
+        let mut raw = Vec::new();
+        for i in 0..1000 {
+            let c = if i % 10 == 0 { 255 } else { 0 };
+            raw.extend([c, c, c, 255, 9, 9, 9, 0]);
+        }
+        let buffer = PixelBuffer::rgba8(raw, 2000, 1, 128);
+        let s = buffer.sample(5000, 42);
+        assert_eq!(s.len(), 5000);
+        assert!(!s.contains(&[9, 9, 9]));
         let white = s.iter().filter(|&&c| c == [255, 255, 255]).count();
         assert!((350..650).contains(&white), "{white}");
-        assert_eq!(s, h.sample_pixels(5000, 42));
+        assert_eq!(s, buffer.sample(5000, 42));
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! Coarse colour bins of an image: one cheap pass over the pixels gives, for
+//! each 8×8×8 cube of sRGB8 values, its pixel count and channel sums. The
+//! clustering runs on the bins' mean colours (a few thousand weighted points
+//! instead of millions of pixels).
+
+use rayon::prelude::*;
+
+use crate::color::Rgb;
+use crate::pixels::PixelBuffer;
+
+/// Bits of each channel that select a bin.
+pub const BIN_BITS: u32 = 5;
+/// Number of bins (2^15).
+pub const BIN_COUNT: usize = 1 << (3 * BIN_BITS);
+/// Pixels per parallel work item.
+const BIN_CHUNK_PX: usize = 1 << 16;
+/// Pixels counted into one set of 32-bit tables before they are added into
+/// the 64-bit totals: 255 × 2^24 fits in a u32.
+const SUPER_CHUNK_PX: usize = 1 << 24;
+
+/// The bin of a colour.
+#[inline(always)]
+pub fn bin_of(r: u8, g: u8, b: u8) -> usize {
+    let s = 8 - BIN_BITS;
+    ((r as usize >> s) << (2 * BIN_BITS)) | ((g as usize >> s) << BIN_BITS) | (b as usize >> s)
+}
+
+/// The lowest colour in a bin (its cube spans 8 values per channel from here).
+pub fn bin_origin(bin: usize) -> Rgb {
+    let s = 8 - BIN_BITS;
+    let mask = (1 << BIN_BITS) - 1;
+    [
+        ((bin >> (2 * BIN_BITS) & mask) << s) as u8,
+        ((bin >> BIN_BITS & mask) << s) as u8,
+        ((bin & mask) << s) as u8,
+    ]
+}
+
+/// The non-empty bins of an image, in bin order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bins {
+    /// Bin indices.
+    pub index: Vec<u32>,
+    /// Pixels in each bin.
+    pub count: Vec<u64>,
+    /// Sum of each channel over the bin's pixels.
+    pub sum: Vec<[u64; 3]>,
+    /// All counted pixels.
+    pub total: u64,
+}
+
+impl Bins {
+    /// Counts an image's pixels into bins (exact integers, so the result does
+    /// not depend on the number of threads).
+    pub fn of(pixels: &PixelBuffer) -> Self {
+        let mut count = vec![0u64; BIN_COUNT];
+        let mut sum = vec![[0u64; 3]; BIN_COUNT];
+        let stride = pixels.channels();
+        for part in pixels.raw().chunks(SUPER_CHUNK_PX * stride) {
+            let table = part
+                .par_chunks(BIN_CHUNK_PX * stride)
+                .fold(
+                    || vec![[0u32; 4]; BIN_COUNT],
+                    |mut t, chunk| {
+                        pixels.for_each_counted(chunk, |r, g, b| {
+                            let e = &mut t[bin_of(r, g, b)];
+                            e[0] += 1;
+                            e[1] += r as u32;
+                            e[2] += g as u32;
+                            e[3] += b as u32;
+                        });
+                        t
+                    },
+                )
+                .reduce(
+                    || vec![[0u32; 4]; BIN_COUNT],
+                    |mut a, b| {
+                        for (x, y) in a.iter_mut().zip(&b) {
+                            for i in 0..4 {
+                                x[i] += y[i];
+                            }
+                        }
+                        a
+                    },
+                );
+            for (i, e) in table.iter().enumerate() {
+                count[i] += e[0] as u64;
+                for c in 0..3 {
+                    sum[i][c] += e[c + 1] as u64;
+                }
+            }
+        }
+        let mut bins = Bins::default();
+        for (i, (&n, s)) in count.iter().zip(&sum).enumerate() {
+            if n > 0 {
+                bins.index.push(i as u32);
+                bins.count.push(n);
+                bins.sum.push(*s);
+                bins.total += n;
+            }
+        }
+        bins
+    }
+
+    /// Number of non-empty bins.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    /// True when no pixel was counted.
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The mean colour of bin `i` (of the non-empty ones), unrounded.
+    pub fn mean(&self, i: usize) -> [f32; 3] {
+        let n = self.count[i] as f64;
+        self.sum[i].map(|s| (s as f64 / n) as f32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_round_trip_their_origin() {
+        for c in [[0, 0, 0], [255, 255, 255], [8, 16, 248], [7, 15, 23]] {
+            let o = bin_origin(bin_of(c[0], c[1], c[2]));
+            assert!(
+                (0..3).all(|i| o[i] <= c[i] && (c[i] as u16) < o[i] as u16 + 8),
+                "{c:?} {o:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn counts_and_means_are_exact() {
+        let raw = vec![10, 20, 30, 12, 20, 30, 200, 0, 0, 10, 20, 30];
+        let bins = Bins::of(&PixelBuffer::rgb8(raw, 1, 4));
+        assert_eq!(bins.len(), 2);
+        assert_eq!(bins.total, 4);
+        let i = bins
+            .index
+            .iter()
+            .position(|&b| b as usize == bin_of(10, 20, 30))
+            .unwrap();
+        assert_eq!(bins.count[i], 3);
+        assert_eq!(bins.sum[i], [32, 60, 90]);
+        assert!((bins.mean(i)[0] - 32.0 / 3.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn transparent_pixels_are_not_binned() {
+        let raw = vec![10, 20, 30, 255, 10, 20, 30, 0];
+        let bins = Bins::of(&PixelBuffer::rgba8(raw, 2, 1, 128));
+        assert_eq!(bins.total, 1);
+    }
+}
