@@ -1,5 +1,6 @@
 //! Coarse colour bins of an image: one cheap pass over the pixels gives, for
-//! each 8×8×8 cube of sRGB8 values, its pixel count and channel sums. The
+//! each 8×8×8 cube of sRGB8 values, its pixel count, channel sums and sum of
+//! squares (for exact squared errors without revisiting the pixels). The
 //! clustering runs on the bins' mean colours (a few thousand weighted points
 //! instead of millions of pixels).
 
@@ -45,6 +46,8 @@ pub struct Bins {
     pub count: Vec<u64>,
     /// Sum of each channel over the bin's pixels.
     pub sum: Vec<[u64; 3]>,
+    /// Sum of r² + g² + b² over the bin's pixels.
+    pub sum_sq: Vec<u64>,
     /// All counted pixels.
     pub total: u64,
 }
@@ -55,39 +58,44 @@ impl Bins {
     pub fn of(pixels: &PixelBuffer) -> Self {
         let mut count = vec![0u64; BIN_COUNT];
         let mut sum = vec![[0u64; 3]; BIN_COUNT];
+        let mut sum_sq = vec![0u64; BIN_COUNT];
         let stride = pixels.channels();
         for part in pixels.raw().chunks(SUPER_CHUNK_PX * stride) {
             let table = part
                 .par_chunks(BIN_CHUNK_PX * stride)
                 .fold(
-                    || vec![[0u32; 4]; BIN_COUNT],
+                    || vec![([0u32; 4], 0u64); BIN_COUNT],
                     |mut t, chunk| {
                         pixels.for_each_counted(chunk, |r, g, b| {
+                            let (r32, g32, b32) = (r as u32, g as u32, b as u32);
                             let e = &mut t[bin_of(r, g, b)];
-                            e[0] += 1;
-                            e[1] += r as u32;
-                            e[2] += g as u32;
-                            e[3] += b as u32;
+                            e.0[0] += 1;
+                            e.0[1] += r32;
+                            e.0[2] += g32;
+                            e.0[3] += b32;
+                            e.1 += (r32 * r32 + g32 * g32 + b32 * b32) as u64;
                         });
                         t
                     },
                 )
                 .reduce(
-                    || vec![[0u32; 4]; BIN_COUNT],
+                    || vec![([0u32; 4], 0u64); BIN_COUNT],
                     |mut a, b| {
                         for (x, y) in a.iter_mut().zip(&b) {
                             for i in 0..4 {
-                                x[i] += y[i];
+                                x.0[i] += y.0[i];
                             }
+                            x.1 += y.1;
                         }
                         a
                     },
                 );
-            for (i, e) in table.iter().enumerate() {
+            for (i, (e, sq)) in table.iter().enumerate() {
                 count[i] += e[0] as u64;
                 for c in 0..3 {
                     sum[i][c] += e[c + 1] as u64;
                 }
+                sum_sq[i] += sq;
             }
         }
         let mut bins = Bins::default();
@@ -96,6 +104,7 @@ impl Bins {
                 bins.index.push(i as u32);
                 bins.count.push(n);
                 bins.sum.push(*s);
+                bins.sum_sq.push(sum_sq[i]);
                 bins.total += n;
             }
         }
@@ -147,6 +156,7 @@ mod tests {
             .unwrap();
         assert_eq!(bins.count[i], 3);
         assert_eq!(bins.sum[i], [32, 60, 90]);
+        assert_eq!(bins.sum_sq[i], 2 * (100 + 400 + 900) + (144 + 400 + 900));
         assert!((bins.mean(i)[0] - 32.0 / 3.0).abs() < 1e-5);
     }
 

@@ -215,3 +215,38 @@ fn weighted_points(hist: &ColorHistogram, space: Space) -> Vec<kmeans::WeightedP
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture_pixels(name: &str) -> PixelBuffer {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+        let bytes = std::fs::read(path).unwrap();
+        PixelBuffer::from_image(decode_image(&bytes, None).unwrap(), DEFAULT_ALPHA_THRESHOLD).unwrap()
+    }
+
+    #[test]
+    fn binned_measurement_is_exact() {
+        // The fast path (bins settled wholesale, straddling pixels one by
+        // one) must count exactly what assigning every unique colour does.
+        for name in ["china_320.jpg", "nuthatch_960.jpg", "chelsea_225.png"] {
+            let pixels = fixture_pixels(name);
+            let hist = pixels.histogram();
+            for space in [Space::Oklab, Space::Lab, Space::Rgb] {
+                for k in [3, 10, 40] {
+                    let opts = Options {
+                        k,
+                        space,
+                        sort: SortOrder::None,
+                        ..Options::default()
+                    };
+                    let fast = extract_palette(&pixels, &opts);
+                    let colors = fast.colors.iter().map(|s| s.rgb).collect();
+                    let exact = palette::measure(&hist, colors, space);
+                    assert_eq!(fast, exact, "{name} {space:?} k={k}");
+                }
+            }
+        }
+    }
+}

@@ -5,9 +5,11 @@ use clap::ValueEnum;
 use rayon::prelude::*;
 
 use crate::bins::{bin_of, bin_origin, Bins, BIN_COUNT};
-use crate::color::{cmp_hue, cmp_lightness, nearest, pack, rgb_distance_sq, Rgb, Space};
+use crate::color::{cmp_hue, cmp_lightness, nearest, rgb_distance_sq, Rgb, Space};
 use crate::pixels::ColorHistogram;
 use crate::pixels::PixelBuffer;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Mutex;
 
 /// Unique colours per work item when assigning colours to the palette.
 const ASSIGN_CHUNK: usize = 4096;
@@ -99,8 +101,6 @@ pub fn measure(hist: &ColorHistogram, colors: Vec<Rgb>, space: Space) -> Palette
 
 /// Marks a bin whose pixels do not all have the same nearest colour.
 const MIXED: u16 = u16::MAX;
-/// Slots of the per-chunk cache of exact assignments for pixels in mixed bins.
-const CACHE_SLOTS: usize = 4096;
 
 /// Builds the palette of an image from `colors` (already distinct), exactly:
 /// every counted pixel is assigned to its nearest colour in `space` for the
@@ -120,48 +120,94 @@ pub fn measure_pixels(
     // Per bin: [nearest in space, nearest in sRGB], or MIXED.
     let mut lut = vec![[MIXED; 2]; BIN_COUNT];
     let mut counts = vec![0u64; k];
-    let settled: Vec<(usize, [u16; 2])> = bins
+    let mut err: u128 = 0;
+    let mut any_mixed = false;
+    let settled: Vec<[u16; 2]> = bins
         .index
         .par_iter()
-        .map(|&b| (b as usize, settle_bin(b as usize, &colors, &points, space)))
+        .map(|&b| settle_bin(b as usize, &colors, &points, space))
         .collect();
-    for (i, (b, entry)) in settled.into_iter().enumerate() {
-        lut[b] = entry;
+    for (i, entry) in settled.into_iter().enumerate() {
+        lut[bins.index[i] as usize] = entry;
         if entry[0] != MIXED {
             counts[entry[0] as usize] += bins.count[i];
         }
+        if entry[1] != MIXED {
+            // Σ|x − q|² = Σ|x|² − 2 q·Σx + n|q|², exactly, in integers.
+            let q = colors[entry[1] as usize].map(|v| v as i128);
+            let cross: i128 = (0..3).map(|c| q[c] * bins.sum[i][c] as i128).sum();
+            let norm: i128 = q.iter().map(|v| v * v).sum();
+            err += (bins.sum_sq[i] as i128 - 2 * cross + bins.count[i] as i128 * norm) as u128;
+        }
+        any_mixed |= entry[0] == MIXED || entry[1] == MIXED;
     }
+    if any_mixed {
+        let (pixel_counts, pixel_err) = assign_mixed_pixels(pixels, &lut, &colors, &points, space);
+        counts.iter_mut().zip(pixel_counts).for_each(|(c, p)| *c += p);
+        err += pixel_err;
+    }
+    palette_from_counts(colors, counts, bins.total, err)
+}
+
+/// Assigns the pixels of straddling bins one by one: (counts per colour for
+/// the pixels of bins mixed in `space`, squared sRGB error of the pixels of
+/// bins mixed in sRGB). Each colour of a mixed bin is resolved once, the
+/// first time a pixel has it, into a table shared by all threads (every
+/// thread would store the same value, so the result is deterministic).
+fn assign_mixed_pixels(
+    pixels: &PixelBuffer,
+    lut: &[[u16; 2]],
+    colors: &[Rgb],
+    points: &[[f32; 3]],
+    space: Space,
+) -> (Vec<u64>, u128) {
+    let k = colors.len();
+    // Each mixed bin gets 512 slots, one per colour of its 8×8×8 cube.
+    let mut slot_base = vec![u32::MAX; BIN_COUNT];
+    let mut mixed_bins = 0u32;
+    for (b, entry) in lut.iter().enumerate() {
+        if entry[0] == MIXED || entry[1] == MIXED {
+            slot_base[b] = mixed_bins * 512;
+            mixed_bins += 1;
+        }
+    }
+    let mut resolved = take_slot_table(mixed_bins as usize * 1024);
+    let table = &resolved;
+    // 255 is "not yet resolved"; colour 255 of a 256-colour palette is simply
+    // recomputed each time.
+    let resolve = |slot: usize, compute: fn(Rgb, &[Rgb], &[[f32; 3]], Space) -> usize, c: Rgb| -> usize {
+        let v = table[slot].load(Ordering::Relaxed);
+        if v != UNRESOLVED {
+            return v as usize;
+        }
+        let idx = compute(c, colors, points, space);
+        table[slot].store(idx.min(UNRESOLVED as usize) as u8, Ordering::Relaxed);
+        idx
+    };
     let stride = pixels.channels();
-    let (pixel_counts, err) = pixels
+    let result = pixels
         .raw()
         .par_chunks(ASSIGN_CHUNK * 16 * stride)
         .map(|chunk| {
             let mut counts = vec![0u64; k];
             let mut err = 0u128;
-            let mut cache = vec![u32::MAX; CACHE_SLOTS];
             pixels.for_each_counted(chunk, |r, g, b| {
+                let bin = bin_of(r, g, b);
+                let [in_space, in_rgb] = lut[bin];
+                if in_space != MIXED && in_rgb != MIXED {
+                    return;
+                }
                 let c = [r, g, b];
-                let [in_space, in_rgb] = lut[bin_of(r, g, b)];
-                let q = if in_rgb != MIXED {
-                    colors[in_rgb as usize]
-                } else {
-                    colors[nearest_rgb(c, &colors)]
-                };
-                err += rgb_distance_sq(c, q) as u128;
+                let slot = 2
+                    * (slot_base[bin] as usize
+                        + ((r as usize & 7) << 6 | (g as usize & 7) << 3 | (b as usize & 7)));
+                if in_rgb == MIXED {
+                    let q = resolve(slot + 1, |c, colors, _, _| nearest_rgb(c, colors), c);
+                    err += rgb_distance_sq(c, colors[q]) as u128;
+                }
                 if in_space == MIXED {
-                    // Neighbouring pixels repeat colours: remember the last
-                    // assignment per slot (colour in the high bits, index low).
-                    let key = pack(c);
-                    let slot = (key.wrapping_mul(0x9E37_79B1) >> 20) as usize % CACHE_SLOTS;
-                    let cached = cache[slot];
-                    let idx = if cached != u32::MAX && cached >> 8 == key {
-                        (cached & 0xFF) as usize
-                    } else {
-                        let idx = nearest(&space.from_rgb(c), &points).0;
-                        cache[slot] = key << 8 | idx as u32;
-                        idx
-                    };
-                    counts[idx] += 1;
+                    let i = resolve(slot, |c, _, points, space| nearest(&space.from_rgb(c), points).0, c);
+                    counts[i] += 1;
                 }
             });
             (counts, err)
@@ -173,11 +219,27 @@ pub fn measure_pixels(
                 (a, ea + eb)
             },
         );
-    counts
-        .iter_mut()
-        .zip(pixel_counts)
-        .for_each(|(c, p)| *c += p);
-    palette_from_counts(colors, counts, bins.total, err)
+    give_back_slot_table(std::mem::take(&mut resolved));
+    result
+}
+
+const UNRESOLVED: u8 = u8::MAX;
+
+/// Slot tables are kept for reuse: allocating and faulting in megabytes of
+/// fresh memory for every image cost more than the work itself.
+static SLOT_TABLES: Mutex<Vec<Vec<AtomicU8>>> = Mutex::new(Vec::new());
+
+fn take_slot_table(len: usize) -> Vec<AtomicU8> {
+    let mut table = SLOT_TABLES.lock().map(|mut v| v.pop()).ok().flatten().unwrap_or_default();
+    table.iter_mut().for_each(|s| *s.get_mut() = UNRESOLVED);
+    table.resize_with(len, || AtomicU8::new(UNRESOLVED));
+    table
+}
+
+fn give_back_slot_table(table: Vec<AtomicU8>) {
+    if let Ok(mut tables) = SLOT_TABLES.lock() {
+        tables.push(table);
+    }
 }
 
 /// The colour nearest to `c` in sRGB (ties: lowest index).
