@@ -95,7 +95,12 @@ impl Space {
 fn srgb_to_linear_table() -> &'static [f32; 256] {
     static TABLE: std::sync::OnceLock<[f32; 256]> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        std::array::from_fn(|i| Srgb::new(i as u8, 0, 0).into_format::<f32>().into_linear::<f32>().red)
+        std::array::from_fn(|i| {
+            Srgb::new(i as u8, 0, 0)
+                .into_format::<f32>()
+                .into_linear::<f32>()
+                .red
+        })
     })
 }
 
@@ -324,7 +329,10 @@ mod tests {
                     let srgb = Srgb::new(r, g, b).into_format::<f32>().into_linear::<f32>();
                     let slow = Oklab::from_color(srgb);
                     let slow = [slow.l * 100.0, slow.a * 100.0, slow.b * 100.0];
-                    assert!(distance_sq(&fast, &slow) < 1e-6, "{r},{g},{b}: {fast:?} {slow:?}");
+                    assert!(
+                        distance_sq(&fast, &slow) < 1e-6,
+                        "{r},{g},{b}: {fast:?} {slow:?}"
+                    );
                 }
             }
         }

@@ -221,9 +221,12 @@ mod tests {
     use super::*;
 
     fn fixture_pixels(name: &str) -> PixelBuffer {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
         let bytes = std::fs::read(path).unwrap();
-        PixelBuffer::from_image(decode_image(&bytes, None).unwrap(), DEFAULT_ALPHA_THRESHOLD).unwrap()
+        PixelBuffer::from_image(decode_image(&bytes, None).unwrap(), DEFAULT_ALPHA_THRESHOLD)
+            .unwrap()
     }
 
     #[test]

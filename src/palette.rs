@@ -143,7 +143,10 @@ pub fn measure_pixels(
     }
     if any_mixed {
         let (pixel_counts, pixel_err) = assign_mixed_pixels(pixels, &lut, &colors, &points, space);
-        counts.iter_mut().zip(pixel_counts).for_each(|(c, p)| *c += p);
+        counts
+            .iter_mut()
+            .zip(pixel_counts)
+            .for_each(|(c, p)| *c += p);
         err += pixel_err;
     }
     palette_from_counts(colors, counts, bins.total, err)
@@ -161,66 +164,115 @@ fn assign_mixed_pixels(
     points: &[[f32; 3]],
     space: Space,
 ) -> (Vec<u64>, u128) {
-    let k = colors.len();
-    // Each mixed bin gets 512 slots, one per colour of its 8×8×8 cube.
-    let mut slot_base = vec![u32::MAX; BIN_COUNT];
-    let mut mixed_bins = 0u32;
+    // Each bin mixed in a sense gets 512 slots of that sense's table, one per
+    // colour of its 8×8×8 cube.
+    let mut base = vec![[u32::MAX; 2]; BIN_COUNT];
+    let mut mixed = [0u32; 2];
     for (b, entry) in lut.iter().enumerate() {
-        if entry[0] == MIXED || entry[1] == MIXED {
-            slot_base[b] = mixed_bins * 512;
-            mixed_bins += 1;
+        for sense in 0..2 {
+            if entry[sense] == MIXED {
+                base[b][sense] = mixed[sense] * 512;
+                mixed[sense] += 1;
+            }
         }
     }
-    let mut resolved = take_slot_table(mixed_bins as usize * 1024);
-    let table = &resolved;
-    // 255 is "not yet resolved"; colour 255 of a 256-colour palette is simply
-    // recomputed each time.
-    let resolve = |slot: usize, compute: fn(Rgb, &[Rgb], &[[f32; 3]], Space) -> usize, c: Rgb| -> usize {
-        let v = table[slot].load(Ordering::Relaxed);
-        if v != UNRESOLVED {
-            return v as usize;
-        }
-        let idx = compute(c, colors, points, space);
-        table[slot].store(idx.min(UNRESOLVED as usize) as u8, Ordering::Relaxed);
-        idx
+    let mut tables = [
+        take_slot_table(mixed[0] as usize * 512),
+        take_slot_table(mixed[1] as usize * 512),
+    ];
+    let resolver = Resolver {
+        lut,
+        base: &base,
+        tables: &tables,
+        colors,
+        points,
+        space,
     };
-    let stride = pixels.channels();
+    let (stride, threshold) = (pixels.channels(), pixels.alpha_threshold());
     let result = pixels
         .raw()
         .par_chunks(ASSIGN_CHUNK * 16 * stride)
         .map(|chunk| {
-            let mut counts = vec![0u64; k];
-            let mut err = 0u128;
-            pixels.for_each_counted(chunk, |r, g, b| {
-                let bin = bin_of(r, g, b);
-                let [in_space, in_rgb] = lut[bin];
-                if in_space != MIXED && in_rgb != MIXED {
-                    return;
-                }
-                let c = [r, g, b];
-                let slot = 2
-                    * (slot_base[bin] as usize
-                        + ((r as usize & 7) << 6 | (g as usize & 7) << 3 | (b as usize & 7)));
-                if in_rgb == MIXED {
-                    let q = resolve(slot + 1, |c, colors, _, _| nearest_rgb(c, colors), c);
-                    err += rgb_distance_sq(c, colors[q]) as u128;
-                }
-                if in_space == MIXED {
-                    let i = resolve(slot, |c, _, points, space| nearest(&space.from_rgb(c), points).0, c);
-                    counts[i] += 1;
-                }
-            });
-            (counts, err)
+            if stride == 3 {
+                resolver.assign::<3>(chunk, threshold)
+            } else {
+                resolver.assign::<4>(chunk, threshold)
+            }
         })
         .reduce(
-            || (vec![0u64; k], 0u128),
+            || (vec![0u64; colors.len()], 0u128),
             |(mut a, ea), (b, eb)| {
                 a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
                 (a, ea + eb)
             },
         );
-    give_back_slot_table(std::mem::take(&mut resolved));
+    for table in &mut tables {
+        give_back_slot_table(std::mem::take(table));
+    }
     result
+}
+
+/// What [`assign_mixed_pixels`] shares between threads.
+struct Resolver<'a> {
+    lut: &'a [[u16; 2]],
+    base: &'a [[u32; 2]],
+    /// Resolved nearest colour per slot: [in space, in sRGB].
+    tables: &'a [Vec<AtomicU8>; 2],
+    colors: &'a [Rgb],
+    points: &'a [[f32; 3]],
+    space: Space,
+}
+
+impl Resolver<'_> {
+    /// One chunk of pixels (`STRIDE` bytes each; alpha, if any, checked
+    /// against `threshold`), as a plain loop so the hot path stays inlined.
+    fn assign<const STRIDE: usize>(&self, chunk: &[u8], threshold: u8) -> (Vec<u64>, u128) {
+        let mut counts = vec![0u64; self.colors.len()];
+        let mut err = 0u128;
+        for px in chunk.chunks_exact(STRIDE) {
+            if STRIDE == 4 && px[3] < threshold {
+                continue;
+            }
+            let (r, g, b) = (px[0], px[1], px[2]);
+            let bin = bin_of(r, g, b);
+            let [in_space, in_rgb] = self.lut[bin];
+            if in_space != MIXED && in_rgb != MIXED {
+                continue;
+            }
+            let within = (r as usize & 7) << 6 | (g as usize & 7) << 3 | (b as usize & 7);
+            if in_rgb == MIXED {
+                let q = self.resolve(1, self.base[bin][1] as usize + within, [r, g, b]);
+                err += rgb_distance_sq([r, g, b], self.colors[q]) as u128;
+            }
+            if in_space == MIXED {
+                counts[self.resolve(0, self.base[bin][0] as usize + within, [r, g, b])] += 1;
+            }
+        }
+        (counts, err)
+    }
+
+    #[inline(always)]
+    fn resolve(&self, sense: usize, slot: usize, c: Rgb) -> usize {
+        let v = self.tables[sense][slot].load(Ordering::Relaxed);
+        // UNRESOLVED doubles as colour 255 of a 256-colour palette, which is
+        // then simply recomputed each time.
+        if v != UNRESOLVED {
+            return v as usize;
+        }
+        self.compute(sense, slot, c)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn compute(&self, sense: usize, slot: usize, c: Rgb) -> usize {
+        let idx = if sense == 0 {
+            nearest(&self.space.from_rgb(c), self.points).0
+        } else {
+            nearest_rgb(c, self.colors)
+        };
+        self.tables[sense][slot].store(idx.min(UNRESOLVED as usize) as u8, Ordering::Relaxed);
+        idx
+    }
 }
 
 const UNRESOLVED: u8 = u8::MAX;
@@ -230,7 +282,12 @@ const UNRESOLVED: u8 = u8::MAX;
 static SLOT_TABLES: Mutex<Vec<Vec<AtomicU8>>> = Mutex::new(Vec::new());
 
 fn take_slot_table(len: usize) -> Vec<AtomicU8> {
-    let mut table = SLOT_TABLES.lock().map(|mut v| v.pop()).ok().flatten().unwrap_or_default();
+    let mut table = SLOT_TABLES
+        .lock()
+        .map(|mut v| v.pop())
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     table.iter_mut().for_each(|s| *s.get_mut() = UNRESOLVED);
     table.resize_with(len, || AtomicU8::new(UNRESOLVED));
     table

@@ -194,6 +194,11 @@ impl PixelBuffer {
         &self.raw
     }
 
+    /// Alpha below which a pixel is not counted (RGBA buffers only).
+    pub fn alpha_threshold(&self) -> u8 {
+        self.alpha_threshold
+    }
+
     /// Bytes per pixel: 3 or 4.
     pub fn channels(&self) -> usize {
         self.channels
