@@ -27,8 +27,8 @@ use scenepal::output::{
 };
 use scenepal::write::write_output;
 use scenepal::{
-    extract_palette_from_histogram, extract_palette_with_bins, load_image, Bins, LoadedImage,
-    Options, Palette,
+    extract_palette_from_histogram, extract_palette_with_bins, load_image, Bins, LoadOptions,
+    LoadedImage, Options, Palette,
 };
 
 /// How a run ended.
@@ -44,6 +44,8 @@ pub enum Outcome {
 struct Job {
     options: Options,
     alpha_threshold: u8,
+    max_pixels: u64,
+    max_bytes: u64,
     swatch: Option<PathBuf>,
     swatch_dir: Option<PathBuf>,
     swatch_options: SwatchOptions,
@@ -117,6 +119,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             sort: cli.sort,
         },
         alpha_threshold: cli.alpha_threshold,
+        max_pixels: cli.max_pixels,
+        max_bytes: cli.max_bytes,
         swatch: cli.swatch.clone().filter(|_| !cli.merge),
         swatch_dir: cli.swatch_dir.clone(),
         swatch_options: SwatchOptions {
@@ -158,8 +162,15 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
         height,
         pixels,
         preview,
-    } = read_input(path)
-        .and_then(|bytes| load_image(&bytes, name, job.alpha_threshold, preview_width))
+    } = read_input(path, job.max_bytes)
+        .and_then(|bytes| {
+            let load = LoadOptions {
+                alpha_threshold: job.alpha_threshold,
+                preview_width,
+                max_pixels: job.max_pixels,
+            };
+            load_image(&bytes, name, &load)
+        })
         .map_err(|e| (shown.clone(), e))?;
     let bins = Bins::of(&pixels);
     let palette = job

@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use clap::{CommandFactory, Parser, ValueEnum};
 
 use scenepal::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
+use scenepal::input::MAX_BYTES_DEFAULT;
 use scenepal::merge::MergeWeight;
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
+use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
     Algorithm, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED, MAX_K,
 };
@@ -73,6 +75,14 @@ pub struct Cli {
     /// Pixels with alpha below this (0-255) are not counted.
     #[arg(long, value_name = "ALPHA", default_value_t = DEFAULT_ALPHA_THRESHOLD)]
     pub alpha_threshold: u8,
+
+    /// Refuse images whose header announces more pixels than this.
+    #[arg(long, value_name = "N", default_value_t = MAX_PIXELS_DEFAULT, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_pixels: u64,
+
+    /// Refuse inputs (files or stdin) larger than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = MAX_BYTES_DEFAULT, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_bytes: u64,
 
     /// When to show a colour block before each hex code.
     ///

@@ -20,11 +20,26 @@ pub const SUPPORTED_FORMATS: [ImageFormat; 9] = [
     ImageFormat::Tga,
 ];
 
-/// Decodes an encoded image. `name` (the file name, if any) is consulted only
-/// to recognise TGA, the one supported format without a signature.
-///
-/// For GIF and animated WebP the first frame is used.
+/// Default largest image, in pixels (2^28, about 268 million, the cap
+/// common image servers use).
+pub const MAX_PIXELS_DEFAULT: u64 = 1 << 28;
+
+/// Decodes an encoded image of at most [`MAX_PIXELS_DEFAULT`] pixels (see
+/// [`decode_image_limited`]).
 pub fn decode_image(bytes: &[u8], name: Option<&Path>) -> Result<DynamicImage> {
+    decode_image_limited(bytes, name, MAX_PIXELS_DEFAULT)
+}
+
+/// Decodes an encoded image. `name` (the file name, if any) is consulted only
+/// to recognise TGA, the one supported format without a signature. An image
+/// whose header announces more than `max_pixels` pixels is refused before
+/// anything is allocated for it. For GIF and animated WebP the first frame is
+/// used.
+pub fn decode_image_limited(
+    bytes: &[u8],
+    name: Option<&Path>,
+    max_pixels: u64,
+) -> Result<DynamicImage> {
     if bytes.is_empty() {
         bail!("empty file (0 bytes)");
     }
@@ -32,13 +47,21 @@ pub fn decode_image(bytes: &[u8], name: Option<&Path>) -> Result<DynamicImage> {
     if format == ImageFormat::Jpeg {
         check_jpeg_complete(bytes)?;
     }
+    let fail = |e: image::ImageError| anyhow!("cannot decode {} data: {e}", format_name(format));
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(fail)?;
+    let pixels = w as u64 * h as u64;
+    if pixels > max_pixels {
+        bail!("image is {w}×{h} = {pixels} pixels, more than the limit of {max_pixels} (--max-pixels)");
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    // The defaults cap allocations (512 MiB), so a header announcing a
-    // gigantic image fails here instead of exhausting memory.
-    reader.limits(Limits::default());
-    reader
-        .decode()
-        .map_err(|e| anyhow!("cannot decode {} data: {e}", format_name(format)))
+    // The image crate's allocation cap stays on, raised only as far as an
+    // allowed image needs (16-bit RGBA: 8 bytes a pixel).
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(limits.max_alloc.unwrap_or(0).max(pixels.saturating_mul(8)));
+    reader.limits(limits);
+    reader.decode().map_err(fail)
 }
 
 fn detect_format(bytes: &[u8], name: Option<&Path>) -> Result<ImageFormat> {
@@ -157,6 +180,19 @@ mod tests {
         let tga = encode(ImageFormat::Tga);
         assert!(decode_image(&tga, Some(Path::new("a.TGA"))).is_ok());
         assert!(decode_image(&tga, Some(Path::new("a.bin"))).is_err());
+    }
+
+    #[test]
+    fn a_header_above_the_pixel_limit_is_refused_before_decoding() {
+        let png = encode(ImageFormat::Png); // 32×24
+        assert!(decode_image_limited(&png, None, 768).is_ok());
+        let err = decode_image_limited(&png, None, 767)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("32×24 = 768 pixels") && err.contains("--max-pixels"),
+            "{err}"
+        );
     }
 
     #[test]

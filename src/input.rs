@@ -143,15 +143,22 @@ pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// Reads the whole input. Anything but a regular file is refused before it
-/// is opened, so a FIFO or device can never block the run.
-pub fn read_input(path: &Path) -> Result<Vec<u8>> {
+/// Reads the whole input, at most `max_bytes` of it. Anything but a regular
+/// file is refused before it is opened, so a FIFO or device can never block
+/// the run.
+pub fn read_input(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let too_big = || anyhow::anyhow!("larger than the limit of {max_bytes} bytes (--max-bytes)");
     if is_stdin(path) {
         let mut bytes = Vec::new();
+        // One byte past the limit tells "at the limit" from "over it".
         io::stdin()
             .lock()
+            .take(max_bytes.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(io_reason)?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(too_big());
+        }
         return Ok(bytes);
     }
     let meta = fs::metadata(path).map_err(io_reason)?;
@@ -161,8 +168,14 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     if !meta.is_file() {
         bail!("not a regular file (a FIFO, device or socket)");
     }
+    if meta.len() > max_bytes {
+        return Err(too_big());
+    }
     fs::read(path).map_err(io_reason)
 }
+
+/// Default largest input, in bytes (1 GiB).
+pub const MAX_BYTES_DEFAULT: u64 = 1 << 30;
 
 /// An I/O error as a short lowercase reason, without the "(os error N)" tail.
 pub fn io_reason(e: io::Error) -> anyhow::Error {

@@ -38,7 +38,7 @@ use clap::ValueEnum;
 
 pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};
-pub use crate::decode::decode_image;
+pub use crate::decode::{decode_image, decode_image_limited, MAX_PIXELS_DEFAULT};
 pub use crate::palette::{Palette, SortOrder, Swatch};
 pub use crate::pixels::{histogram_of, ColorHistogram, PixelBuffer};
 
@@ -110,16 +110,33 @@ pub struct LoadedImage {
     pub preview: Option<image::RgbImage>,
 }
 
-/// Decodes an encoded image (see [`decode_image`] and
-/// [`PixelBuffer::from_image`]); with `preview_width`, also keeps the image
+/// How an image is loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Pixels with alpha below this are not counted.
+    pub alpha_threshold: u8,
+    /// Keep the image scaled to this width, for a swatch card.
+    pub preview_width: Option<u32>,
+    /// Refuse images whose header announces more pixels.
+    pub max_pixels: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            alpha_threshold: DEFAULT_ALPHA_THRESHOLD,
+            preview_width: None,
+            max_pixels: MAX_PIXELS_DEFAULT,
+        }
+    }
+}
+
+/// Decodes an encoded image (see [`decode_image_limited`] and
+/// [`PixelBuffer::from_image`]); with a preview width, also keeps the image
 /// scaled to that width (see [`output::swatch::scaled_preview`]).
-pub fn load_image(
-    bytes: &[u8],
-    name: Option<&Path>,
-    alpha_threshold: u8,
-    preview_width: Option<u32>,
-) -> Result<LoadedImage> {
-    let image = decode_image(bytes, name)?;
+pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Result<LoadedImage> {
+    let (alpha_threshold, preview_width) = (opts.alpha_threshold, opts.preview_width);
+    let image = decode_image_limited(bytes, name, opts.max_pixels)?;
     let (width, height) = (image.width(), image.height());
     let preview = preview_width.map(|w| output::swatch::scaled_preview(&image, w));
     let pixels = PixelBuffer::from_image(image, alpha_threshold)?;

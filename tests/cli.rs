@@ -395,3 +395,67 @@ fn help_lists_every_option() {
         assert!(help.contains(opt), "{opt} missing from --help");
     }
 }
+
+/// A PNG whose header announces `w`×`h` (the data is a 1×1 image's).
+fn png_announcing(w: u32, h: u32) -> Vec<u8> {
+    let mut png = encode(image::RgbImage::new(1, 1).into(), image::ImageFormat::Png);
+    // IHDR data starts at byte 16: width, height, then 5 more bytes and a CRC.
+    png[16..20].copy_from_slice(&w.to_be_bytes());
+    png[20..24].copy_from_slice(&h.to_be_bytes());
+    let crc = crc32fast::hash(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+/// A JPEG whose frame header announces `w`×`h`.
+fn jpeg_announcing(w: u16, h: u16) -> Vec<u8> {
+    let mut jpeg = encode(image::RgbImage::new(8, 8).into(), image::ImageFormat::Jpeg);
+    let sof = jpeg
+        .windows(2)
+        .position(|m| m == [0xFF, 0xC0])
+        .expect("baseline JPEG");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    jpeg
+}
+
+#[test]
+fn huge_headers_are_refused_before_anything_is_allocated() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = temp_file(&dir, "huge.png", &png_announcing(100_000, 100_000));
+    assert_input_error(
+        &png,
+        "100000×100000 = 10000000000 pixels, more than the limit",
+    );
+    let jpeg = temp_file(&dir, "huge.jpg", &jpeg_announcing(65_000, 65_000));
+    assert_input_error(&jpeg, "--max-pixels");
+}
+
+#[test]
+fn pixel_and_byte_limits_can_be_lowered() {
+    let f = fixture("two_colors.png"); // 40×30, 113 bytes
+    scenepal()
+        .args(["--max-pixels", "1200", &f])
+        .assert()
+        .success();
+    scenepal()
+        .args(["--max-pixels", "1199", &f])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("more than the limit of 1199"));
+    scenepal()
+        .args(["--max-bytes", "100", &f])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "larger than the limit of 100 bytes",
+        ));
+    scenepal()
+        .args(["--max-bytes", "100", "-"])
+        .write_stdin(read(&f))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "scenepal: -: larger than the limit",
+        ));
+}
