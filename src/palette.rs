@@ -315,9 +315,8 @@ fn nearest_rgb(c: Rgb, colors: &[Rgb]) -> usize {
 /// colour, in `space` and in sRGB.
 fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u16; 2] {
     let o = bin_origin(b);
-    let corners: Vec<Rgb> = (0..8)
-        .map(|i| [0, 1, 2].map(|c| o[c] + if i >> c & 1 == 1 { 7 } else { 0 }))
-        .collect();
+    let corners: [Rgb; 8] =
+        std::array::from_fn(|i| [0, 1, 2].map(|c| o[c] + if i >> c & 1 == 1 { 7 } else { 0 }));
     // sRGB regions are convex: a cube whose corners agree lies inside one.
     let first = nearest_rgb(corners[0], colors);
     let in_rgb = if corners.iter().all(|&c| nearest_rgb(c, colors) == first) {
