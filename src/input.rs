@@ -56,7 +56,9 @@ pub fn expand_inputs(args: &[PathBuf], hidden: bool) -> Vec<InputItem> {
             .filter_entry(|e| hidden || e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walk {
             match entry {
-                Ok(e) if e.file_type().is_file() && has_image_extension(e.path()) => {
+                // Not only regular files: a FIFO or device named like an
+                // image is reported (refused when read), not silently skipped.
+                Ok(e) if !e.file_type().is_dir() && has_image_extension(e.path()) => {
                     items.push(InputItem::Image(e.into_path()))
                 }
                 Ok(_) => {}

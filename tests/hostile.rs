@@ -1,0 +1,235 @@
+//! A folder of hostile files in one batch: every file gets a palette or one
+//! error line naming it, the exit code is 1, nothing panics or hangs, and
+//! memory stays bounded.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::Cursor;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::Command;
+
+use common::{fixture, read, scenepal};
+
+fn encode(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+fn png_announcing(w: u32, h: u32) -> Vec<u8> {
+    let mut png = encode(image::RgbImage::new(1, 1).into(), image::ImageFormat::Png);
+    png[16..20].copy_from_slice(&w.to_be_bytes());
+    png[20..24].copy_from_slice(&h.to_be_bytes());
+    let crc = crc32fast::hash(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+fn jpeg_announcing(w: u16, h: u16) -> Vec<u8> {
+    let mut jpeg = encode(image::RgbImage::new(8, 8).into(), image::ImageFormat::Jpeg);
+    let sof = jpeg.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
+    jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    jpeg
+}
+
+/// Builds the hostile folder; returns (good files, bad files) by name.
+fn hostile_folder(d: &Path) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    let jpeg = read(fixture("china_320.jpg"));
+    let png = read(fixture("chelsea_225.png"));
+    let mut good: Vec<(&[u8], Vec<u8>)> = vec![
+        (b"jpeg_named.png", jpeg.clone()),
+        (
+            b"one_pixel.png",
+            encode(
+                image::RgbImage::from_pixel(1, 1, image::Rgb([1, 2, 3])).into(),
+                image::ImageFormat::Png,
+            ),
+        ),
+        (
+            b"single_colour.png",
+            encode(
+                image::RgbImage::from_pixel(30, 20, image::Rgb([9, 99, 199])).into(),
+                image::ImageFormat::Png,
+            ),
+        ),
+        (b"new\nline.png", read(fixture("two_colors.png"))),
+        (b"bad\xffutf8.png", read(fixture("five_stripes.png"))),
+    ];
+    let mut bad: Vec<(&[u8], Vec<u8>)> = vec![
+        (b"zero.png", Vec::new()),
+        (b"text.png", b"hello, not an image\n".to_vec()),
+        (b"huge.png", png_announcing(100_000, 100_000)),
+        (b"huge.jpg", jpeg_announcing(65_000, 65_000)),
+        (
+            b"transparent.png",
+            encode(image::RgbaImage::new(5, 5).into(), image::ImageFormat::Png),
+        ),
+    ];
+    let cuts: Vec<(String, Vec<u8>)> = [3, 5, 7]
+        .iter()
+        .flat_map(|&i| {
+            [
+                (format!("cut{i}.jpg"), jpeg[..jpeg.len() * i / 8].to_vec()),
+                (format!("cut{i}.png"), png[..png.len() * i / 8].to_vec()),
+            ]
+        })
+        .collect();
+    for (name, bytes) in &cuts {
+        bad.push((name.as_bytes(), bytes.clone()));
+    }
+    for (name, bytes) in good.iter().chain(&bad) {
+        fs::write(d.join(OsStr::from_bytes(name)), bytes).unwrap();
+    }
+    // A FIFO named like an image: reading it would block forever.
+    let fifo = d.join("pipe.png");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    bad.push((b"pipe.png", Vec::new()));
+    // A symlink loop.
+    std::os::unix::fs::symlink(".", d.join("loop")).unwrap();
+    good.sort();
+    bad.sort();
+    (
+        good.into_iter().map(|g| g.0.to_vec()).collect(),
+        bad.into_iter().map(|b| b.0.to_vec()).collect(),
+    )
+}
+
+#[test]
+fn a_hostile_folder_gets_a_palette_or_an_error_line_for_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("hostile");
+    fs::create_dir(&d).unwrap();
+    let (good, bad) = hostile_folder(&d);
+    let use_time = Path::new("/usr/bin/time").exists();
+    let mut cmd = if use_time {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "peak-rss-kb %M"])
+            .arg(assert_cmd::cargo::cargo_bin("scenepal"));
+        c
+    } else {
+        Command::new(assert_cmd::cargo::cargo_bin("scenepal"))
+    };
+    let out = cmd.args(["-f", "json"]).arg(&d).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let records: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let name = |r: &serde_json::Value| {
+        r["path"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let palettes: Vec<String> = records
+        .iter()
+        .filter(|r| r.get("colors").is_some())
+        .map(name)
+        .collect();
+    let errors: Vec<String> = records
+        .iter()
+        .filter(|r| r.get("error").is_some())
+        .map(name)
+        .collect();
+    let lossy = |n: &Vec<u8>| String::from_utf8_lossy(n).into_owned();
+    let mut expected_good: Vec<String> = good.iter().map(lossy).collect();
+    expected_good.sort();
+    let mut got_good = palettes.clone();
+    got_good.sort();
+    assert_eq!(got_good, expected_good, "{stderr}");
+    for b in &bad {
+        let b = lossy(b);
+        assert!(errors.contains(&b), "no error record for {b}: {stderr}");
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("/{b}: ")))
+            .unwrap_or_else(|| panic!("no error line for {b}"));
+        assert!(line.starts_with("scenepal: "), "{line}");
+    }
+    assert!(stderr.contains("symlink loop"), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("internal error"),
+        "{stderr}"
+    );
+    // The newline in a name is escaped on stderr, so each error is one line.
+    assert!(
+        stderr.lines().all(|l| l.starts_with("scenepal: ")
+            || l.starts_with("peak-rss-kb")
+            || l.starts_with("Command exited with non-zero status")
+            || l.contains(" images, ")),
+        "{stderr}"
+    );
+    if use_time {
+        let kb: u64 = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak-rss-kb "))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(kb < 500 * 1024, "peak memory {kb} KB");
+    }
+}
+
+#[test]
+fn a_killed_batch_never_leaves_a_partial_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stills = tmp.path().join("stills");
+    let cards = tmp.path().join("cards");
+    fs::create_dir_all(&stills).unwrap();
+    fs::create_dir_all(&cards).unwrap();
+    for i in 0..40 {
+        fs::copy(
+            common::root().join(fixture("nuthatch_960.jpg")),
+            stills.join(format!("{i:02}.jpg")),
+        )
+        .unwrap();
+    }
+    let cards_written = || -> Vec<String> {
+        fs::read_dir(&cards)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect()
+    };
+    // Kill the batch while it writes cards: every card already in place is
+    // complete (written beside and renamed), never a truncated PNG.
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("scenepal"))
+        .args(["-q", "--swatch-dir"])
+        .arg(&cards)
+        .arg(&stills)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for n in cards_written() {
+        image::open(cards.join(&n)).unwrap_or_else(|e| panic!("{n} is not a complete PNG: {e}"));
+    }
+    // A second run completes the set.
+    scenepal()
+        .args(["-q", "--swatch-dir"])
+        .arg(&cards)
+        .arg(&stills)
+        .assert()
+        .success();
+    let names = cards_written();
+    assert_eq!(names.len(), 40, "{names:?}");
+    for n in &names {
+        image::open(cards.join(n)).expect("a complete PNG");
+    }
+}
