@@ -111,13 +111,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let batch = cli.is_batch();
     let items = expand_inputs(&args, cli.hidden);
     let job = Arc::new(Job {
-        options: Options {
-            k: cli.colors,
-            algorithm: cli.algorithm,
-            space: cli.space,
-            seed: cli.seed,
-            sort: cli.sort,
-        },
+        options: cli.options(),
         alpha_threshold: cli.alpha_threshold,
         max_pixels: cli.max_pixels,
         max_bytes: cli.max_bytes,
@@ -297,13 +291,7 @@ impl RunState {
             merged: cli.merge.then(|| MergedHistogram::new(cli.merge_weight)),
             golden,
             golden_index,
-            options: Options {
-                k: cli.colors,
-                algorithm: cli.algorithm,
-                space: cli.space,
-                seed: cli.seed,
-                sort: cli.sort,
-            },
+            options: cli.options(),
             tolerance: Tolerance {
                 delta_e: cli.tolerance,
                 fraction: cli.fraction_tolerance,

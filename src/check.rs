@@ -62,19 +62,7 @@ pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
                     .split_whitespace()
                     .map(parse_hex)
                     .collect::<Result<Vec<_>>>()?;
-                Ok(GoldenEntry {
-                    path: Some(path.to_owned()),
-                    colors: Some(
-                        colors
-                            .into_iter()
-                            .map(|rgb| GoldenColor {
-                                rgb,
-                                fraction: None,
-                            })
-                            .collect(),
-                    ),
-                    settings: None,
-                })
+                Ok(hex_entry(Some(path.to_owned()), colors))
             })
             .collect()
     } else {
@@ -85,19 +73,24 @@ pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
         if colors.is_empty() {
             bail!("the golden file holds no palette");
         }
-        Ok(vec![GoldenEntry {
-            path: None,
-            colors: Some(
-                colors
-                    .into_iter()
-                    .map(|rgb| GoldenColor {
-                        rgb,
-                        fraction: None,
-                    })
-                    .collect(),
-            ),
-            settings: None,
-        }])
+        Ok(vec![hex_entry(None, colors)])
+    }
+}
+
+/// A record from hex output: colours only.
+fn hex_entry(path: Option<String>, colors: Vec<Rgb>) -> GoldenEntry {
+    GoldenEntry {
+        path,
+        colors: Some(
+            colors
+                .into_iter()
+                .map(|rgb| GoldenColor {
+                    rgb,
+                    fraction: None,
+                })
+                .collect(),
+        ),
+        settings: None,
     }
 }
 

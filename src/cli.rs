@@ -11,7 +11,7 @@ use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
-    Algorithm, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED, MAX_K,
+    Algorithm, Options, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED, MAX_K,
 };
 
 /// Print the k colours that best represent an image.
@@ -219,6 +219,17 @@ pub fn usage_error(message: impl std::fmt::Display) -> clap::Error {
 }
 
 impl Cli {
+    /// The extraction options the command line asks for.
+    pub fn options(&self) -> Options {
+        Options {
+            k: self.colors,
+            algorithm: self.algorithm,
+            space: self.space,
+            seed: self.seed,
+            sort: self.sort,
+        }
+    }
+
     /// True when the output lists many images: several inputs, a directory,
     /// or a file list (even if it names one image).
     pub fn is_batch(&self) -> bool {

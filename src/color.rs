@@ -161,6 +161,28 @@ pub fn nearest<'a>(p: &[f32; 3], points: impl IntoIterator<Item = &'a [f32; 3]>)
     best
 }
 
+/// Index of the point nearest to `p` with the squared distances to the
+/// nearest and the second nearest (ties: the lowest index; infinities when
+/// there are fewer points).
+#[inline]
+pub fn two_nearest<'a>(
+    p: &[f32; 3],
+    points: impl IntoIterator<Item = &'a [f32; 3]>,
+) -> (usize, f32, f32) {
+    let (mut best, mut d1, mut d2) = (0, f32::INFINITY, f32::INFINITY);
+    for (i, q) in points.into_iter().enumerate() {
+        let d = distance_sq(p, q);
+        if d < d1 {
+            d2 = d1;
+            d1 = d;
+            best = i;
+        } else if d < d2 {
+            d2 = d;
+        }
+    }
+    (best, d1, d2)
+}
+
 /// Squared distance between two sRGB8 colours in 0..255 units, summed over the
 /// channels: the unit of the `mse` quality measure.
 #[inline]

@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::color::{distance_sq, nearest};
+use crate::color::{distance_sq, nearest, two_nearest};
 
 /// Points per chunk of every parallel sum. Sums are formed per chunk and added
 /// in chunk order, so results do not depend on the number of threads.
@@ -187,17 +187,7 @@ impl Hamerly for WeightedPoint {
                 if point.upper_bound <= z || cs.len() < 2 {
                     return;
                 }
-                let (mut min1, mut min2, mut best) = (f32::INFINITY, f32::INFINITY, 0);
-                for (j, c) in cs.iter().enumerate() {
-                    let d = distance_sq(&val.p, &c.p);
-                    if d < min1 {
-                        min2 = min1;
-                        min1 = d;
-                        best = j;
-                    } else if d < min2 {
-                        min2 = d;
-                    }
-                }
+                let (best, min1, min2) = two_nearest(&val.p, cs.iter().map(|c| &c.p));
                 point.index = best as u8;
                 point.upper_bound = min1.sqrt();
                 point.lower_bound = min2.sqrt();

@@ -334,18 +334,8 @@ fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u
         .fold(0.0f32, f32::max)
         * 1.05
         + 1e-3;
-    let (mut d1, mut d2, mut i1) = (f32::INFINITY, f32::INFINITY, 0);
-    for (i, p) in points.iter().enumerate() {
-        let d = crate::color::distance_sq(&centre, p).sqrt();
-        if d < d1 {
-            d2 = d1;
-            d1 = d;
-            i1 = i;
-        } else if d < d2 {
-            d2 = d;
-        }
-    }
-    let in_space = if d2 - d1 > 2.0 * radius {
+    let (i1, d1, d2) = crate::color::two_nearest(&centre, points);
+    let in_space = if d2.sqrt() - d1.sqrt() > 2.0 * radius {
         i1 as u16
     } else {
         MIXED

@@ -3,10 +3,12 @@
 
 mod common;
 
-use std::io::Cursor;
 use std::process::{Command as StdCommand, Stdio};
 
-use common::{fixture, json_of, lines_of, read, scenepal, stdout_of};
+use common::{
+    encode, fixture, jpeg_announcing, json_of, lines_of, png_announcing, read, scenepal, stdout_of,
+    temp_file,
+};
 use predicates::prelude::*;
 
 const FIVE: [&str; 5] = ["#d62828", "#f6bd60", "#2a9d8f", "#264653", "#e9e9e9"];
@@ -24,18 +26,6 @@ fn colors(doc: &serde_json::Value) -> Vec<(String, f64)> {
             )
         })
         .collect()
-}
-
-fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_owned()
-}
-
-fn encode(image: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, format).unwrap();
-    out.into_inner()
 }
 
 #[test]
@@ -394,29 +384,6 @@ fn help_lists_every_option() {
     ] {
         assert!(help.contains(opt), "{opt} missing from --help");
     }
-}
-
-/// A PNG whose header announces `w`×`h` (the data is a 1×1 image's).
-fn png_announcing(w: u32, h: u32) -> Vec<u8> {
-    let mut png = encode(image::RgbImage::new(1, 1).into(), image::ImageFormat::Png);
-    // IHDR data starts at byte 16: width, height, then 5 more bytes and a CRC.
-    png[16..20].copy_from_slice(&w.to_be_bytes());
-    png[20..24].copy_from_slice(&h.to_be_bytes());
-    let crc = crc32fast::hash(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.to_be_bytes());
-    png
-}
-
-/// A JPEG whose frame header announces `w`×`h`.
-fn jpeg_announcing(w: u16, h: u16) -> Vec<u8> {
-    let mut jpeg = encode(image::RgbImage::new(8, 8).into(), image::ImageFormat::Jpeg);
-    let sof = jpeg
-        .windows(2)
-        .position(|m| m == [0xFF, 0xC0])
-        .expect("baseline JPEG");
-    jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
-    jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
-    jpeg
 }
 
 #[test]

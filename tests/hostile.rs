@@ -6,35 +6,11 @@ mod common;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Cursor;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::{fixture, read, scenepal};
-
-fn encode(img: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
-    let mut out = Cursor::new(Vec::new());
-    img.write_to(&mut out, format).unwrap();
-    out.into_inner()
-}
-
-fn png_announcing(w: u32, h: u32) -> Vec<u8> {
-    let mut png = encode(image::RgbImage::new(1, 1).into(), image::ImageFormat::Png);
-    png[16..20].copy_from_slice(&w.to_be_bytes());
-    png[20..24].copy_from_slice(&h.to_be_bytes());
-    let crc = crc32fast::hash(&png[12..29]);
-    png[29..33].copy_from_slice(&crc.to_be_bytes());
-    png
-}
-
-fn jpeg_announcing(w: u16, h: u16) -> Vec<u8> {
-    let mut jpeg = encode(image::RgbImage::new(8, 8).into(), image::ImageFormat::Jpeg);
-    let sof = jpeg.windows(2).position(|m| m == [0xFF, 0xC0]).unwrap();
-    jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
-    jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
-    jpeg
-}
+use common::{encode, fixture, jpeg_announcing, png_announcing, read, scenepal};
 
 /// Builds the hostile folder; returns (good files, bad files) by name.
 fn hostile_folder(d: &Path) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {

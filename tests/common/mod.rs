@@ -2,6 +2,7 @@
 //! from the repository root so fixture paths are stable.
 #![allow(dead_code)] // each test binary uses its own subset
 
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -51,4 +52,41 @@ pub fn json_of(args: &[&str]) -> serde_json::Value {
 /// Reads a file below the repository root.
 pub fn read(path: impl AsRef<Path>) -> Vec<u8> {
     std::fs::read(root().join(path)).expect("readable file")
+}
+
+/// `image` encoded in `format` by the image crate.
+pub fn encode(image: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, format).unwrap();
+    out.into_inner()
+}
+
+/// Writes `bytes` to `name` in `dir` and returns its path.
+pub fn temp_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+/// A PNG whose header announces `w`×`h` (the data is a 1×1 image's).
+pub fn png_announcing(w: u32, h: u32) -> Vec<u8> {
+    let mut png = encode(image::RgbImage::new(1, 1).into(), image::ImageFormat::Png);
+    // IHDR data starts at byte 16: width, height, then 5 more bytes and a CRC.
+    png[16..20].copy_from_slice(&w.to_be_bytes());
+    png[20..24].copy_from_slice(&h.to_be_bytes());
+    let crc = crc32fast::hash(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+/// A JPEG whose frame header announces `w`×`h`.
+pub fn jpeg_announcing(w: u16, h: u16) -> Vec<u8> {
+    let mut jpeg = encode(image::RgbImage::new(8, 8).into(), image::ImageFormat::Jpeg);
+    let sof = jpeg
+        .windows(2)
+        .position(|m| m == [0xFF, 0xC0])
+        .expect("baseline JPEG");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    jpeg
 }
