@@ -324,9 +324,10 @@ fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u
     } else {
         MIXED
     };
-    // In the clustering space: the cube lies within `radius` of its centre,
-    // so if the nearest colour beats the second by more than twice that,
-    // it is nearest for every colour of the cube.
+    // In the clustering space: the cube lies within `radius` of its centre's
+    // image c. If c is farther than that from the bisecting plane between its
+    // nearest colour i and every other colour j, the whole cube is on i's
+    // side: (d_j² − d_i²) / (2 |p_i − p_j|) is that distance.
     let centre = space.from_rgb_f32(o.map(|v| v as f32 + 3.5));
     let radius = corners
         .iter()
@@ -334,12 +335,15 @@ fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u
         .fold(0.0f32, f32::max)
         * 1.05
         + 1e-3;
-    let (i1, d1, d2) = crate::color::two_nearest(&centre, points);
-    let in_space = if d2.sqrt() - d1.sqrt() > 2.0 * radius {
-        i1 as u16
-    } else {
-        MIXED
-    };
+    let (i1, d1, _) = crate::color::two_nearest(&centre, points);
+    let clear_of_every_plane = points.iter().enumerate().all(|(j, p)| {
+        j == i1 || {
+            let dj = crate::color::distance_sq(&centre, p);
+            let gap = crate::color::distance_sq(&points[i1], p).sqrt();
+            (dj - d1) > 2.0 * gap * radius
+        }
+    });
+    let in_space = if clear_of_every_plane { i1 as u16 } else { MIXED };
     [in_space, in_rgb]
 }
 
