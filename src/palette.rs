@@ -343,7 +343,11 @@ fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u
             (dj - d1) > 2.0 * gap * radius
         }
     });
-    let in_space = if clear_of_every_plane { i1 as u16 } else { MIXED };
+    let in_space = if clear_of_every_plane {
+        i1 as u16
+    } else {
+        MIXED
+    };
     [in_space, in_rgb]
 }
 
