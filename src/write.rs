@@ -73,6 +73,13 @@ fn replace_atomically(
     let name = target
         .file_name()
         .ok_or_else(|| anyhow!("not a file name"))?;
+    #[cfg(target_os = "linux")]
+    if Path::new("/proc/self/fd").is_dir() {
+        if let Some(file) = unnamed_file_in(dir)? {
+            return replace_via_unnamed(file, dir, name, target, produce);
+        }
+    }
+    // Elsewhere: a named temporary file, removed on every error path.
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
@@ -99,6 +106,63 @@ fn replace_atomically(
         .map_err(|e| io_reason(e.error))
         .context("cannot replace the file")?;
     Ok(())
+}
+
+/// An unnamed file in `dir` (Linux `O_TMPFILE`): if the process dies while
+/// writing it, it vanishes with the process. `None` where the file system
+/// cannot make one.
+#[cfg(target_os = "linux")]
+fn unnamed_file_in(dir: &Path) -> Result<Option<fs::File>> {
+    use rustix::fs::{openat, Mode, OFlags, CWD};
+    use rustix::io::Errno;
+    match openat(
+        CWD,
+        dir,
+        OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o666),
+    ) {
+        Ok(fd) => Ok(Some(fs::File::from(fd))),
+        Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => Ok(None),
+        Err(Errno::NOENT) => Err(anyhow!("directory {} does not exist", dir.display())),
+        Err(e) => Err(io_reason(e.into())),
+    }
+}
+
+/// Writes into an unnamed file, then names it beside the target and renames
+/// it over the target: only the instant between those two calls could leave
+/// a named temporary behind.
+#[cfg(target_os = "linux")]
+fn replace_via_unnamed(
+    mut file: fs::File,
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    target: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let mut writer = io::BufWriter::new(&mut file);
+    produce(&mut writer)
+        .and_then(|()| writer.flush())
+        .map_err(io_reason)?;
+    drop(writer);
+    file.sync_all().map_err(io_reason)?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.{}.tmp", std::process::id(), file.as_raw_fd()));
+    let temp = dir.join(temp_name);
+    let fd_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    rustix::fs::linkat(
+        rustix::fs::CWD,
+        fd_path.as_str(),
+        rustix::fs::CWD,
+        &temp,
+        rustix::fs::AtFlags::SYMLINK_FOLLOW,
+    )
+    .map_err(|e| io_reason(e.into()))?;
+    fs::rename(&temp, target).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_reason(e)
+    })
 }
 
 #[cfg(test)]

@@ -196,6 +196,14 @@ fn a_killed_batch_never_leaves_a_partial_card() {
     for n in cards_written() {
         image::open(cards.join(&n)).unwrap_or_else(|e| panic!("{n} is not a complete PNG: {e}"));
     }
+    // Cards are written into unnamed files, so a killed run leaves no
+    // temporary file behind either.
+    let leftovers: Vec<_> = fs::read_dir(&cards)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     // A second run completes the set.
     scenepal()
         .args(["-q", "--swatch-dir"])

@@ -1,0 +1,37 @@
+//! Fuzz target: arbitrary bytes → decode → palette → every output format and
+//! a swatch strip. Any panic, hang or out-of-memory is a finding.
+//!
+//! cargo +nightly fuzz run --fuzz-dir benches/fuzz decode_palette \
+//!     benches/fuzz/corpus fixtures fixtures/formats -- -max_total_time=600 -rss_limit_mb=2048
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use scenepal::output::swatch::{render_swatch, SwatchOptions, SwatchStyle};
+use scenepal::output::{write_report, Format, Layout, Report};
+use scenepal::{extract_palette, load_image, LoadOptions, Options};
+
+fuzz_target!(|data: &[u8]| {
+    // A smaller pixel cap keeps the fuzzer fast; the checks are the same.
+    let load = LoadOptions {
+        max_pixels: 1 << 22,
+        ..LoadOptions::default()
+    };
+    let Ok(image) = load_image(data, None, &load) else { return };
+    let opts = Options { k: 4, ..Options::default() };
+    let palette = extract_palette(&image.pixels, &opts);
+    assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
+    let report = Report {
+        path: Some("fuzz"),
+        images: None,
+        width: Some(image.width),
+        height: Some(image.height),
+        options: &opts,
+        palette: &palette,
+    };
+    for format in [Format::Hex, Format::Rgb, Format::Json, Format::Csv, Format::Gpl, Format::Css] {
+        let mut out = Vec::new();
+        write_report(&mut out, &report, format, Layout::Batch, false).unwrap();
+    }
+    let strip = SwatchOptions { style: SwatchStyle::Strip, width: 200, proportional: true };
+    let _ = render_swatch(&palette, None, &strip);
+});
