@@ -426,3 +426,21 @@ fn pixel_and_byte_limits_can_be_lowered() {
             "scenepal: -: larger than the limit",
         ));
 }
+
+#[test]
+fn truncated_data_in_every_format_is_an_error_not_a_palette() {
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["png", "gif", "bmp", "tiff", "qoi", "ppm", "tga", "webp"] {
+        let bytes = read(fixture(&format!("formats/four.{ext}")));
+        for tenth in [3, 6, 9] {
+            let cut = bytes.len() * tenth / 10;
+            let path = temp_file(&dir, &format!("cut{tenth}.{ext}"), &bytes[..cut]);
+            scenepal()
+                .arg(&path)
+                .assert()
+                .code(1)
+                .stdout("")
+                .stderr(predicate::str::starts_with(format!("scenepal: {path}: ")));
+        }
+    }
+}
