@@ -59,8 +59,8 @@ fn main() {
     );
     let k: usize = args.get(1).map_or(10, |v| v.parse().expect("k"));
     println!(
-        "{:24} {:>12} {:>12} {:>7}",
-        "image", "scenepal", "exhaustive", "ratio"
+        "{:24} {:>12} {:>12} {:>12} {:>7}",
+        "image", "scenepal", "unbinned", "exhaustive", "ratio"
     );
     let mut names: Vec<PathBuf> = std::fs::read_dir(&corpus)
         .expect("corpus folder")
