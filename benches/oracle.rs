@@ -81,39 +81,25 @@ fn main() {
                 w: n as f32,
             })
             .collect();
-        let palette = extract_palette(
-            &pixels,
-            &Options {
-                k,
-                ..Options::default()
-            },
-        );
-        let ours: Vec<WeightedPoint> = palette
-            .colors
-            .iter()
-            .map(|s| WeightedPoint {
-                p: Space::Oklab.from_rgb(s.rgb),
-                w: 1.0,
-            })
-            .collect();
+        let opts = Options {
+            k,
+            ..Options::default()
+        };
         let total = hist.total as f64;
-        let unbinned = extract_palette_from_histogram(
-            &hist,
-            &Options {
-                k,
-                ..Options::default()
-            },
-        );
-        let unbinned: Vec<WeightedPoint> = unbinned
-            .colors
-            .iter()
-            .map(|s| WeightedPoint {
-                p: Space::Oklab.from_rgb(s.rgb),
-                w: 1.0,
-            })
-            .collect();
-        let unbinned = inertia(&points, &unbinned) / total;
-        let fast = inertia(&points, &ours) / total;
+        // Mean squared Oklab×100 error of a palette over every pixel.
+        let error = |palette: &scenepal::Palette| {
+            let centres: Vec<WeightedPoint> = palette
+                .colors
+                .iter()
+                .map(|s| WeightedPoint {
+                    p: Space::Oklab.from_rgb(s.rgb),
+                    w: 1.0,
+                })
+                .collect();
+            inertia(&points, &centres) / total
+        };
+        let fast = error(&extract_palette(&pixels, &opts));
+        let unbinned = error(&extract_palette_from_histogram(&hist, &opts));
         let slow = exhaustive(&points, k) / total;
         let name = path.file_name().unwrap().to_string_lossy();
         println!(
