@@ -142,7 +142,8 @@ pub fn measure_pixels(
         any_mixed |= entry[0] == MIXED || entry[1] == MIXED;
     }
     if any_mixed {
-        let (pixel_counts, pixel_err) = assign_mixed_pixels(pixels, &lut, &colors, &points, space);
+        let (pixel_counts, pixel_err) =
+            assign_mixed_pixels(pixels, &bins.index, &lut, &colors, &points, space);
         counts
             .iter_mut()
             .zip(pixel_counts)
@@ -159,6 +160,7 @@ pub fn measure_pixels(
 /// thread would store the same value, so the result is deterministic).
 fn assign_mixed_pixels(
     pixels: &PixelBuffer,
+    occupied: &[u32],
     lut: &[[u16; 2]],
     colors: &[Rgb],
     points: &[[f32; 3]],
@@ -166,12 +168,13 @@ fn assign_mixed_pixels(
 ) -> (Vec<u64>, u128) {
     // Each bin mixed in a sense gets 512 slots of that sense's table, one per
     // colour of its 8×8×8 cube.
+    // Only bins that hold pixels: empty ones also read MIXED in `lut`.
     let mut base = vec![[u32::MAX; 2]; BIN_COUNT];
     let mut mixed = [0u32; 2];
-    for (b, entry) in lut.iter().enumerate() {
+    for &b in occupied {
         for sense in 0..2 {
-            if entry[sense] == MIXED {
-                base[b][sense] = mixed[sense] * 512;
+            if lut[b as usize][sense] == MIXED {
+                base[b as usize][sense] = mixed[sense] * 512;
                 mixed[sense] += 1;
             }
         }
