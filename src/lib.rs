@@ -40,7 +40,7 @@ pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};
 pub use crate::decode::{decode_image, decode_image_limited, MAX_PIXELS_DEFAULT};
 pub use crate::palette::{Palette, SortOrder, Swatch};
-pub use crate::pixels::{histogram_of, ColorHistogram, PixelBuffer};
+pub use crate::pixels::{ColorHistogram, PixelBuffer};
 
 /// Default number of colours (`-k`).
 pub const DEFAULT_K: usize = 10;

@@ -26,19 +26,6 @@ pub struct ColorHistogram {
 }
 
 impl ColorHistogram {
-    /// Counts the colours of an interleaved RGB8 buffer.
-    pub fn from_rgb8(raw: &[u8]) -> Self {
-        Self::count(raw, 3, |px| Some([px[0], px[1], px[2]]))
-    }
-
-    /// Counts the colours of an interleaved RGBA8 buffer, leaving out pixels
-    /// whose alpha is below `alpha_threshold`.
-    pub fn from_rgba8(raw: &[u8], alpha_threshold: u8) -> Self {
-        Self::count(raw, 4, |px| {
-            (px[3] >= alpha_threshold).then_some([px[0], px[1], px[2]])
-        })
-    }
-
     /// Builds a histogram from (colour, count) pairs, merging repeated colours.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (Rgb, u64)>) -> Self {
         let mut table: FxHashMap<u32, u64> = FxHashMap::default();
@@ -261,12 +248,6 @@ impl PixelBuffer {
     }
 }
 
-/// Flattens a decoded image into its exact colour histogram (see
-/// [`PixelBuffer::from_image`] for the alpha policy and the error).
-pub fn histogram_of(image: DynamicImage, alpha_threshold: u8) -> Result<ColorHistogram> {
-    Ok(PixelBuffer::from_image(image, alpha_threshold)?.histogram())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,7 +255,7 @@ mod tests {
     #[test]
     fn counts_equal_colours_once_sorted() {
         let raw = [9, 9, 9, 1, 2, 3, 9, 9, 9, 1, 2, 3, 9, 9, 9];
-        let h = ColorHistogram::from_rgb8(&raw);
+        let h = PixelBuffer::rgb8(raw.to_vec(), 1, 1).histogram();
         assert_eq!(h.colors, vec![[1, 2, 3], [9, 9, 9]]);
         assert_eq!(h.counts, vec![2, 3]);
         assert_eq!(h.total, 5);
@@ -283,10 +264,13 @@ mod tests {
     #[test]
     fn alpha_below_threshold_is_left_out() {
         let raw = [255, 0, 0, 255, 0, 255, 0, 127, 0, 0, 255, 128];
-        let h = ColorHistogram::from_rgba8(&raw, 128);
+        let h = PixelBuffer::rgba8(raw.to_vec(), 1, 1, 128).histogram();
         assert_eq!(h.colors, vec![[0, 0, 255], [255, 0, 0]]);
         assert_eq!(h.total, 2);
-        assert_eq!(ColorHistogram::from_rgba8(&raw, 0).total, 3);
+        assert_eq!(
+            PixelBuffer::rgba8(raw.to_vec(), 1, 1, 0).histogram().total,
+            3
+        );
     }
 
     #[test]
@@ -294,7 +278,7 @@ mod tests {
         let raw: Vec<u8> = (0..(3 * COUNT_CHUNK_PX as u32 + 17) * 3)
             .map(|i| (i % 7) as u8 * 30)
             .collect();
-        let h = ColorHistogram::from_rgb8(&raw);
+        let h = PixelBuffer::rgb8(raw.to_vec(), 1, 1).histogram();
         assert_eq!(h.total, (raw.len() / 3) as u64);
         let serial =
             ColorHistogram::from_pairs(raw.chunks_exact(3).map(|p| ([p[0], p[1], p[2]], 1)));
@@ -320,7 +304,7 @@ mod tests {
     #[test]
     fn fully_transparent_image_is_an_error() {
         let img = image::RgbaImage::from_pixel(4, 4, image::Rgba([10, 20, 30, 0]));
-        let err = histogram_of(DynamicImage::ImageRgba8(img), 128).unwrap_err();
+        let err = PixelBuffer::from_image(DynamicImage::ImageRgba8(img), 128).unwrap_err();
         assert!(err.to_string().contains("alpha"), "{err}");
     }
 }
