@@ -54,7 +54,6 @@ struct Job {
     per_image_palette: bool,
     /// Hand each image's colour bins back for --merge.
     keep_bins: bool,
-    seed: u64,
 }
 
 /// What processing one image yields.
@@ -125,7 +124,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         plot: cli.plot.clone().filter(|_| !cli.merge),
         per_image_palette: !cli.merge || cli.barcode.is_some() || cli.swatch_dir.is_some(),
         keep_bins: cli.merge,
-        seed: cli.seed,
     });
     let mut run = RunState::new(&cli, batch, items.len(), golden);
     let window = 2 * pool.current_num_threads();
@@ -183,7 +181,11 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
             write_swatch(target, palette, preview.as_ref(), &job.swatch_options)?;
         }
         if let Some(target) = &job.plot {
-            write_plot(target, palette, &pixels.sample(PLOT_SAMPLE_PX, job.seed))?;
+            write_plot(
+                target,
+                palette,
+                &pixels.sample(PLOT_SAMPLE_PX, job.options.seed),
+            )?;
         }
     }
     let result = ImageResult {
@@ -256,9 +258,6 @@ impl RunState {
                 stdout.is_terminal(),
                 std::env::var_os("NO_COLOR"),
             );
-        let picture_on_stdout = [&cli.swatch, &cli.plot, &cli.barcode]
-            .iter()
-            .any(|p| p.as_deref().is_some_and(is_stdin));
         let progress = if batch && !cli.quiet && io::stderr().is_terminal() {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
@@ -281,7 +280,7 @@ impl RunState {
             format: cli.format,
             layout: if batch { Layout::Batch } else { Layout::Single },
             preview,
-            print_palettes: !cli.merge && golden.is_none() && !picture_on_stdout,
+            print_palettes: !cli.merge && golden.is_none() && !cli.picture_on_stdout(),
             progress,
             images: 0,
             failed: 0,
@@ -464,16 +463,13 @@ impl RunState {
             if let Err((shown, e)) = write_plot(
                 target,
                 &palette,
-                &histogram.sample(PLOT_SAMPLE_PX, job.seed),
+                &histogram.sample(PLOT_SAMPLE_PX, job.options.seed),
             ) {
                 eprintln!("scenepal: {shown}: {e:#}");
                 return Ok(false);
             }
         }
-        let picture_on_stdout = [&cli.swatch, &cli.plot, &cli.barcode]
-            .iter()
-            .any(|p| p.as_deref().is_some_and(is_stdin));
-        if !picture_on_stdout {
+        if !cli.picture_on_stdout() {
             let report = Report {
                 path: None,
                 images: Some(merged.images()),

@@ -236,6 +236,14 @@ impl Cli {
         self.files_from.is_some() || self.inputs.len() != 1 || self.inputs[0].is_dir()
     }
 
+    /// True when a picture (swatch, plot or barcode) goes to stdout, which
+    /// then carries no palette text.
+    pub fn picture_on_stdout(&self) -> bool {
+        [&self.swatch, &self.plot, &self.barcode]
+            .iter()
+            .any(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"))
+    }
+
     /// Checks what clap cannot express.
     pub fn validate(&self) -> Result<(), clap::Error> {
         if self.completions.is_some() || self.man {
