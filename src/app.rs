@@ -16,7 +16,8 @@ use crate::cli::{Cli, ColorChoice};
 use scenepal::batch::{panic_text, run_ordered};
 use scenepal::check::{compare, parse_golden, GoldenEntry, Tolerance};
 use scenepal::input::{
-    display_path, expand_inputs, is_stdin, picture_file_name, read_file_list, read_input, InputItem,
+    display_path, escape_control, expand_inputs, is_stdin, path_text, picture_file_name,
+    read_file_list, read_input, InputItem,
 };
 use scenepal::merge::MergedHistogram;
 use scenepal::output::barcode::{render_barcode, BarcodeColumn};
@@ -64,7 +65,8 @@ struct ImageResult {
     bins: Option<Bins>,
 }
 
-/// A failure: what to name (the input, or an output file) and why.
+/// A failure: what to name (the input, or an output file, as [`path_text`];
+/// control characters are escaped only when it is printed to stderr) and why.
 type Failure = (String, anyhow::Error);
 
 /// Runs the command line.
@@ -142,9 +144,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure> {
     let path = match item {
         InputItem::Image(p) => p,
-        InputItem::Unreadable(p, reason) => return Err((display_path(p), anyhow!("{reason}"))),
+        InputItem::Unreadable(p, reason) => return Err((path_text(p), anyhow!("{reason}"))),
     };
-    let shown = display_path(path);
+    let shown = path_text(path);
     let name = (!is_stdin(path)).then_some(path.as_path());
     let wants_card = job.swatch_dir.is_some()
         || (job.swatch.is_some() && job.swatch_options.style == SwatchStyle::Card);
@@ -194,7 +196,7 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
         palette,
         bins: job.keep_bins.then_some(bins),
     };
-    Ok((path.to_string_lossy().into_owned(), result))
+    Ok((path_text(path), result))
 }
 
 fn write_swatch(
@@ -204,7 +206,7 @@ fn write_swatch(
     opts: &SwatchOptions,
 ) -> Result<(), Failure> {
     let picture = image::DynamicImage::ImageRgb8(render_swatch(palette, preview, opts));
-    write_output(target, |w| encode_png(&picture, w)).map_err(|e| (display_path(target), e))
+    write_output(target, |w| encode_png(&picture, w)).map_err(|e| (path_text(target), e))
 }
 
 fn write_plot(target: &Path, palette: &Palette, sample: &[[u8; 3]]) -> Result<(), Failure> {
@@ -222,7 +224,7 @@ fn write_plot(target: &Path, palette: &Palette, sample: &[[u8; 3]]) -> Result<()
             })
         })
     };
-    written.map_err(|e| (display_path(target), e))
+    written.map_err(|e| (path_text(target), e))
 }
 
 /// The main thread's side of a run: prints each result in input order and
@@ -327,7 +329,7 @@ impl RunState {
             Err((shown, e)) => {
                 self.failed += 1;
                 self.barcode.push(None);
-                self.diagnose(&format!("scenepal: {shown}: {e:#}"));
+                self.diagnose(&format!("scenepal: {}: {e:#}", escape_control(&shown)));
                 if self.print_palettes
                     && self.format == Format::Json
                     && self.layout == Layout::Batch
@@ -357,7 +359,7 @@ impl RunState {
                 Some(&i) => Some(&golden[i]),
                 None => (golden.len() == 1 && self.layout == Layout::Single).then(|| &golden[0]),
             };
-            let shown = scenepal::input::escape_control(path);
+            let shown = escape_control(path);
             match entry {
                 None => {
                     self.differ += 1;
@@ -455,7 +457,7 @@ impl RunState {
         let palette = extract_palette_from_histogram(&histogram, &job.options);
         if let Some(target) = &cli.swatch {
             if let Err((shown, e)) = write_swatch(target, &palette, None, &job.swatch_options) {
-                eprintln!("scenepal: {shown}: {e:#}");
+                eprintln!("scenepal: {}: {e:#}", escape_control(&shown));
                 return Ok(false);
             }
         }
@@ -465,7 +467,7 @@ impl RunState {
                 &palette,
                 &histogram.sample(PLOT_SAMPLE_PX, job.options.seed),
             ) {
-                eprintln!("scenepal: {shown}: {e:#}");
+                eprintln!("scenepal: {}: {e:#}", escape_control(&shown));
                 return Ok(false);
             }
         }

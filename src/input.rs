@@ -200,7 +200,20 @@ fn io_reason_text(text: &str) -> String {
 /// sequences) are escaped so one error stays one line and cannot drive the
 /// terminal.
 pub fn display_path(path: &Path) -> String {
-    escape_control(&path.to_string_lossy())
+    escape_control(&path_text(path))
+}
+
+/// The path as text: UTF-8 as it is, any other byte as `\xNN`, so two
+/// different names never print the same (unlike U+FFFD replacement).
+pub fn path_text(path: &Path) -> String {
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
 }
 
 /// `text` with control characters escaped (`\n`, `\t`, `\u{1b}`).
@@ -325,6 +338,15 @@ mod tests {
             read_file_list(&list, true).unwrap(),
             [PathBuf::from("a\nb.jpg"), "c.png".into()]
         );
+    }
+
+    #[test]
+    fn invalid_utf8_bytes_are_shown_as_hex_escapes() {
+        let name = Path::new(OsStr::from_bytes(b"caf\xe9-\xff.png"));
+        assert_eq!(path_text(name), "caf\\xe9-\\xff.png");
+        let other = Path::new(OsStr::from_bytes(b"caf\xe8-\xff.png"));
+        assert_ne!(path_text(name), path_text(other));
+        assert_eq!(path_text(Path::new("plain/ü.jpg")), "plain/ü.jpg");
     }
 
     #[test]

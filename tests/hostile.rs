@@ -120,7 +120,18 @@ fn a_hostile_folder_gets_a_palette_or_an_error_line_for_every_file() {
         .filter(|r| r.get("error").is_some())
         .map(name)
         .collect();
-    let lossy = |n: &Vec<u8>| String::from_utf8_lossy(n).into_owned();
+    // Names as scenepal prints them: invalid UTF-8 bytes as \xNN.
+    let lossy = |n: &Vec<u8>| {
+        n.utf8_chunks()
+            .map(|c| {
+                c.valid().to_owned()
+                    + &c.invalid()
+                        .iter()
+                        .map(|b| format!("\\x{b:02x}"))
+                        .collect::<String>()
+            })
+            .collect::<String>()
+    };
     let mut expected_good: Vec<String> = good.iter().map(lossy).collect();
     expected_good.sort();
     let mut got_good = palettes.clone();
