@@ -92,20 +92,27 @@ fn card_is_the_scaled_image_over_a_labelled_bar() {
     check_bar(&img, 563, &palette, &edges);
 }
 
-#[test]
-fn strip_is_the_bar_alone_and_labels_read_on_dark_light_and_saturated_cells() {
+/// Draws the five-stripe fixture's strip (with `extra` options) and returns
+/// its palette and decoded picture.
+fn five_stripe_strip(extra: &[&str]) -> (Vec<([u8; 3], f64)>, RgbImage) {
     let dir = tempfile::tempdir().unwrap();
     let strip = dir.path().join("strip.png");
     let stripes = fixture("five_stripes.png");
-    let args = [
+    let mut args = vec![
         "--swatch",
         strip.to_str().unwrap(),
         "--swatch-style",
         "strip",
-        &stripes,
     ];
+    args.extend_from_slice(extra);
+    args.push(&stripes);
     let palette = palette_of(&args);
-    let img = open_rgb(&strip);
+    (palette, open_rgb(&strip))
+}
+
+#[test]
+fn strip_is_the_bar_alone_and_labels_read_on_dark_light_and_saturated_cells() {
+    let (palette, img) = five_stripe_strip(&[]);
     assert_eq!(img.dimensions(), (1000, ROW_PX));
     check_bar(&img, 0, &palette, &[0, 200, 400, 600, 800, 1000]);
     // Dark (#264653) gets white text, light (#e9e9e9) and yellow black, red white.
@@ -115,19 +122,7 @@ fn strip_is_the_bar_alone_and_labels_read_on_dark_light_and_saturated_cells() {
 
 #[test]
 fn proportional_cells_follow_the_fractions() {
-    let dir = tempfile::tempdir().unwrap();
-    let strip = dir.path().join("p.png");
-    let stripes = fixture("five_stripes.png");
-    let args = [
-        "--swatch",
-        strip.to_str().unwrap(),
-        "--swatch-style",
-        "strip",
-        "--proportional",
-        &stripes,
-    ];
-    let palette = palette_of(&args);
-    let img = open_rgb(&strip);
+    let (palette, img) = five_stripe_strip(&["--proportional"]);
     // Measure cell edges along the top row of the bar (above the labels).
     let mut edges = vec![0];
     for x in 1..img.width() {
