@@ -55,6 +55,9 @@ pub fn decode_image_limited(
     if pixels > max_pixels {
         bail!("image is {w}×{h} = {pixels} pixels, more than the limit of {max_pixels} (--max-pixels)");
     }
+    if format == ImageFormat::Jpeg {
+        return decode_jpeg_strictly(bytes);
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The image crate's allocation cap stays on, raised only as far as an
     // allowed image needs (16-bit RGBA: 8 bytes a pixel).
@@ -99,6 +102,43 @@ fn format_name(format: ImageFormat) -> &'static str {
             "tga" => "TGA",
             other => other,
         })
+}
+
+/// Decodes JPEG data with the decoder the image crate uses (zune-jpeg), but
+/// in its strict mode: the image crate's lenient mode turns a damaged scan
+/// (an invalid Huffman code, a stray marker, data running out) into a
+/// quietly grey or garbled picture, which would then pass for a palette.
+/// Greyscale stays grey; every other colour model comes out as RGB.
+fn decode_jpeg_strictly(bytes: &[u8]) -> Result<DynamicImage> {
+    use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
+    let fail = |e: zune_jpeg::errors::DecodeErrors| anyhow!("damaged JPEG data: {e}");
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::MAX)
+        .set_max_height(usize::MAX);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers().map_err(fail)?;
+    let grey = matches!(
+        decoder.input_colorspace(),
+        Some(ColorSpace::Luma | ColorSpace::LumaA)
+    );
+    let out = if grey {
+        ColorSpace::Luma
+    } else {
+        ColorSpace::RGB
+    };
+    decoder.set_options(options.jpeg_set_out_colorspace(out));
+    let (w, h) = decoder
+        .dimensions()
+        .map(|(w, h)| (w as u32, h as u32))
+        .ok_or_else(|| anyhow!("damaged JPEG data: no frame header"))?;
+    let data = decoder.decode().map_err(fail)?;
+    let image = if grey {
+        image::GrayImage::from_raw(w, h, data).map(DynamicImage::ImageLuma8)
+    } else {
+        image::RgbImage::from_raw(w, h, data).map(DynamicImage::ImageRgb8)
+    };
+    image.ok_or_else(|| anyhow!("damaged JPEG data: the decoder returned too few pixels"))
 }
 
 /// The JPEG decoder fills a truncated scan with grey and reports success, so
@@ -166,6 +206,16 @@ mod tests {
             let err = decode_image(&jpeg[..cut], None).unwrap_err().to_string();
             assert!(err.contains("JPEG"), "cut {cut}: {err}");
         }
+    }
+
+    #[test]
+    fn a_stray_marker_inside_the_scan_is_an_error() {
+        // The lenient decoder skips it and returns a garbled picture.
+        let mut jpeg = encode(ImageFormat::Jpeg);
+        let mid = (first_scan_offset(&jpeg).unwrap() + jpeg.len()) / 2;
+        jpeg.splice(mid..mid, [0xFF, 0xD8]);
+        let err = decode_image(&jpeg, None).unwrap_err().to_string();
+        assert!(err.contains("damaged JPEG data"), "{err}");
     }
 
     #[test]
