@@ -1,6 +1,7 @@
 //! k-means over weighted unique colours, built on the kmeans_colors traits:
-//! our point type implements `Calculate` and `Hamerly` (weights, rayon), and
-//! the driver seeds with weighted k-means++.
+//! our point type implements `Calculate` and `Hamerly` (weights), and the
+//! driver seeds with weighted k-means++ and runs independent restarts in
+//! parallel.
 //!
 //! The crate's own `get_kmeans_hamerly` seeds k-means++ without weights; on a
 //! histogram of unique colours that over-picks rare colours, so we seed here
@@ -13,8 +14,8 @@ use rayon::prelude::*;
 
 use crate::color::{distance_sq, nearest, two_nearest};
 
-/// Points per chunk of every parallel sum. Sums are formed per chunk and added
-/// in chunk order, so results do not depend on the number of threads.
+/// Points per chunk of every sum: sums are formed per chunk and added in
+/// chunk order (f64 over chunks of f32-derived terms keeps rounding small).
 const SUM_CHUNK: usize = 4096;
 
 /// Lloyd iterations at most (scikit-learn's default).
@@ -36,44 +37,27 @@ pub struct WeightedPoint {
 }
 
 /// Sums `f` over `0..n` in fixed chunks, added in chunk order.
-fn chunked_sum(n: usize, f: impl Fn(std::ops::Range<usize>) -> f64 + Sync) -> f64 {
-    let parts: Vec<f64> = (0..n.div_ceil(SUM_CHUNK))
-        .into_par_iter()
+fn chunked_sum(n: usize, f: impl Fn(std::ops::Range<usize>) -> f64) -> f64 {
+    (0..n.div_ceil(SUM_CHUNK))
         .map(|c| f(c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(n)))
-        .collect();
-    parts.iter().sum()
+        .sum()
 }
 
 /// Weighted mean of the points assigned to each of `k` clusters (`None` for
-/// an empty cluster), summed deterministically in chunks.
+/// an empty cluster), summed in f64.
 fn weighted_means(
     buf: &[WeightedPoint],
     k: usize,
-    cluster_of: impl Fn(usize) -> usize + Sync,
+    cluster_of: impl Fn(usize) -> usize,
 ) -> Vec<Option<[f32; 3]>> {
-    let parts: Vec<Vec<[f64; 4]>> = (0..buf.len().div_ceil(SUM_CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let mut sums = vec![[0.0f64; 4]; k];
-            for i in c * SUM_CHUNK..((c + 1) * SUM_CHUNK).min(buf.len()) {
-                let s = &mut sums[cluster_of(i)];
-                let WeightedPoint { p, w } = buf[i];
-                let w = w as f64;
-                s[0] += p[0] as f64 * w;
-                s[1] += p[1] as f64 * w;
-                s[2] += p[2] as f64 * w;
-                s[3] += w;
-            }
-            sums
-        })
-        .collect();
     let mut total = vec![[0.0f64; 4]; k];
-    for part in parts {
-        for (t, s) in total.iter_mut().zip(part) {
-            for j in 0..4 {
-                t[j] += s[j];
-            }
-        }
+    for (i, &WeightedPoint { p, w }) in buf.iter().enumerate() {
+        let s = &mut total[cluster_of(i)];
+        let w = w as f64;
+        s[0] += p[0] as f64 * w;
+        s[1] += p[1] as f64 * w;
+        s[2] += p[2] as f64 * w;
+        s[3] += w;
     }
     total
         .into_iter()
@@ -96,7 +80,7 @@ fn move_centroids(
     rng: &mut impl Rng,
     buf: &[WeightedPoint],
     centroids: &mut [WeightedPoint],
-    cluster_of: impl Fn(usize) -> usize + Sync,
+    cluster_of: impl Fn(usize) -> usize,
 ) -> Vec<f32> {
     let means = weighted_means(buf, centroids.len(), cluster_of);
     centroids
@@ -113,9 +97,9 @@ fn move_centroids(
 
 impl Calculate for WeightedPoint {
     fn get_closest_centroid(buffer: &[Self], centroids: &[Self], indices: &mut Vec<u8>) {
-        indices.par_extend(
+        indices.extend(
             buffer
-                .par_iter()
+                .iter()
                 .map(|pt| nearest(&pt.p, centroids.iter().map(|c| &c.p)).0 as u8),
         );
     }
@@ -175,9 +159,8 @@ impl Hamerly for WeightedPoint {
     ) {
         let cs = &centers.centroids;
         buffer
-            .par_iter()
-            .zip(points.par_iter_mut())
-            .with_min_len(SUM_CHUNK)
+            .iter()
+            .zip(points.iter_mut())
             .for_each(|(val, point)| {
                 let z = centers.half_distances[point.index as usize].max(point.lower_bound);
                 if point.upper_bound <= z {
@@ -208,7 +191,7 @@ impl Hamerly for WeightedPoint {
 
     fn update_bounds(centers: &HamerlyCentroids<Self>, points: &mut [HamerlyPoint]) {
         let max_delta = centers.deltas.iter().copied().fold(0.0, f32::max);
-        points.par_iter_mut().for_each(|point| {
+        points.iter_mut().for_each(|point| {
             point.upper_bound += centers.deltas[point.index as usize];
             point.lower_bound -= max_delta;
         });
@@ -223,7 +206,7 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
     let first = draw(buf, total_w, rng, |i| buf[i].w as f64);
     let mut centres = vec![buf[first]];
     let mut closest: Vec<f32> = buf
-        .par_iter()
+        .iter()
         .map(|p| distance_sq(&p.p, &buf[first].p))
         .collect();
     let trials = 2 + (k as f64).ln() as usize;
@@ -238,8 +221,8 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
         for _ in 0..trials {
             let cand = draw(buf, potential, rng, |i| buf[i].w as f64 * closest[i] as f64);
             let dist: Vec<f32> = buf
-                .par_iter()
-                .zip(closest.par_iter())
+                .iter()
+                .zip(&closest)
                 .map(|(p, &c)| c.min(distance_sq(&p.p, &buf[cand].p)))
                 .collect();
             let pot = chunked_sum(buf.len(), |r| {
@@ -321,26 +304,37 @@ pub fn inertia(buf: &[WeightedPoint], centroids: &[WeightedPoint]) -> f64 {
 /// corpus image but one within 1% of an exhaustive search (benches/oracle.rs).
 pub const RUNS: usize = 8;
 
-/// Clusters `buf` into at most `k` centroids: [`RUNS`] runs of weighted
-/// k-means++ seeding and Hamerly iterations to convergence, all drawing from
-/// one RNG seeded with `seed`; the run with the lowest inertia wins (ties: the
-/// earliest).
-pub fn cluster(buf: &[WeightedPoint], k: usize, seed: u64) -> Vec<[f32; 3]> {
+/// The random stream of run `run`: the ChaCha8 generator seeded with `seed`,
+/// on stream `run`, so every run draws the same numbers on any thread.
+pub fn run_rng(seed: u64, run: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(run as u64);
+    rng
+}
+
+/// Clusters `buf` into at most `k` centroids: [`RUNS`] independent runs of
+/// weighted k-means++ seeding and Hamerly iterations to convergence, run in
+/// parallel, each with its own random stream ([`run_rng`]); the run with the
+/// lowest inertia wins (ties: the lowest run number). Each run is sequential:
+/// on a few thousand points, splitting one run across threads cost more in
+/// hand-offs than the arithmetic (a per-image batch keeps both cores busy).
+pub fn cluster(buf: &[WeightedPoint], k: usize, seed: u64) -> Vec<WeightedPoint> {
+    let runs: Vec<(f64, Vec<WeightedPoint>)> = (0..RUNS)
+        .into_par_iter()
+        .map(|run| {
+            let mut rng = run_rng(seed, run);
+            let init = seed_plus_plus(buf, k, &mut rng);
+            let centroids = run_hamerly(buf, init, &mut rng, MAX_ITERATIONS);
+            (inertia(buf, &centroids), centroids)
+        })
+        .collect();
     let mut best: Option<(f64, Vec<WeightedPoint>)> = None;
-    for _ in 0..RUNS {
-        let init = seed_plus_plus(buf, k, &mut rng);
-        let centroids = run_hamerly(buf, init, &mut rng, MAX_ITERATIONS);
-        let score = inertia(buf, &centroids);
+    for (score, centroids) in runs {
         if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, centroids));
         }
     }
-    best.map(|b| b.1)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|c| c.p)
-        .collect()
+    best.map(|b| b.1).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -366,7 +360,7 @@ mod tests {
             buf.push(pt(i as f32 * 0.01, 0.0, 1.0));
             buf.push(pt(50.0 + i as f32 * 0.01, 10.0, 2.0));
         }
-        let mut c = cluster(&buf, 2, 42);
+        let mut c: Vec<[f32; 3]> = cluster(&buf, 2, 42).iter().map(|c| c.p).collect();
         c.sort_by(|a, b| a[0].total_cmp(&b[0]));
         assert!((c[0][0] - 0.245).abs() < 1e-3, "{c:?}");
         assert!(

@@ -48,6 +48,9 @@ pub const DEFAULT_K: usize = 10;
 pub const MAX_K: usize = 256;
 /// Default k-means seed: the recipe's `random_state`.
 pub const DEFAULT_SEED: u64 = 42;
+/// Images of at most this many counted pixels have their binned k-means
+/// result refined on their exact colours (2^18: a 512×512 image).
+pub const REFINE_MAX_PIXELS: u64 = 1 << 20;
 /// Default alpha below which a pixel is not counted.
 pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
 
@@ -180,10 +183,22 @@ pub fn extract_palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Optio
         })
         .collect();
     let centroids = kmeans::cluster(&points, opts.k, opts.seed);
-    let candidates: Vec<Rgb> = (0..bins.len())
-        .map(|i| bins.mean(i).map(|v| v.round() as u8))
-        .collect();
-    let colors = palette::distinct_colors(&candidates, &bins.count, &centroids, opts.space);
+    let colors = if bins.total <= REFINE_MAX_PIXELS {
+        // A small image's bins hold few pixels each, and lumping them costs
+        // a few percent of error; its exact colours are cheap to refine on.
+        let hist = pixels.histogram();
+        let exact = weighted_points(&hist, opts.space);
+        let mut rng = kmeans::run_rng(opts.seed, kmeans::RUNS);
+        let refined = kmeans::run_hamerly(&exact, centroids, &mut rng, kmeans::MAX_ITERATIONS);
+        let refined: Vec<[f32; 3]> = refined.iter().map(|c| c.p).collect();
+        palette::distinct_colors(&hist.colors, &hist.counts, &refined, opts.space)
+    } else {
+        let candidates: Vec<Rgb> = (0..bins.len())
+            .map(|i| bins.mean(i).map(|v| v.round() as u8))
+            .collect();
+        let centroids: Vec<[f32; 3]> = centroids.iter().map(|c| c.p).collect();
+        palette::distinct_colors(&candidates, &bins.count, &centroids, opts.space)
+    };
     let mut palette = palette::measure_pixels(pixels, bins, colors, opts.space);
     palette::sort_palette(&mut palette, opts.sort);
     palette
@@ -204,7 +219,10 @@ pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> 
         match opts.algorithm {
             Algorithm::Kmeans => {
                 let points: Vec<kmeans::WeightedPoint> = weighted_points(hist, opts.space);
-                let centroids = kmeans::cluster(&points, opts.k, opts.seed);
+                let centroids: Vec<[f32; 3]> = kmeans::cluster(&points, opts.k, opts.seed)
+                    .iter()
+                    .map(|c| c.p)
+                    .collect();
                 palette::distinct_colors(&hist.colors, &hist.counts, &centroids, opts.space)
             }
             Algorithm::Bucket => {
