@@ -1,6 +1,7 @@
 //! Coarse colour bins of an image: one cheap pass over the pixels gives, for
-//! each 8×8×8 cube of sRGB8 values, its pixel count, channel sums and sum of
-//! squares (for exact squared errors without revisiting the pixels). The
+//! each 8×8×8 cube of sRGB8 values, its pixel count and channel sums, and the
+//! image's sum of squares (for exact squared errors without revisiting every
+//! pixel). The
 //! clustering runs on the bins' mean colours (a few thousand weighted points
 //! instead of millions of pixels).
 
@@ -46,29 +47,30 @@ pub struct Bins {
     pub count: Vec<u64>,
     /// Sum of each channel over the bin's pixels.
     pub sum: Vec<[u64; 3]>,
-    /// Sum of r² + g² + b² over the bin's pixels.
-    pub sum_sq: Vec<u64>,
+    /// Sum of r² + g² + b² over all counted pixels.
+    pub sum_sq: u128,
     /// All counted pixels.
     pub total: u64,
 }
 
-/// Per bin: [count, sum r, sum g, sum b] and the sum of squares.
-type BinTable = Vec<([u32; 4], u64)>;
+/// Per bin: [count, sum r, sum g, sum b]; and the sum of squares.
+type BinTable = (Vec<[u32; 4]>, u64);
 
 /// Counts one chunk of `STRIDE`-byte pixels into `table`: a plain loop, the
 /// hottest in the program.
 fn count_chunk<const STRIDE: usize>(table: &mut BinTable, chunk: &[u8], threshold: u8) {
+    let (bins, sum_sq) = table;
     for px in chunk.chunks_exact(STRIDE) {
         if STRIDE == 4 && px[3] < threshold {
             continue;
         }
         let (r, g, b) = (px[0] as u32, px[1] as u32, px[2] as u32);
-        let e = &mut table[bin_of(px[0], px[1], px[2])];
-        e.0[0] += 1;
-        e.0[1] += r;
-        e.0[2] += g;
-        e.0[3] += b;
-        e.1 += (r * r + g * g + b * b) as u64;
+        let e = &mut bins[bin_of(px[0], px[1], px[2])];
+        e[0] += 1;
+        e[1] += r;
+        e[2] += g;
+        e[3] += b;
+        *sum_sq += (r * r + g * g + b * b) as u64;
     }
 }
 
@@ -78,50 +80,46 @@ impl Bins {
     pub fn of(pixels: &PixelBuffer) -> Self {
         let mut count = vec![0u64; BIN_COUNT];
         let mut sum = vec![[0u64; 3]; BIN_COUNT];
-        let mut sum_sq = vec![0u64; BIN_COUNT];
+        let mut sum_sq = 0u128;
         let stride = pixels.channels();
         let threshold = pixels.alpha_threshold();
+        let empty = || (vec![[0u32; 4]; BIN_COUNT], 0u64);
         for part in pixels.raw().chunks(SUPER_CHUNK_PX * stride) {
-            let table = part
+            let (table, sq) = part
                 .par_chunks(BIN_CHUNK_PX * stride)
-                .fold(
-                    || vec![([0u32; 4], 0u64); BIN_COUNT],
-                    |mut t, chunk| {
-                        if stride == 3 {
-                            count_chunk::<3>(&mut t, chunk, threshold);
-                        } else {
-                            count_chunk::<4>(&mut t, chunk, threshold);
+                .fold(empty, |mut t, chunk| {
+                    if stride == 3 {
+                        count_chunk::<3>(&mut t, chunk, threshold);
+                    } else {
+                        count_chunk::<4>(&mut t, chunk, threshold);
+                    }
+                    t
+                })
+                .reduce(empty, |mut a, b| {
+                    for (x, y) in a.0.iter_mut().zip(&b.0) {
+                        for i in 0..4 {
+                            x[i] += y[i];
                         }
-                        t
-                    },
-                )
-                .reduce(
-                    || vec![([0u32; 4], 0u64); BIN_COUNT],
-                    |mut a, b| {
-                        for (x, y) in a.iter_mut().zip(&b) {
-                            for i in 0..4 {
-                                x.0[i] += y.0[i];
-                            }
-                            x.1 += y.1;
-                        }
-                        a
-                    },
-                );
-            for (i, (e, sq)) in table.iter().enumerate() {
+                    }
+                    (a.0, a.1 + b.1)
+                });
+            for (i, e) in table.iter().enumerate() {
                 count[i] += e[0] as u64;
                 for c in 0..3 {
                     sum[i][c] += e[c + 1] as u64;
                 }
-                sum_sq[i] += sq;
             }
+            sum_sq += sq as u128;
         }
-        let mut bins = Bins::default();
+        let mut bins = Bins {
+            sum_sq,
+            ..Bins::default()
+        };
         for (i, (&n, s)) in count.iter().zip(&sum).enumerate() {
             if n > 0 {
                 bins.index.push(i as u32);
                 bins.count.push(n);
                 bins.sum.push(*s);
-                bins.sum_sq.push(sum_sq[i]);
                 bins.total += n;
             }
         }
@@ -173,7 +171,10 @@ mod tests {
             .unwrap();
         assert_eq!(bins.count[i], 3);
         assert_eq!(bins.sum[i], [32, 60, 90]);
-        assert_eq!(bins.sum_sq[i], 2 * (100 + 400 + 900) + (144 + 400 + 900));
+        assert_eq!(
+            bins.sum_sq,
+            2 * (100 + 400 + 900) + (144 + 400 + 900) + 200 * 200
+        );
         assert!((bins.mean(i)[0] - 32.0 / 3.0).abs() < 1e-5);
     }
 

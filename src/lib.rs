@@ -176,12 +176,7 @@ pub fn extract_palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Optio
     }
     // k-means on the bins' mean colours, weighted by pixel count: the same
     // clusters as on every pixel, from a few thousand points.
-    let points: Vec<kmeans::WeightedPoint> = (0..bins.len())
-        .map(|i| kmeans::WeightedPoint {
-            p: opts.space.from_rgb_f32(bins.mean(i)),
-            w: bins.count[i] as f32,
-        })
-        .collect();
+    let points = bin_points(bins, opts.space);
     let centroids = kmeans::cluster(&points, opts.k, opts.seed);
     let colors = if bins.total <= REFINE_MAX_PIXELS {
         // A small image's bins hold few pixels each, and lumping them costs
@@ -236,6 +231,16 @@ pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> 
     let mut palette = palette::measure(hist, colors, opts.space);
     palette::sort_palette(&mut palette, opts.sort);
     palette
+}
+
+/// The bins' mean colours as weighted points of the clustering space.
+fn bin_points(bins: &Bins, space: Space) -> Vec<kmeans::WeightedPoint> {
+    (0..bins.len())
+        .map(|i| kmeans::WeightedPoint {
+            p: space.from_rgb_f32(bins.mean(i)),
+            w: bins.count[i] as f32,
+        })
+        .collect()
 }
 
 /// The histogram as weighted points of the clustering space.

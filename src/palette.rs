@@ -120,7 +120,10 @@ pub fn measure_pixels(
     // Per bin: [nearest in space, nearest in sRGB], or MIXED.
     let mut lut = vec![[MIXED; 2]; BIN_COUNT];
     let mut counts = vec![0u64; k];
-    let mut err: u128 = 0;
+    // Σ|x − q|² over a bin's pixels = Σ|x|² − 2 q·Σx + n|q|², exactly, in
+    // integers; the image's Σ|x|² is known, and pixels of bins that straddle
+    // a boundary in sRGB take theirs back out below.
+    let mut err = bins.sum_sq as i128;
     let mut any_mixed = false;
     let settled: Vec<[u16; 2]> = bins
         .index
@@ -133,29 +136,28 @@ pub fn measure_pixels(
             counts[entry[0] as usize] += bins.count[i];
         }
         if entry[1] != MIXED {
-            // Σ|x − q|² = Σ|x|² − 2 q·Σx + n|q|², exactly, in integers.
             let q = colors[entry[1] as usize].map(|v| v as i128);
             let cross: i128 = (0..3).map(|c| q[c] * bins.sum[i][c] as i128).sum();
             let norm: i128 = q.iter().map(|v| v * v).sum();
-            err += (bins.sum_sq[i] as i128 - 2 * cross + bins.count[i] as i128 * norm) as u128;
+            err += bins.count[i] as i128 * norm - 2 * cross;
         }
         any_mixed |= entry[0] == MIXED || entry[1] == MIXED;
     }
     if any_mixed {
-        let (pixel_counts, pixel_err) =
+        let (pixel_counts, pixel_err, pixel_sq) =
             assign_mixed_pixels(pixels, &bins.index, &lut, &colors, &points, space);
         counts
             .iter_mut()
             .zip(pixel_counts)
             .for_each(|(c, p)| *c += p);
-        err += pixel_err;
+        err += pixel_err as i128 - pixel_sq as i128;
     }
-    palette_from_counts(colors, counts, bins.total, err)
+    palette_from_counts(colors, counts, bins.total, err.max(0) as u128)
 }
 
 /// Assigns the pixels of straddling bins one by one: (counts per colour for
-/// the pixels of bins mixed in `space`, squared sRGB error of the pixels of
-/// bins mixed in sRGB). Each colour of a mixed bin is resolved once, the
+/// the pixels of bins mixed in `space`, squared sRGB error and Σ|x|² of the
+/// pixels of bins mixed in sRGB). Each colour of a mixed bin is resolved once, the
 /// first time a pixel has it, into a table shared by all threads (every
 /// thread would store the same value, so the result is deterministic).
 fn assign_mixed_pixels(
@@ -165,7 +167,7 @@ fn assign_mixed_pixels(
     colors: &[Rgb],
     points: &[[f32; 3]],
     space: Space,
-) -> (Vec<u64>, u128) {
+) -> (Vec<u64>, u128, u128) {
     // Each bin mixed in a sense gets 512 slots of that sense's table, one per
     // colour of its 8×8×8 cube.
     // Only bins that hold pixels: empty ones also read MIXED in `lut`.
@@ -203,10 +205,10 @@ fn assign_mixed_pixels(
             }
         })
         .reduce(
-            || (vec![0u64; colors.len()], 0u128),
-            |(mut a, ea), (b, eb)| {
+            || (vec![0u64; colors.len()], 0u128, 0u128),
+            |(mut a, ea, sa), (b, eb, sb)| {
                 a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                (a, ea + eb)
+                (a, ea + eb, sa + sb)
             },
         );
     for table in &mut tables {
@@ -229,9 +231,9 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// One chunk of pixels (`STRIDE` bytes each; alpha, if any, checked
     /// against `threshold`), as a plain loop so the hot path stays inlined.
-    fn assign<const STRIDE: usize>(&self, chunk: &[u8], threshold: u8) -> (Vec<u64>, u128) {
+    fn assign<const STRIDE: usize>(&self, chunk: &[u8], threshold: u8) -> (Vec<u64>, u128, u128) {
         let mut counts = vec![0u64; self.colors.len()];
-        let mut err = 0u128;
+        let (mut err, mut sq) = (0u64, 0u64);
         for px in chunk.chunks_exact(STRIDE) {
             if STRIDE == 4 && px[3] < threshold {
                 continue;
@@ -245,13 +247,14 @@ impl Resolver<'_> {
             let within = (r as usize & 7) << 6 | (g as usize & 7) << 3 | (b as usize & 7);
             if in_rgb == MIXED {
                 let q = self.resolve(1, self.base[bin][1] as usize + within, [r, g, b]);
-                err += rgb_distance_sq([r, g, b], self.colors[q]) as u128;
+                err += rgb_distance_sq([r, g, b], self.colors[q]) as u64;
+                sq += rgb_distance_sq([r, g, b], [0, 0, 0]) as u64;
             }
             if in_space == MIXED {
                 counts[self.resolve(0, self.base[bin][0] as usize + within, [r, g, b])] += 1;
             }
         }
-        (counts, err)
+        (counts, err as u128, sq as u128)
     }
 
     #[inline(always)]
