@@ -8,8 +8,7 @@ use crate::bins::{bin_of, bin_origin, Bins, BIN_COUNT};
 use crate::color::{cmp_hue, cmp_lightness, nearest, rgb_distance_sq, Rgb, Space};
 use crate::pixels::ColorHistogram;
 use crate::pixels::PixelBuffer;
-use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
 
 /// Unique colours per work item when assigning colours to the palette.
 const ASSIGN_CHUNK: usize = 4096;
@@ -99,16 +98,13 @@ pub fn measure(hist: &ColorHistogram, colors: Vec<Rgb>, space: Space) -> Palette
     palette_from_counts(colors, counts, hist.total, err)
 }
 
-/// Marks a bin whose pixels do not all have the same nearest colour.
-const MIXED: u16 = u16::MAX;
-
 /// Builds the palette of an image from `colors` (already distinct), exactly:
 /// every counted pixel is assigned to its nearest colour in `space` for the
 /// fractions, and to its nearest colour in sRGB for `mse`.
 ///
 /// Exact but cheap: a bin (an 8×8×8 cube of colours) that lies wholly in one
-/// colour's region is settled once for all its pixels; only pixels in bins
-/// that straddle a boundary are assigned one by one.
+/// colour's region is settled once for all its pixels; the colours of bins
+/// that straddle a boundary are resolved one by one, each once.
 pub fn measure_pixels(
     pixels: &PixelBuffer,
     bins: &Bins,
@@ -116,24 +112,29 @@ pub fn measure_pixels(
     space: Space,
 ) -> Palette {
     let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
-    let k = colors.len();
-    // Per bin: [nearest in space, nearest in sRGB], or MIXED.
-    let mut lut = vec![[MIXED; 2]; BIN_COUNT];
-    let mut counts = vec![0u64; k];
-    // Σ|x − q|² over a bin's pixels = Σ|x|² − 2 q·Σx + n|q|², exactly, in
-    // integers; the image's Σ|x|² is known, and pixels of bins that straddle
-    // a boundary in sRGB take theirs back out below.
-    let mut err = bins.sum_sq as i128;
-    let mut any_mixed = false;
     let settled: Vec<[u16; 2]> = bins
         .index
         .par_iter()
         .map(|&b| settle_bin(b as usize, &colors, &points, space))
         .collect();
-    for (i, entry) in settled.into_iter().enumerate() {
-        lut[bins.index[i] as usize] = entry;
-        if entry[0] != MIXED {
-            counts[entry[0] as usize] += bins.count[i];
+    // Σ|x − q|² over a bin's pixels = Σ|x|² − 2 q·Σx + n|q|², exactly, in
+    // integers. The image's Σ|x|² is known; a bin settled in sRGB adds the
+    // rest; a straddling colour's slot holds its own |x − q|² − |x|².
+    let mut err = bins.sum_sq as i128;
+    // Per bin and sense: where its pixels look up their answer ([`Slots`]).
+    let mut lut = vec![[0u32; 2]; BIN_COUNT];
+    let mut straddling = [0u32; 2];
+    for (i, entry) in settled.iter().enumerate() {
+        let b = bins.index[i] as usize;
+        for sense in 0..2 {
+            lut[b][sense] = if entry[sense] == MIXED {
+                straddling[sense] += 1;
+                (SLOTS_START[sense] + 512 * (straddling[sense] - 1)) | STRADDLES
+            } else if sense == 0 {
+                entry[0] as u32
+            } else {
+                0
+            };
         }
         if entry[1] != MIXED {
             let q = colors[entry[1] as usize].map(|v| v as i128);
@@ -141,167 +142,130 @@ pub fn measure_pixels(
             let norm: i128 = q.iter().map(|v| v * v).sum();
             err += bins.count[i] as i128 * norm - 2 * cross;
         }
-        any_mixed |= entry[0] == MIXED || entry[1] == MIXED;
     }
-    if any_mixed {
-        let (pixel_counts, pixel_err, pixel_sq) =
-            assign_mixed_pixels(pixels, &bins.index, &lut, &colors, &points, space);
-        counts
-            .iter_mut()
-            .zip(pixel_counts)
-            .for_each(|(c, p)| *c += p);
-        err += pixel_err as i128 - pixel_sq as i128;
-    }
-    palette_from_counts(colors, counts, bins.total, err.max(0) as u128)
-}
-
-/// Assigns the pixels of straddling bins one by one: (counts per colour for
-/// the pixels of bins mixed in `space`, squared sRGB error and Σ|x|² of the
-/// pixels of bins mixed in sRGB). Each colour of a mixed bin is resolved once, the
-/// first time a pixel has it, into a table shared by all threads (every
-/// thread would store the same value, so the result is deterministic).
-fn assign_mixed_pixels(
-    pixels: &PixelBuffer,
-    occupied: &[u32],
-    lut: &[[u16; 2]],
-    colors: &[Rgb],
-    points: &[[f32; 3]],
-    space: Space,
-) -> (Vec<u64>, u128, u128) {
-    // Each bin mixed in a sense gets 512 slots of that sense's table, one per
-    // colour of its 8×8×8 cube.
-    // Only bins that hold pixels: empty ones also read MIXED in `lut`.
-    let mut base = vec![[u32::MAX; 2]; BIN_COUNT];
-    let mut mixed = [0u32; 2];
-    for &b in occupied {
-        for sense in 0..2 {
-            if lut[b as usize][sense] == MIXED {
-                base[b as usize][sense] = mixed[sense] * 512;
-                mixed[sense] += 1;
-            }
-        }
-    }
-    let mut tables = [
-        take_slot_table(mixed[0] as usize * 512),
-        take_slot_table(mixed[1] as usize * 512),
-    ];
-    let resolver = Resolver {
+    let slots = Slots {
         lut,
-        base: &base,
-        tables: &tables,
-        colors,
-        points,
+        in_space: (0..SLOTS_START[0] + 512 * straddling[0])
+            .map(|i| {
+                AtomicU8::new(if i < SLOTS_START[0] {
+                    i as u8
+                } else {
+                    UNRESOLVED
+                })
+            })
+            .collect(),
+        in_rgb: (0..SLOTS_START[1] + 512 * straddling[1])
+            .map(|i| {
+                AtomicI32::new(if i < SLOTS_START[1] {
+                    0
+                } else {
+                    UNRESOLVED_ERR
+                })
+            })
+            .collect(),
+        colors: &colors,
+        points: &points,
         space,
     };
     let (stride, threshold) = (pixels.channels(), pixels.alpha_threshold());
-    let result = pixels
+    let (counts, pixel_err) = pixels
         .raw()
         .par_chunks(ASSIGN_CHUNK * 16 * stride)
         .map(|chunk| {
             if stride == 3 {
-                resolver.assign::<3>(chunk, threshold)
+                slots.tally::<3>(chunk, threshold)
             } else {
-                resolver.assign::<4>(chunk, threshold)
+                slots.tally::<4>(chunk, threshold)
             }
         })
         .reduce(
-            || (vec![0u64; colors.len()], 0u128, 0u128),
-            |(mut a, ea, sa), (b, eb, sb)| {
+            || (vec![0u64; colors.len()], 0i128),
+            |(mut a, ea), (b, eb)| {
                 a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                (a, ea + eb, sa + sb)
+                (a, ea + eb)
             },
         );
-    for table in &mut tables {
-        give_back_slot_table(std::mem::take(table));
-    }
-    result
+    err += pixel_err;
+    palette_from_counts(colors, counts, bins.total, err.max(0) as u128)
 }
 
-/// What [`assign_mixed_pixels`] shares between threads.
-struct Resolver<'a> {
-    lut: &'a [[u16; 2]],
-    base: &'a [[u32; 2]],
-    /// Resolved nearest colour per slot: [in space, in sRGB].
-    tables: &'a [Vec<AtomicU8>; 2],
+/// Marks a bin whose pixels do not all have the same nearest colour.
+const MIXED: u16 = u16::MAX;
+/// In a [`Slots`] lookup entry: the bin straddles a boundary, so the low 9
+/// bits of the colour pick its slot.
+const STRADDLES: u32 = 1 << 31;
+/// Where the straddling bins' slots start in each sense's table: after the
+/// 256 fixed answers "colour i" (clustering space) and the one fixed answer
+/// "no error beyond the bin's own" (sRGB).
+const SLOTS_START: [u32; 2] = [256, 1];
+/// A straddling colour not resolved yet in the clustering space. It doubles
+/// as colour 255 of a 256-colour palette, which is then simply recomputed.
+const UNRESOLVED: u8 = u8::MAX;
+/// A straddling colour not resolved yet in sRGB.
+const UNRESOLVED_ERR: i32 = i32::MIN;
+
+/// The answers every pixel looks up, in both senses, without branching on
+/// whether its bin straddles a boundary: an entry of `lut` is a slot index
+/// (plus [`STRADDLES`], when the colour's low bits select among its bin's 512
+/// slots). Slots are filled when first needed; each is a pure function of
+/// its colour, so threads that race to fill one store the same value and the
+/// result is deterministic.
+struct Slots<'a> {
+    lut: Vec<[u32; 2]>,
+    /// The nearest colour in the clustering space.
+    in_space: Vec<AtomicU8>,
+    /// |x − q|² − |x|² for the nearest colour q in sRGB (0 for settled bins).
+    in_rgb: Vec<AtomicI32>,
     colors: &'a [Rgb],
     points: &'a [[f32; 3]],
     space: Space,
 }
 
-impl Resolver<'_> {
-    /// One chunk of pixels (`STRIDE` bytes each; alpha, if any, checked
-    /// against `threshold`), as a plain loop so the hot path stays inlined.
-    fn assign<const STRIDE: usize>(&self, chunk: &[u8], threshold: u8) -> (Vec<u64>, u128, u128) {
+impl Slots<'_> {
+    /// One chunk of `STRIDE`-byte pixels (alpha, if any, checked against
+    /// `threshold`): (pixels per colour, their part of the squared error).
+    fn tally<const STRIDE: usize>(&self, chunk: &[u8], threshold: u8) -> (Vec<u64>, i128) {
         let mut counts = vec![0u64; self.colors.len()];
-        let (mut err, mut sq) = (0u64, 0u64);
+        let mut err = 0i64;
         for px in chunk.chunks_exact(STRIDE) {
             if STRIDE == 4 && px[3] < threshold {
                 continue;
             }
-            let (r, g, b) = (px[0], px[1], px[2]);
-            let bin = bin_of(r, g, b);
-            let [in_space, in_rgb] = self.lut[bin];
-            if in_space != MIXED && in_rgb != MIXED {
-                continue;
+            let c = [px[0], px[1], px[2]];
+            let within = (c[0] as u32 & 7) << 6 | (c[1] as u32 & 7) << 3 | (c[2] as u32 & 7);
+            let [l0, l1] = self.lut[bin_of(c[0], c[1], c[2])];
+            let pick = |l: u32| (l & !STRADDLES) + (within & 0u32.wrapping_sub(l >> 31));
+            let s0 = pick(l0) as usize;
+            let mut i = self.in_space[s0].load(Ordering::Relaxed);
+            if i == UNRESOLVED {
+                i = self.resolve_in_space(s0, c);
             }
-            let within = (r as usize & 7) << 6 | (g as usize & 7) << 3 | (b as usize & 7);
-            if in_rgb == MIXED {
-                let q = self.resolve(1, self.base[bin][1] as usize + within, [r, g, b]);
-                err += rgb_distance_sq([r, g, b], self.colors[q]) as u64;
-                sq += rgb_distance_sq([r, g, b], [0, 0, 0]) as u64;
+            counts[i as usize] += 1;
+            let s1 = pick(l1) as usize;
+            let mut e = self.in_rgb[s1].load(Ordering::Relaxed);
+            if e == UNRESOLVED_ERR {
+                e = self.resolve_in_rgb(s1, c);
             }
-            if in_space == MIXED {
-                counts[self.resolve(0, self.base[bin][0] as usize + within, [r, g, b])] += 1;
-            }
+            err += e as i64;
         }
-        (counts, err as u128, sq as u128)
-    }
-
-    #[inline(always)]
-    fn resolve(&self, sense: usize, slot: usize, c: Rgb) -> usize {
-        let v = self.tables[sense][slot].load(Ordering::Relaxed);
-        // UNRESOLVED doubles as colour 255 of a 256-colour palette, which is
-        // then simply recomputed each time.
-        if v != UNRESOLVED {
-            return v as usize;
-        }
-        self.compute(sense, slot, c)
+        (counts, err as i128)
     }
 
     #[cold]
     #[inline(never)]
-    fn compute(&self, sense: usize, slot: usize, c: Rgb) -> usize {
-        let idx = if sense == 0 {
-            nearest(&self.space.from_rgb(c), self.points).0
-        } else {
-            nearest_rgb(c, self.colors)
-        };
-        self.tables[sense][slot].store(idx.min(UNRESOLVED as usize) as u8, Ordering::Relaxed);
-        idx
+    fn resolve_in_space(&self, slot: usize, c: Rgb) -> u8 {
+        let i = nearest(&self.space.from_rgb(c), self.points).0 as u8;
+        self.in_space[slot].store(i, Ordering::Relaxed);
+        i
     }
-}
 
-const UNRESOLVED: u8 = u8::MAX;
-
-/// Slot tables are kept for reuse: allocating and faulting in megabytes of
-/// fresh memory for every image cost more than the work itself.
-static SLOT_TABLES: Mutex<Vec<Vec<AtomicU8>>> = Mutex::new(Vec::new());
-
-fn take_slot_table(len: usize) -> Vec<AtomicU8> {
-    let mut table = SLOT_TABLES
-        .lock()
-        .map(|mut v| v.pop())
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    table.iter_mut().for_each(|s| *s.get_mut() = UNRESOLVED);
-    table.resize_with(len, || AtomicU8::new(UNRESOLVED));
-    table
-}
-
-fn give_back_slot_table(table: Vec<AtomicU8>) {
-    if let Ok(mut tables) = SLOT_TABLES.lock() {
-        tables.push(table);
+    #[cold]
+    #[inline(never)]
+    fn resolve_in_rgb(&self, slot: usize, c: Rgb) -> i32 {
+        let q = self.colors[nearest_rgb(c, self.colors)];
+        let e = rgb_distance_sq(c, q) as i32 - rgb_distance_sq(c, [0, 0, 0]) as i32;
+        self.in_rgb[slot].store(e, Ordering::Relaxed);
+        e
     }
 }
 
