@@ -49,7 +49,7 @@ pub const MAX_K: usize = 256;
 /// Default k-means seed: the recipe's `random_state`.
 pub const DEFAULT_SEED: u64 = 42;
 /// Images of at most this many counted pixels have their binned k-means
-/// result refined on their exact colours (2^18: a 512×512 image).
+/// result refined on their exact colours (2^20, about a megapixel).
 pub const REFINE_MAX_PIXELS: u64 = 1 << 20;
 /// Default alpha below which a pixel is not counted.
 pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
@@ -267,6 +267,35 @@ mod tests {
         let bytes = std::fs::read(path).unwrap();
         PixelBuffer::from_image(decode_image(&bytes, None).unwrap(), DEFAULT_ALPHA_THRESHOLD)
             .unwrap()
+    }
+
+    #[test]
+    fn large_images_cluster_on_bins_alone_and_measure_exactly() {
+        // Above REFINE_MAX_PIXELS the palette comes from the bins' means.
+        let tile = fixture_pixels("nuthatch_960.jpg");
+        let (w, h) = tile.dimensions();
+        let (w2, h2) = (2 * w as usize, 2 * h as usize);
+        let mut raw = Vec::with_capacity(w2 * h2 * 3);
+        for y in 0..h2 {
+            for x in 0..w2 {
+                // Each copy of the tile shifted in brightness, so the image
+                // has more distinct colours than one tile.
+                let i = ((y % h as usize) * w as usize + x % w as usize) * 3;
+                let shift = (2 * (y / h as usize) + x / w as usize) as u8 * 3;
+                raw.extend(tile.raw()[i..i + 3].iter().map(|v| v.saturating_add(shift)));
+            }
+        }
+        let pixels = PixelBuffer::rgb8(raw, w2 as u32, h2 as u32);
+        assert!((w2 * h2) as u64 > REFINE_MAX_PIXELS);
+        let opts = Options {
+            sort: SortOrder::None,
+            ..Options::default()
+        };
+        let fast = extract_palette(&pixels, &opts);
+        assert_eq!(fast.colors.len(), DEFAULT_K);
+        let colors = fast.colors.iter().map(|s| s.rgb).collect();
+        let exact = palette::measure(&pixels.histogram(), colors, opts.space);
+        assert_eq!(fast, exact);
     }
 
     #[test]
