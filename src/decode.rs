@@ -108,12 +108,23 @@ fn format_name(format: ImageFormat) -> &'static str {
 /// in its strict mode: the image crate's lenient mode turns a damaged scan
 /// (an invalid Huffman code, a stray marker, data running out) into a
 /// quietly grey or garbled picture, which would then pass for a palette.
-/// Greyscale stays grey; every other colour model comes out as RGB.
+/// The one complaint of strict mode that says nothing about the pixels,
+/// padding bytes between header segments (which some cameras write), is let
+/// through. Greyscale stays grey; every other colour model comes out as RGB.
 fn decode_jpeg_strictly(bytes: &[u8]) -> Result<DynamicImage> {
+    match decode_jpeg(bytes, true) {
+        Err(e) if e.to_string().contains("Extra bytes between headers") => {
+            decode_jpeg(bytes, false)
+        }
+        result => result,
+    }
+}
+
+fn decode_jpeg(bytes: &[u8], strict: bool) -> Result<DynamicImage> {
     use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
     let fail = |e: zune_jpeg::errors::DecodeErrors| anyhow!("damaged JPEG data: {e}");
     let options = DecoderOptions::default()
-        .set_strict_mode(true)
+        .set_strict_mode(strict)
         .set_max_width(usize::MAX)
         .set_max_height(usize::MAX);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
@@ -160,12 +171,14 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<()> {
 fn first_scan_offset(bytes: &[u8]) -> Option<usize> {
     let mut pos = 2; // after SOI
     loop {
-        // Markers may be preceded by any number of 0xFF fill bytes.
-        while *bytes.get(pos)? == 0xFF && *bytes.get(pos + 1)? == 0xFF {
+        // Stray bytes between segments (some writers pad there) are skipped,
+        // as decoders do; markers may be preceded by any number of 0xFF
+        // fill bytes.
+        while *bytes.get(pos)? != 0xFF {
             pos += 1;
         }
-        if *bytes.get(pos)? != 0xFF {
-            return None;
+        while *bytes.get(pos)? == 0xFF && *bytes.get(pos + 1)? == 0xFF {
+            pos += 1;
         }
         let marker = *bytes.get(pos + 1)?;
         pos += 2;
@@ -216,6 +229,17 @@ mod tests {
         jpeg.splice(mid..mid, [0xFF, 0xD8]);
         let err = decode_image(&jpeg, None).unwrap_err().to_string();
         assert!(err.contains("damaged JPEG data"), "{err}");
+    }
+
+    #[test]
+    fn padding_between_header_segments_is_accepted() {
+        let mut jpeg = encode(ImageFormat::Jpeg);
+        let plain = decode_image(&jpeg, None).unwrap();
+        // After the first segment (APP0 or DQT), before the next marker.
+        let next = 4 + u16::from_be_bytes([jpeg[4], jpeg[5]]) as usize;
+        jpeg.splice(next..next, [0u8; 8]);
+        assert!(decode_jpeg(&jpeg, true).is_err(), "strict mode refuses it");
+        assert_eq!(decode_image(&jpeg, None).unwrap(), plain);
     }
 
     #[test]
