@@ -78,49 +78,53 @@ impl Bins {
     /// Counts an image's pixels into bins (exact integers, so the result does
     /// not depend on the number of threads).
     pub fn of(pixels: &PixelBuffer) -> Self {
-        let mut count = vec![0u64; BIN_COUNT];
-        let mut sum = vec![[0u64; 3]; BIN_COUNT];
-        let mut sum_sq = 0u128;
         let stride = pixels.channels();
         let threshold = pixels.alpha_threshold();
-        let empty = || (vec![[0u32; 4]; BIN_COUNT], 0u64);
-        for part in pixels.raw().chunks(SUPER_CHUNK_PX * stride) {
-            let (table, sq) = part
-                .par_chunks(BIN_CHUNK_PX * stride)
-                .fold(empty, |mut t, chunk| {
-                    if stride == 3 {
-                        count_chunk::<3>(&mut t, chunk, threshold);
-                    } else {
-                        count_chunk::<4>(&mut t, chunk, threshold);
-                    }
-                    t
-                })
-                .reduce(empty, |mut a, b| {
-                    for (x, y) in a.0.iter_mut().zip(&b.0) {
-                        for i in 0..4 {
-                            x[i] += y[i];
+        // One 32-bit table per part of the image (a single one below 2^24
+        // pixels): tables are added into 64-bit totals only bin by bin below.
+        let tables: Vec<BinTable> = pixels
+            .raw()
+            .chunks(SUPER_CHUNK_PX * stride)
+            .map(|part| {
+                part.par_chunks(BIN_CHUNK_PX * stride)
+                    .fold(
+                        || (vec![[0u32; 4]; BIN_COUNT], 0u64),
+                        |mut t, chunk| {
+                            if stride == 3 {
+                                count_chunk::<3>(&mut t, chunk, threshold);
+                            } else {
+                                count_chunk::<4>(&mut t, chunk, threshold);
+                            }
+                            t
+                        },
+                    )
+                    .reduce_with(|mut a, b| {
+                        for (x, y) in a.0.iter_mut().zip(&b.0) {
+                            for i in 0..4 {
+                                x[i] += y[i];
+                            }
                         }
-                    }
-                    (a.0, a.1 + b.1)
-                });
-            for (i, e) in table.iter().enumerate() {
-                count[i] += e[0] as u64;
-                for c in 0..3 {
-                    sum[i][c] += e[c + 1] as u64;
-                }
-            }
-            sum_sq += sq as u128;
-        }
+                        (a.0, a.1 + b.1)
+                    })
+                    .unwrap_or_else(|| (vec![[0u32; 4]; BIN_COUNT], 0))
+            })
+            .collect();
         let mut bins = Bins {
-            sum_sq,
+            sum_sq: tables.iter().map(|t| t.1 as u128).sum(),
             ..Bins::default()
         };
-        for (i, (&n, s)) in count.iter().zip(&sum).enumerate() {
-            if n > 0 {
+        for i in 0..BIN_COUNT {
+            let mut e = [0u64; 4];
+            for (table, _) in &tables {
+                for c in 0..4 {
+                    e[c] += table[i][c] as u64;
+                }
+            }
+            if e[0] > 0 {
                 bins.index.push(i as u32);
-                bins.count.push(n);
-                bins.sum.push(*s);
-                bins.total += n;
+                bins.count.push(e[0]);
+                bins.sum.push([e[1], e[2], e[3]]);
+                bins.total += e[0];
             }
         }
         bins
