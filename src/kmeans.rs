@@ -210,10 +210,11 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
         .map(|p| distance_sq(&p.p, &buf[first].p))
         .collect();
     let trials = 2 + (k as f64).ln() as usize;
+    // Later rounds take the potential of the trial they kept.
+    let mut potential = chunked_sum(buf.len(), |r| {
+        r.map(|i| buf[i].w as f64 * closest[i] as f64).sum()
+    });
     while centres.len() < k {
-        let potential = chunked_sum(buf.len(), |r| {
-            r.map(|i| buf[i].w as f64 * closest[i] as f64).sum()
-        });
         if potential <= 0.0 {
             break; // every point already coincides with a centre
         }
@@ -232,9 +233,10 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
                 best = Some((pot, cand, dist));
             }
         }
-        let Some((_, cand, dist)) = best else { break };
+        let Some((pot, cand, dist)) = best else { break };
         centres.push(buf[cand]);
         closest = dist;
+        potential = pot;
     }
     centres
 }
