@@ -51,16 +51,26 @@ fn weighted_means(
     cluster_of: impl Fn(usize) -> usize,
 ) -> Vec<Option<[f32; 3]>> {
     let mut total = vec![[0.0f64; 4]; k];
-    for (i, &WeightedPoint { p, w }) in buf.iter().enumerate() {
-        let s = &mut total[cluster_of(i)];
-        let w = w as f64;
-        s[0] += p[0] as f64 * w;
-        s[1] += p[1] as f64 * w;
-        s[2] += p[2] as f64 * w;
-        s[3] += w;
+    for (i, point) in buf.iter().enumerate() {
+        add_point(&mut total[cluster_of(i)], point, 1.0);
     }
-    total
-        .into_iter()
+    means_of(&total)
+}
+
+/// Adds `sign` × the point's weighted coordinates and weight to a cluster's
+/// sums [Σwx, Σwy, Σwz, Σw].
+#[inline]
+fn add_point(s: &mut [f64; 4], &WeightedPoint { p, w }: &WeightedPoint, sign: f64) {
+    let w = w as f64 * sign;
+    s[0] += p[0] as f64 * w;
+    s[1] += p[1] as f64 * w;
+    s[2] += p[2] as f64 * w;
+    s[3] += w;
+}
+
+/// Each cluster's mean from its sums (`None` for an empty cluster).
+fn means_of(sums: &[[f64; 4]]) -> Vec<Option<[f32; 3]>> {
+    sums.iter()
         .map(|s| {
             (s[3] > 0.0).then(|| {
                 [
@@ -80,9 +90,8 @@ fn move_centroids(
     rng: &mut impl Rng,
     buf: &[WeightedPoint],
     centroids: &mut [WeightedPoint],
-    cluster_of: impl Fn(usize) -> usize,
+    means: Vec<Option<[f32; 3]>>,
 ) -> Vec<f32> {
-    let means = weighted_means(buf, centroids.len(), cluster_of);
     centroids
         .iter_mut()
         .zip(means)
@@ -110,7 +119,8 @@ impl Calculate for WeightedPoint {
         centroids: &mut [Self],
         indices: &[u8],
     ) {
-        move_centroids(rng, buf, centroids, |i| indices[i] as usize);
+        let means = weighted_means(buf, centroids.len(), |i| indices[i] as usize);
+        move_centroids(rng, buf, centroids, means);
     }
 
     fn check_loop(centroids: &[Self], old_centroids: &[Self]) -> f32 {
@@ -183,9 +193,8 @@ impl Hamerly for WeightedPoint {
         centers: &mut HamerlyCentroids<Self>,
         points: &[HamerlyPoint],
     ) {
-        let shifts = move_centroids(rng, buf, &mut centers.centroids, |i| {
-            points[i].index as usize
-        });
+        let means = weighted_means(buf, centers.centroids.len(), |i| points[i].index as usize);
+        let shifts = move_centroids(rng, buf, &mut centers.centroids, means);
         centers.deltas[..shifts.len()].copy_from_slice(&shifts);
     }
 
@@ -277,10 +286,32 @@ pub fn run_hamerly(
     let mut centers = HamerlyCentroids::new(k);
     centers.centroids = centroids;
     let mut points = vec![HamerlyPoint::new(); buf.len()];
+    // The clusters' sums, kept up to date point by point as points change
+    // cluster (few do after the first iterations), instead of summing every
+    // point again each iteration as `recalculate_centroids_hamerly` does.
+    let mut sums = vec![[0.0f64; 4]; k];
+    let mut members = vec![0usize; k];
+    let mut member: Vec<Option<u8>> = vec![None; buf.len()];
     for _ in 0..max_iterations {
         WeightedPoint::compute_half_distances(&mut centers);
         WeightedPoint::get_closest_centroid_hamerly(buf, &centers, &mut points);
-        WeightedPoint::recalculate_centroids_hamerly(rng, buf, &mut centers, &points);
+        for ((point, h), m) in buf.iter().zip(&points).zip(&mut member) {
+            if *m != Some(h.index) {
+                if let Some(old) = m.replace(h.index) {
+                    let old = old as usize;
+                    add_point(&mut sums[old], point, -1.0);
+                    members[old] -= 1;
+                    if members[old] == 0 {
+                        // Empty: drop the rounding left in its sums.
+                        sums[old] = [0.0; 4];
+                    }
+                }
+                add_point(&mut sums[h.index as usize], point, 1.0);
+                members[h.index as usize] += 1;
+            }
+        }
+        let shifts = move_centroids(rng, buf, &mut centers.centroids, means_of(&sums));
+        centers.deltas[..shifts.len()].copy_from_slice(&shifts);
         let max_shift = centers.deltas.iter().copied().fold(0.0, f32::max);
         if max_shift * max_shift <= CONVERGED_SHIFT_SQ {
             break;
