@@ -439,7 +439,7 @@ mod tests {
     }
 
     #[test]
-    fn chunked_sums_do_not_depend_on_thread_count() {
+    fn clusters_do_not_depend_on_thread_count() {
         let buf: Vec<WeightedPoint> = (0..20_000)
             .map(|i| pt((i as f32).sin() * 50.0, (i as f32).cos(), 1.3))
             .collect();
