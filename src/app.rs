@@ -28,8 +28,8 @@ use scenepal::output::{
 };
 use scenepal::write::write_output;
 use scenepal::{
-    extract_palette_from_histogram, extract_palette_with_bins, load_image, Bins, LoadOptions,
-    LoadedImage, Options, Palette,
+    extract_palette, extract_palette_from_histogram, extract_palette_with_bins, load_image,
+    Algorithm, Bins, LoadOptions, LoadedImage, Options, Palette,
 };
 
 /// How a run ended.
@@ -166,10 +166,14 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
             load_image(&bytes, name, &load)
         })
         .map_err(|e| (shown.clone(), e))?;
-    let bins = Bins::of(&pixels);
-    let palette = job
-        .per_image_palette
-        .then(|| extract_palette_with_bins(&pixels, &bins, &job.options));
+    // Bins serve k-means and --merge; the bucket algorithm does without.
+    let needs_bins =
+        job.keep_bins || (job.per_image_palette && job.options.algorithm == Algorithm::Kmeans);
+    let bins = needs_bins.then(|| Bins::of(&pixels));
+    let palette = job.per_image_palette.then(|| match &bins {
+        Some(bins) => extract_palette_with_bins(&pixels, bins, &job.options),
+        None => extract_palette(&pixels, &job.options),
+    });
     if let Some(palette) = &palette {
         if let Some(dir) = &job.swatch_dir {
             let target = dir.join(picture_file_name(path));
@@ -194,7 +198,7 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
         width,
         height,
         palette,
-        bins: job.keep_bins.then_some(bins),
+        bins: bins.filter(|_| job.keep_bins),
     };
     Ok((path_text(path), result))
 }

@@ -162,6 +162,10 @@ pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Resu
 /// # Panics
 /// If `opts.k` is outside `1..=256` or no pixel is counted.
 pub fn extract_palette(pixels: &PixelBuffer, opts: &Options) -> Palette {
+    if opts.algorithm == Algorithm::Bucket {
+        // The bucket algorithm orders exact colours; bins would go unused.
+        return extract_palette_from_histogram(&pixels.histogram(), opts);
+    }
     extract_palette_with_bins(pixels, &Bins::of(pixels), opts)
 }
 
