@@ -108,8 +108,8 @@ fn main() {
                 .collect();
             inertia(&points, &centres) / total
         };
-        let fast = error(&extract_palette(&pixels, &opts));
-        let unbinned = error(&extract_palette_from_histogram(&hist, &opts));
+        let fast = error(&extract_palette(&pixels, &opts).unwrap());
+        let unbinned = error(&extract_palette_from_histogram(&hist, &opts).unwrap());
         let name = path.file_name().unwrap().to_string_lossy();
         let key = format!("{name}:{}", bytes.len());
         let slow = match cache.iter().find(|(c, _)| *c == key) {

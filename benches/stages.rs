@@ -36,14 +36,14 @@ fn stages(c: &mut Criterion) {
         })
     });
     g.bench_function("palette_kmeans_k10", |b| {
-        b.iter(|| black_box(extract_palette(&pixels, &Options::default())))
+        b.iter(|| black_box(extract_palette(&pixels, &Options::default()).unwrap()))
     });
     let bucket = Options {
         algorithm: Algorithm::Bucket,
         ..Options::default()
     };
     g.bench_function("palette_bucket_k10", |b| {
-        b.iter(|| black_box(extract_palette(&pixels, &bucket)))
+        b.iter(|| black_box(extract_palette(&pixels, &bucket).unwrap()))
     });
     g.finish();
 }

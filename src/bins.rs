@@ -1,19 +1,24 @@
 //! Coarse colour bins of an image: one cheap pass over the pixels gives, for
-//! each 8×8×8 cube of sRGB8 values, its pixel count and channel sums, and the
-//! image's sum of squares (for exact squared errors without revisiting every
-//! pixel). The
-//! clustering runs on the bins' mean colours (a few thousand weighted points
-//! instead of millions of pixels).
+//! each cube of sRGB8 values (8×8×8 with [`BIN_BITS`] = 5), its pixel count
+//! and channel sums, and the image's sum of squares (for exact squared errors
+//! without revisiting every pixel). The clustering runs on the bins' mean
+//! colours (a few thousand weighted points instead of millions of pixels).
 
 use rayon::prelude::*;
 
 use crate::color::Rgb;
-use crate::pixels::PixelBuffer;
+use crate::pixels::{is_counted, PixelBuffer};
 
 /// Bits of each channel that select a bin.
 pub const BIN_BITS: u32 = 5;
 /// Number of bins (2^15).
 pub const BIN_COUNT: usize = 1 << (3 * BIN_BITS);
+/// Low bits of each channel that select a colour inside its bin.
+const WITHIN_BITS: u32 = 8 - BIN_BITS;
+/// Values per channel a bin spans (8).
+pub const BIN_SIDE: u8 = 1 << WITHIN_BITS;
+/// Colours in one bin (512).
+pub const BIN_VOLUME: u32 = 1 << (3 * WITHIN_BITS);
 /// Pixels per parallel work item.
 const BIN_CHUNK_PX: usize = 1 << 19;
 /// Pixels counted into one set of 32-bit tables before they are added into
@@ -23,13 +28,23 @@ const SUPER_CHUNK_PX: usize = 1 << 24;
 /// The bin of a colour.
 #[inline(always)]
 pub fn bin_of(r: u8, g: u8, b: u8) -> usize {
-    let s = 8 - BIN_BITS;
+    let s = WITHIN_BITS;
     ((r as usize >> s) << (2 * BIN_BITS)) | ((g as usize >> s) << BIN_BITS) | (b as usize >> s)
 }
 
-/// The lowest colour in a bin (its cube spans 8 values per channel from here).
+/// The place of a colour inside its bin, `0..BIN_VOLUME`.
+#[inline(always)]
+pub fn within_bin(c: Rgb) -> u32 {
+    let mask = BIN_SIDE as u32 - 1;
+    (c[0] as u32 & mask) << (2 * WITHIN_BITS)
+        | (c[1] as u32 & mask) << WITHIN_BITS
+        | (c[2] as u32 & mask)
+}
+
+/// The lowest colour in a bin (its cube spans [`BIN_SIDE`] values per
+/// channel from here).
 pub fn bin_origin(bin: usize) -> Rgb {
-    let s = 8 - BIN_BITS;
+    let s = WITHIN_BITS;
     let mask = (1 << BIN_BITS) - 1;
     [
         ((bin >> (2 * BIN_BITS) & mask) << s) as u8,
@@ -61,7 +76,7 @@ type BinTable = (Vec<[u32; 4]>, u64);
 fn count_chunk<const STRIDE: usize>(table: &mut BinTable, chunk: &[u8], threshold: u8) {
     let (bins, sum_sq) = table;
     for px in chunk.chunks_exact(STRIDE) {
-        if STRIDE == 4 && px[3] < threshold {
+        if !is_counted::<STRIDE>(px, threshold) {
             continue;
         }
         let (r, g, b) = (px[0] as u32, px[1] as u32, px[2] as u32);
@@ -156,7 +171,7 @@ mod tests {
         for c in [[0, 0, 0], [255, 255, 255], [8, 16, 248], [7, 15, 23]] {
             let o = bin_origin(bin_of(c[0], c[1], c[2]));
             assert!(
-                (0..3).all(|i| o[i] <= c[i] && (c[i] as u16) < o[i] as u16 + 8),
+                (0..3).all(|i| o[i] <= c[i] && (c[i] as u16) < o[i] as u16 + BIN_SIDE as u16),
                 "{c:?} {o:?}"
             );
         }
@@ -165,7 +180,7 @@ mod tests {
     #[test]
     fn counts_and_means_are_exact() {
         let raw = vec![10, 20, 30, 12, 20, 30, 200, 0, 0, 10, 20, 30];
-        let bins = Bins::of(&PixelBuffer::rgb8(raw, 1, 4));
+        let bins = Bins::of(&PixelBuffer::rgb8(raw, 1, 4).unwrap());
         assert_eq!(bins.len(), 2);
         assert_eq!(bins.total, 4);
         let i = bins
@@ -185,7 +200,22 @@ mod tests {
     #[test]
     fn transparent_pixels_are_not_binned() {
         let raw = vec![10, 20, 30, 255, 10, 20, 30, 0];
-        let bins = Bins::of(&PixelBuffer::rgba8(raw, 2, 1, 128));
+        let bins = Bins::of(&PixelBuffer::rgba8(raw, 2, 1, 128).unwrap());
         assert_eq!(bins.total, 1);
+    }
+
+    #[test]
+    fn every_colour_of_a_bin_has_its_own_place_in_it() {
+        let origin = bin_origin(bin_of(40, 80, 120));
+        let mut seen = vec![false; BIN_VOLUME as usize];
+        for i in 0..BIN_VOLUME {
+            let side = BIN_SIDE as u32;
+            let c = [i / (side * side), i / side % side, i % side].map(|v| v as u8);
+            let c = [0, 1, 2].map(|k| origin[k] + c[k]);
+            assert_eq!(bin_of(c[0], c[1], c[2]), bin_of(40, 80, 120));
+            let w = within_bin(c) as usize;
+            assert!(!seen[w], "{c:?}");
+            seen[w] = true;
+        }
     }
 }

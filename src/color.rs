@@ -1,6 +1,6 @@
 //! Colour maths: sRGB8 values, hex codes, the clustering spaces, and the sort keys.
 
-use clap::ValueEnum;
+use palette::color_difference::Ciede2000;
 use palette::{white_point::D65, FromColor, Lab, Oklab, Srgb};
 
 /// An 8-bit sRGB colour, `[r, g, b]`.
@@ -12,7 +12,9 @@ pub const GREY_CHROMA_MAX: u8 = 2;
 
 /// The space k-means measures distances in (and pixels are assigned to their
 /// nearest palette colour in).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Space {
     /// Oklab, scaled ×100: perceptually even, the default.
     Oklab,
@@ -194,6 +196,28 @@ pub fn rgb_distance_sq(a: Rgb, b: Rgb) -> u32 {
 /// `#rrggbb`, lowercase.
 pub fn to_hex(rgb: Rgb) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
+}
+
+/// Parses `#rrggbb` (the `#` may be left out); `None` for anything else.
+pub fn parse_hex(s: &str) -> Option<Rgb> {
+    let digits = s.strip_prefix('#').unwrap_or(s);
+    if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// CIEDE2000 colour difference between two sRGB8 colours.
+pub fn delta_e(a: Rgb, b: Rgb) -> f32 {
+    let lab = |c: Rgb| {
+        Lab::<D65, f32>::from_color(
+            Srgb::new(c[0], c[1], c[2])
+                .into_format::<f32>()
+                .into_linear(),
+        )
+    };
+    lab(a).difference(lab(b))
 }
 
 /// Packs a colour into `0xRRGGBB`: a total order used to break ties.
@@ -393,5 +417,22 @@ mod tests {
     fn rgb_distance_is_summed_squares() {
         assert_eq!(rgb_distance_sq([0, 0, 0], [255, 255, 255]), 3 * 255 * 255);
         assert_eq!(rgb_distance_sq([10, 20, 30], [13, 16, 30]), 9 + 16);
+    }
+
+    #[test]
+    fn hex_codes_round_trip() {
+        for c in [[0, 0, 0], [255, 255, 255], [18, 52, 86], [171, 205, 239]] {
+            assert_eq!(parse_hex(&to_hex(c)), Some(c));
+        }
+        assert_eq!(parse_hex("ABCDEF"), Some([171, 205, 239]));
+        for bad in ["#12345", "#1234567", "#12345g", "", "#"] {
+            assert_eq!(parse_hex(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn delta_e_is_zero_for_equal_and_large_for_opposites() {
+        assert_eq!(delta_e([10, 20, 30], [10, 20, 30]), 0.0);
+        assert!(delta_e([0, 0, 0], [255, 255, 255]) > 99.0);
     }
 }

@@ -19,7 +19,7 @@ use crate::color::{distance_sq, nearest, two_nearest};
 const SUM_CHUNK: usize = 4096;
 
 /// Lloyd iterations at most (scikit-learn's default).
-pub const MAX_ITERATIONS: usize = 300;
+const MAX_ITERATIONS: usize = 300;
 
 /// Converged when no centroid moves further than this (squared, in the
 /// space's units: Oklab×100, L*a*b*, or sRGB 0..255; so 0.1 units, below
@@ -276,7 +276,7 @@ fn draw(
 
 /// Runs Hamerly's accelerated Lloyd iterations from `centroids` until no
 /// centroid moves more than the convergence threshold or `max_iterations`.
-pub fn run_hamerly(
+fn run_hamerly(
     buf: &[WeightedPoint],
     centroids: Vec<WeightedPoint>,
     rng: &mut impl Rng,
@@ -339,7 +339,7 @@ pub const RUNS: usize = 8;
 
 /// The random stream of run `run`: the ChaCha8 generator seeded with `seed`,
 /// on stream `run`, so every run draws the same numbers on any thread.
-pub fn run_rng(seed: u64, run: usize) -> ChaCha8Rng {
+fn run_rng(seed: u64, run: usize) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(run as u64);
     rng
@@ -368,6 +368,19 @@ pub fn cluster(buf: &[WeightedPoint], k: usize, seed: u64) -> Vec<WeightedPoint>
         }
     }
     best.map(|b| b.1).unwrap_or_default()
+}
+
+/// Refines centroids found on coarse points (colour bins' means) on finer
+/// ones (an image's exact colours): Hamerly iterations from `centroids` to
+/// convergence. A cluster left empty is re-seeded from the random stream
+/// after the [`cluster`] runs' own, so the result depends on `seed` alone.
+pub fn refine(
+    buf: &[WeightedPoint],
+    centroids: Vec<WeightedPoint>,
+    seed: u64,
+) -> Vec<WeightedPoint> {
+    let mut rng = run_rng(seed, RUNS);
+    run_hamerly(buf, centroids, &mut rng, MAX_ITERATIONS)
 }
 
 #[cfg(test)]

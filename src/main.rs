@@ -1,32 +1,56 @@
-//! scenepal's entry point: parse arguments, run, map the outcome to an exit code.
+//! scenepal's entry point: parse arguments, build the configuration once,
+//! run, map the outcome to an exit code.
 
-mod app;
 mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+
+use cli::{Cli, Command, Outcome};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    if let Err(e) = cli.validate() {
+    let args = Cli::parse();
+    if let Err(e) = args.validate() {
         e.exit();
     }
-    // Panics are caught and reported as one line each (see `app::guarded`).
-    std::panic::set_hook(Box::new(|_| {}));
-    match app::guarded(|| app::run(cli)) {
-        Ok(app::Outcome::Success) => ExitCode::SUCCESS,
-        Ok(app::Outcome::InputFailed) => ExitCode::from(1),
-        Err(e) => {
-            // A reader that stopped early (`scenepal img | head -1`) is not an error.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("scenepal: {e:#}");
-            ExitCode::from(1)
+    let config = match Command::from_cli(args) {
+        Command::Completions(shell) => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "scenepal",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
         }
+        Command::Man => {
+            return match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => report(e.into()),
+            };
+        }
+        Command::Run(config) => config,
+    };
+    // Panics are caught and reported as one line each (see `cli::guarded`).
+    std::panic::set_hook(Box::new(|_| {}));
+    match cli::guarded(|| cli::run(*config)) {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::InputFailed) => ExitCode::from(1),
+        Err(e) => report(e),
     }
+}
+
+/// Prints a run-ending error once; a reader that stopped early
+/// (`scenepal img | head -1`) is not an error.
+fn report(e: anyhow::Error) -> ExitCode {
+    let broken_pipe = e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    });
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("scenepal: {e:#}");
+    ExitCode::from(1)
 }

@@ -2,8 +2,6 @@
 //! histograms folded into a fixed grid of colour bins, so memory stays the
 //! same whatever the number of images.
 
-use clap::ValueEnum;
-
 use crate::bins::{Bins, BIN_COUNT};
 use crate::pixels::ColorHistogram;
 
@@ -11,7 +9,8 @@ use crate::pixels::ColorHistogram;
 pub const IMAGE_WEIGHT: u64 = 1 << 32;
 
 /// How much each image counts in a merged palette.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum MergeWeight {
     /// Every pixel counts once: large images count more.
     Pixel,
@@ -96,7 +95,7 @@ mod tests {
             .flat_map(|&(c, n)| std::iter::repeat_n(c, n).flatten())
             .collect();
         let n = raw.len() as u32 / 3;
-        Bins::of(&PixelBuffer::rgb8(raw, n, 1))
+        Bins::of(&PixelBuffer::rgb8(raw, n, 1).unwrap())
     }
 
     #[test]

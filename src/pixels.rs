@@ -1,12 +1,26 @@
-//! Decoded image → the recipe's N×3 pixel list, collapsed into weighted unique
-//! colours, with the alpha policy applied.
+//! Decoded image → the recipe's N×3 pixel list (kept as the decoder's
+//! buffer, with the alpha policy in one place), its weighted unique colours,
+//! and the scaled preview a swatch card shows.
 
-use anyhow::{bail, Result};
-use image::DynamicImage;
+use std::path::Path;
+
+use image::{imageops::FilterType, DynamicImage, RgbImage};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::color::{pack, unpack, Rgb};
+use crate::decode::{decode_image_limited, MAX_PIXELS_DEFAULT};
+use crate::error::{Error, Result};
+
+/// Default alpha below which a pixel is not counted.
+pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
+
+/// The alpha policy, the one place it is written: a pixel of `STRIDE` bytes
+/// (3: RGB, 4: RGBA) is counted unless its alpha is below `threshold`.
+#[inline(always)]
+pub(crate) fn is_counted<const STRIDE: usize>(px: &[u8], threshold: u8) -> bool {
+    STRIDE == 3 || px[3] >= threshold
+}
 
 /// Pixels per work item when counting colours in parallel: large enough that
 /// merging per-thread tables costs little next to the counting itself.
@@ -37,17 +51,13 @@ impl ColorHistogram {
         Self::from_table(table)
     }
 
-    pub(crate) fn count(
-        raw: &[u8],
-        channels: usize,
-        pick: impl Fn(&[u8]) -> Option<Rgb> + Sync,
-    ) -> Self {
+    fn count<const STRIDE: usize>(raw: &[u8], threshold: u8) -> Self {
         let table = raw
-            .par_chunks(COUNT_CHUNK_PX * channels)
+            .par_chunks(COUNT_CHUNK_PX * STRIDE)
             .fold(FxHashMap::<u32, u64>::default, |mut table, chunk| {
-                for px in chunk.chunks_exact(channels) {
-                    if let Some(c) = pick(px) {
-                        *table.entry(pack(c)).or_default() += 1;
+                for px in chunk.chunks_exact(STRIDE) {
+                    if is_counted::<STRIDE>(px, threshold) {
+                        *table.entry(pack([px[0], px[1], px[2]])).or_default() += 1;
                     }
                 }
                 table
@@ -126,27 +136,42 @@ pub struct PixelBuffer {
 }
 
 impl PixelBuffer {
-    /// Wraps an interleaved RGB8 buffer.
-    pub fn rgb8(raw: Vec<u8>, width: u32, height: u32) -> Self {
-        PixelBuffer {
-            raw,
-            channels: 3,
-            width,
-            height,
-            alpha_threshold: 0,
-        }
+    /// Wraps an interleaved RGB8 buffer of `width` × `height` pixels; a
+    /// buffer of another length is an error.
+    pub fn rgb8(raw: Vec<u8>, width: u32, height: u32) -> Result<Self> {
+        Self::new(raw, 3, width, height, 0)
     }
 
-    /// Wraps an interleaved RGBA8 buffer; pixels with alpha below
-    /// `alpha_threshold` are not counted.
-    pub fn rgba8(raw: Vec<u8>, width: u32, height: u32, alpha_threshold: u8) -> Self {
-        PixelBuffer {
+    /// Wraps an interleaved RGBA8 buffer of `width` × `height` pixels; pixels
+    /// with alpha below `alpha_threshold` are not counted. A buffer of
+    /// another length is an error.
+    pub fn rgba8(raw: Vec<u8>, width: u32, height: u32, alpha_threshold: u8) -> Result<Self> {
+        Self::new(raw, 4, width, height, alpha_threshold)
+    }
+
+    fn new(
+        raw: Vec<u8>,
+        channels: usize,
+        width: u32,
+        height: u32,
+        alpha_threshold: u8,
+    ) -> Result<Self> {
+        let expected = width as u64 * height as u64 * channels as u64;
+        if raw.len() as u64 != expected {
+            return Err(Error::BufferSize {
+                width,
+                height,
+                channels,
+                len: raw.len(),
+            });
+        }
+        Ok(PixelBuffer {
             raw,
-            channels: 4,
+            channels,
             width,
             height,
             alpha_threshold,
-        }
+        })
     }
 
     /// Flattens a decoded image. Images with an alpha channel keep it (pixels
@@ -164,14 +189,18 @@ impl PixelBuffer {
             )
         } else {
             Self::rgb8(image.into_rgb8().into_raw(), width, height)
-        };
-        let any_counted = buffer.channels == 3 && !buffer.raw.is_empty()
-            || buffer
+        }?;
+        let any_counted = match buffer.channels {
+            3 => !buffer.raw.is_empty(),
+            _ => buffer
                 .raw
                 .chunks_exact(4)
-                .any(|px| px[3] >= alpha_threshold);
+                .any(|px| is_counted::<4>(px, alpha_threshold)),
+        };
         if !any_counted {
-            bail!("no pixel is opaque enough to count (every alpha is below --alpha-threshold {alpha_threshold})");
+            return Err(Error::NoCountedPixels {
+                threshold: alpha_threshold,
+            });
         }
         Ok(buffer)
     }
@@ -196,32 +225,12 @@ impl PixelBuffer {
         (self.width, self.height)
     }
 
-    /// Calls `f(r, g, b)` for every counted pixel of `chunk`, a slice of
-    /// [`raw`](Self::raw) starting on a pixel boundary.
-    #[inline(always)]
-    pub fn for_each_counted(&self, chunk: &[u8], mut f: impl FnMut(u8, u8, u8)) {
-        if self.channels == 3 {
-            for px in chunk.chunks_exact(3) {
-                f(px[0], px[1], px[2]);
-            }
-        } else {
-            for px in chunk.chunks_exact(4) {
-                if px[3] >= self.alpha_threshold {
-                    f(px[0], px[1], px[2]);
-                }
-            }
-        }
-    }
-
     /// The exact histogram of unique colours.
     pub fn histogram(&self) -> ColorHistogram {
-        let threshold = self.alpha_threshold;
         if self.channels == 3 {
-            ColorHistogram::count(&self.raw, 3, |px| Some([px[0], px[1], px[2]]))
+            ColorHistogram::count::<3>(&self.raw, self.alpha_threshold)
         } else {
-            ColorHistogram::count(&self.raw, 4, |px| {
-                (px[3] >= threshold).then_some([px[0], px[1], px[2]])
-            })
+            ColorHistogram::count::<4>(&self.raw, self.alpha_threshold)
         }
     }
 
@@ -240,12 +249,84 @@ impl PixelBuffer {
             }
             let i = rng.random_range(0..pixels) * self.channels;
             let px = &self.raw[i..i + self.channels];
-            if self.channels == 3 || px[3] >= self.alpha_threshold {
+            let counted = match self.channels {
+                3 => is_counted::<3>(px, self.alpha_threshold),
+                _ => is_counted::<4>(px, self.alpha_threshold),
+            };
+            if counted {
                 out.push([px[0], px[1], px[2]]);
             }
         }
         out
     }
+}
+
+/// A decoded image, ready for palette extraction.
+#[derive(Clone, Debug)]
+pub struct LoadedImage {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The pixels, 8-bit sRGB, with the alpha policy.
+    pub pixels: PixelBuffer,
+    /// The image scaled to the requested preview width (for a swatch card).
+    pub preview: Option<RgbImage>,
+}
+
+/// How an image is loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Pixels with alpha below this are not counted.
+    pub alpha_threshold: u8,
+    /// Keep the image scaled to this width, for a swatch card.
+    pub preview_width: Option<u32>,
+    /// Refuse images whose header announces more pixels.
+    pub max_pixels: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            alpha_threshold: DEFAULT_ALPHA_THRESHOLD,
+            preview_width: None,
+            max_pixels: MAX_PIXELS_DEFAULT,
+        }
+    }
+}
+
+/// Decodes an encoded image (see [`decode_image_limited`] and
+/// [`PixelBuffer::from_image`]); with a preview width, also keeps the image
+/// scaled to that width (see [`scaled_preview`]).
+pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Result<LoadedImage> {
+    let image = decode_image_limited(bytes, name, opts.max_pixels)?;
+    let (width, height) = (image.width(), image.height());
+    let preview = opts.preview_width.map(|w| scaled_preview(&image, w));
+    let pixels = PixelBuffer::from_image(image, opts.alpha_threshold)?;
+    Ok(LoadedImage {
+        width,
+        height,
+        pixels,
+        preview,
+    })
+}
+
+/// The image scaled to `width` (aspect kept, triangle filter), with any
+/// transparency composited over white: the top of a card.
+pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
+    let height = ((image.height() as f64 * width as f64 / image.width().max(1) as f64).round()
+        as u32)
+        .max(1);
+    let small = image.resize_exact(width, height, FilterType::Triangle);
+    if !small.color().has_alpha() {
+        return small.into_rgb8();
+    }
+    let rgba = small.into_rgba8();
+    RgbImage::from_fn(width, height, |x, y| {
+        let p = rgba.get_pixel(x, y).0;
+        let a = p[3] as u32;
+        image::Rgb([0, 1, 2].map(|i| ((p[i] as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
+    })
 }
 
 #[cfg(test)]
@@ -255,7 +336,7 @@ mod tests {
     #[test]
     fn counts_equal_colours_once_sorted() {
         let raw = [9, 9, 9, 1, 2, 3, 9, 9, 9, 1, 2, 3, 9, 9, 9];
-        let h = PixelBuffer::rgb8(raw.to_vec(), 1, 1).histogram();
+        let h = PixelBuffer::rgb8(raw.to_vec(), 5, 1).unwrap().histogram();
         assert_eq!(h.colors, vec![[1, 2, 3], [9, 9, 9]]);
         assert_eq!(h.counts, vec![2, 3]);
         assert_eq!(h.total, 5);
@@ -264,11 +345,16 @@ mod tests {
     #[test]
     fn alpha_below_threshold_is_left_out() {
         let raw = [255, 0, 0, 255, 0, 255, 0, 127, 0, 0, 255, 128];
-        let h = PixelBuffer::rgba8(raw.to_vec(), 1, 1, 128).histogram();
+        let h = PixelBuffer::rgba8(raw.to_vec(), 3, 1, 128)
+            .unwrap()
+            .histogram();
         assert_eq!(h.colors, vec![[0, 0, 255], [255, 0, 0]]);
         assert_eq!(h.total, 2);
         assert_eq!(
-            PixelBuffer::rgba8(raw.to_vec(), 1, 1, 0).histogram().total,
+            PixelBuffer::rgba8(raw.to_vec(), 3, 1, 0)
+                .unwrap()
+                .histogram()
+                .total,
             3
         );
     }
@@ -278,8 +364,9 @@ mod tests {
         let raw: Vec<u8> = (0..(3 * COUNT_CHUNK_PX as u32 + 17) * 3)
             .map(|i| (i % 7) as u8 * 30)
             .collect();
-        let h = PixelBuffer::rgb8(raw.to_vec(), 1, 1).histogram();
-        assert_eq!(h.total, (raw.len() / 3) as u64);
+        let n = (raw.len() / 3) as u32;
+        let h = PixelBuffer::rgb8(raw.to_vec(), n, 1).unwrap().histogram();
+        assert_eq!(h.total, n as u64);
         let serial =
             ColorHistogram::from_pairs(raw.chunks_exact(3).map(|p| ([p[0], p[1], p[2]], 1)));
         assert_eq!(h, serial);
@@ -292,7 +379,7 @@ mod tests {
             let c = if i % 10 == 0 { 255 } else { 0 };
             raw.extend([c, c, c, 255, 9, 9, 9, 0]);
         }
-        let buffer = PixelBuffer::rgba8(raw, 2000, 1, 128);
+        let buffer = PixelBuffer::rgba8(raw, 2000, 1, 128).unwrap();
         let s = buffer.sample(5000, 42);
         assert_eq!(s.len(), 5000);
         assert!(!s.contains(&[9, 9, 9]));
@@ -305,6 +392,16 @@ mod tests {
     fn fully_transparent_image_is_an_error() {
         let img = image::RgbaImage::from_pixel(4, 4, image::Rgba([10, 20, 30, 0]));
         let err = PixelBuffer::from_image(DynamicImage::ImageRgba8(img), 128).unwrap_err();
-        assert!(err.to_string().contains("alpha"), "{err}");
+        assert!(
+            matches!(err, Error::NoCountedPixels { threshold: 128 }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_buffer_of_the_wrong_length_is_an_error() {
+        let err = PixelBuffer::rgb8(vec![0; 11], 2, 2).unwrap_err();
+        assert!(matches!(err, Error::BufferSize { len: 11, .. }), "{err}");
+        assert!(PixelBuffer::rgba8(vec![0; 16], 2, 2, 0).is_ok());
     }
 }

@@ -1,8 +1,8 @@
 //! Fuzz target: arbitrary bytes → decode → palette → every output format and
 //! a swatch strip. Any panic, hang or out-of-memory is a finding.
 //!
-//! cargo +nightly fuzz run --fuzz-dir benches/fuzz decode_palette \
-//!     benches/fuzz/corpus fixtures fixtures/formats -- -max_total_time=600 -rss_limit_mb=2048
+//! cargo +nightly fuzz run decode_palette fuzz/corpus fixtures fixtures/formats \
+//!     -- -max_total_time=600 -rss_limit_mb=2048
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(image) = load_image(data, None, &load) else { return };
     let opts = Options { k: 4, ..Options::default() };
-    let palette = extract_palette(&image.pixels, &opts);
+    let palette = extract_palette(&image.pixels, &opts).expect("a decoded image has a palette");
     assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
     let report = Report {
         path: Some("fuzz"),

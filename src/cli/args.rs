@@ -1,17 +1,18 @@
-//! The command line: clap definition, value enums and range checks.
+//! The command line: clap definition, range checks, the checks clap cannot
+//! express, and the one place library errors gain the flag that governs them.
 
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 
-use scenepal::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
-use scenepal::input::MAX_BYTES_DEFAULT;
-use scenepal::merge::MergeWeight;
+use super::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
+use super::input::MAX_BYTES_DEFAULT;
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
-    Algorithm, Options, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED, MAX_K,
+    Algorithm, MergeWeight, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED,
+    MAX_K,
 };
 
 /// Print the k colours that best represent an image.
@@ -219,17 +220,6 @@ pub fn usage_error(message: impl std::fmt::Display) -> clap::Error {
 }
 
 impl Cli {
-    /// The extraction options the command line asks for.
-    pub fn options(&self) -> Options {
-        Options {
-            k: self.colors,
-            algorithm: self.algorithm,
-            space: self.space,
-            seed: self.seed,
-            sort: self.sort,
-        }
-    }
-
     /// True when the output lists many images: several inputs, a directory,
     /// or a file list (even if it names one image).
     pub fn is_batch(&self) -> bool {
@@ -263,7 +253,7 @@ impl Cli {
         }
         let one_palette = !self.is_batch() || self.merge;
         if !one_palette {
-            if matches!(self.format, Format::Gpl | Format::Css) {
+            if self.format.holds_one_palette() {
                 return Err(usage_error(
                     "--format gpl and css hold one palette: give one image, or add --merge",
                 ));
@@ -292,6 +282,18 @@ fn parse_threads(s: &str) -> Result<usize, String> {
     }
 }
 
+/// A library error as the command line reports it: where a limit set by an
+/// option was exceeded, the message names the option.
+pub fn explain(error: scenepal::Error) -> anyhow::Error {
+    match error {
+        e @ scenepal::Error::TooManyPixels { .. } => anyhow::anyhow!("{e} (--max-pixels)"),
+        scenepal::Error::NoCountedPixels { threshold } => anyhow::anyhow!(
+            "no pixel is opaque enough to count (every alpha is below --alpha-threshold {threshold})"
+        ),
+        e => anyhow::Error::new(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +301,25 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn limits_are_explained_with_their_flag() {
+        let e = scenepal::Error::TooManyPixels {
+            width: 32,
+            height: 24,
+            limit: 767,
+        };
+        assert_eq!(
+            explain(e).to_string(),
+            "image is 32×24 = 768 pixels, more than the limit of 767 (--max-pixels)"
+        );
+        let e = scenepal::Error::NoCountedPixels { threshold: 9 };
+        assert!(explain(e).to_string().ends_with("--alpha-threshold 9)"));
+        assert_eq!(
+            explain(scenepal::Error::EmptyInput).to_string(),
+            "empty file (0 bytes)"
+        );
     }
 
     #[test]

@@ -1,54 +1,61 @@
 //! Check mode: compare palettes with a golden file scenepal wrote earlier
 //! (JSON, JSON Lines, or hex), colour by colour within a CIEDE2000 tolerance
-//! and fraction by fraction.
+//! and fraction by fraction. JSON is read with the library's [`Record`], the
+//! type scenepal writes it with.
 
-use anyhow::{bail, Context, Result};
-use palette::color_difference::Ciede2000;
-use palette::{FromColor, Lab, Srgb};
+use std::collections::HashMap;
+use std::path::Path;
 
-use crate::color::{to_hex, Rgb};
-use crate::{Options, Palette};
+use anyhow::{anyhow, bail, Context, Result};
+use scenepal::color::{delta_e, parse_hex, to_hex, Rgb};
+use scenepal::output::escape_control;
+use scenepal::record::{Record, Settings};
+use scenepal::{Options, Palette};
+
+use super::input::display_path;
 
 /// Default colour tolerance, CIEDE2000 ΔE (about a just-noticeable difference).
 pub const DEFAULT_TOLERANCE_DE: f32 = 1.0;
 /// Default fraction tolerance (absolute).
 pub const DEFAULT_FRACTION_TOLERANCE: f64 = 0.01;
 
-/// One colour recorded in a golden file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GoldenColor {
-    /// The colour.
-    pub rgb: Rgb,
-    /// Its fraction, when the golden format records one (JSON).
-    pub fraction: Option<f64>,
+/// Tolerances of a check.
+#[derive(Clone, Copy, Debug)]
+pub struct Tolerance {
+    /// Largest allowed CIEDE2000 ΔE between matched colours.
+    pub delta_e: f32,
+    /// Largest allowed absolute difference between matched fractions.
+    pub fraction: f64,
 }
 
-/// One image's record in a golden file.
+/// One image's record in a golden file, as the check needs it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GoldenEntry {
     /// The image path as scenepal printed it (absent in single-image hex).
     pub path: Option<String>,
-    /// The palette, or `None` when the golden run recorded an error.
-    pub colors: Option<Vec<GoldenColor>>,
-    /// k, algorithm, space and seed the golden palette was made with (JSON).
-    pub settings: Option<(u64, String, String, u64)>,
+    /// The palette as (colour, fraction if recorded), or `None` when the
+    /// golden run recorded an error.
+    pub colors: Option<Vec<(Rgb, Option<f64>)>>,
+    /// The settings the golden palette was made with (JSON).
+    pub settings: Option<Settings>,
 }
 
 /// Parses a golden file: a JSON object, JSON Lines, or hex output (one
 /// `#rrggbb` per line, or `path<TAB>#rrggbb #rrggbb ...` per image).
 pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        let mut entries = Vec::new();
-        for (i, value) in serde_json::Deserializer::from_str(text)
-            .into_iter::<serde_json::Value>()
+    if text.trim_start().starts_with('{') {
+        let records = serde_json::Deserializer::from_str(text).into_iter::<Record>();
+        return records
             .enumerate()
-        {
-            let value =
-                value.with_context(|| format!("JSON record {} is not valid JSON", i + 1))?;
-            entries.push(json_entry(&value).with_context(|| format!("JSON record {}", i + 1))?);
-        }
-        return Ok(entries);
+            .map(|(i, record)| {
+                let n = i + 1;
+                let record = record.map_err(|e| match e.classify() {
+                    serde_json::error::Category::Data => anyhow!("JSON record {n}: {e}"),
+                    _ => anyhow!("JSON record {n} is not valid JSON: {e}"),
+                })?;
+                json_entry(record).with_context(|| format!("JSON record {n}"))
+            })
+            .collect();
     }
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
     if lines.iter().any(|l| l.contains('\t')) {
@@ -60,7 +67,7 @@ pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
                     .context("a batch hex line has no tab")?;
                 let colors = hexes
                     .split_whitespace()
-                    .map(parse_hex)
+                    .map(hex)
                     .collect::<Result<Vec<_>>>()?;
                 Ok(hex_entry(Some(path.to_owned()), colors))
             })
@@ -68,7 +75,7 @@ pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
     } else {
         let colors = lines
             .iter()
-            .map(|l| parse_hex(l.trim()))
+            .map(|l| hex(l.trim()))
             .collect::<Result<Vec<_>>>()?;
         if colors.is_empty() {
             bail!("the golden file holds no palette");
@@ -77,89 +84,113 @@ pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
     }
 }
 
+fn hex(s: &str) -> Result<Rgb> {
+    parse_hex(s).ok_or_else(|| anyhow!("`{s}` is not a #rrggbb colour"))
+}
+
 /// A record from hex output: colours only.
 fn hex_entry(path: Option<String>, colors: Vec<Rgb>) -> GoldenEntry {
     GoldenEntry {
         path,
-        colors: Some(
-            colors
-                .into_iter()
-                .map(|rgb| GoldenColor {
-                    rgb,
-                    fraction: None,
-                })
-                .collect(),
-        ),
+        colors: Some(colors.into_iter().map(|rgb| (rgb, None)).collect()),
         settings: None,
     }
 }
 
-fn json_entry(v: &serde_json::Value) -> Result<GoldenEntry> {
-    let path = v["path"].as_str().map(str::to_owned);
-    if v.get("error").is_some() {
-        return Ok(GoldenEntry {
-            path,
+fn json_entry(record: Record) -> Result<GoldenEntry> {
+    Ok(match record {
+        Record::Error(e) => GoldenEntry {
+            path: e.path,
             colors: None,
             settings: None,
-        });
-    }
-    let colors = v["colors"]
-        .as_array()
-        .context("no \"colors\" array")?
-        .iter()
-        .map(|c| {
-            let hex = c["hex"].as_str().context("a colour has no \"hex\"")?;
-            Ok(GoldenColor {
-                rgb: parse_hex(hex)?,
-                fraction: c["fraction"].as_f64(),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let settings = match (
-        v["k"].as_u64(),
-        v["algorithm"].as_str(),
-        v["space"].as_str(),
-        v["seed"].as_u64(),
-    ) {
-        (Some(k), Some(a), Some(s), Some(seed)) => Some((k, a.to_owned(), s.to_owned(), seed)),
-        _ => None,
-    };
-    Ok(GoldenEntry {
-        path,
-        colors: Some(colors),
-        settings,
+        },
+        Record::Palette(p) => GoldenEntry {
+            settings: p.settings(),
+            colors: Some(
+                p.colors
+                    .iter()
+                    .map(|c| Ok((hex(&c.hex)?, c.fraction)))
+                    .collect::<Result<_>>()?,
+            ),
+            path: p.path,
+        },
     })
 }
 
-/// Parses `#rrggbb`.
-pub fn parse_hex(s: &str) -> Result<Rgb> {
-    let digits = s.strip_prefix('#').unwrap_or(s);
-    if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-        bail!("`{s}` is not a #rrggbb colour");
+/// The golden-file checker: finds each image's golden record and reports
+/// the differences.
+pub struct Checker {
+    golden: Vec<GoldenEntry>,
+    /// Golden entries by path.
+    index: HashMap<String, usize>,
+    /// A single image may be checked against a single-palette golden file
+    /// whatever path it was recorded under.
+    single: bool,
+    options: Options,
+    tolerance: Tolerance,
+    /// Images whose palette differs (or that the golden file lacks).
+    pub differ: usize,
+}
+
+impl Checker {
+    /// Reads the golden file; the error names the reason (the caller names the file).
+    pub fn open(
+        golden: &Path,
+        single: bool,
+        options: Options,
+        tolerance: Tolerance,
+    ) -> Result<Self> {
+        let text = std::fs::read_to_string(golden)?;
+        let golden = parse_golden(&text)?;
+        let index = golden
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| Some((g.path.clone()?, i)))
+            .collect();
+        Ok(Checker {
+            golden,
+            index,
+            single,
+            options,
+            tolerance,
+            differ: 0,
+        })
     }
-    let channel = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).expect("checked hex digits");
-    Ok([channel(0), channel(2), channel(4)])
-}
 
-/// CIEDE2000 colour difference between two sRGB8 colours.
-pub fn delta_e(a: Rgb, b: Rgb) -> f32 {
-    let lab = |c: Rgb| {
-        Lab::from_color(
-            Srgb::new(c[0], c[1], c[2])
-                .into_format::<f32>()
-                .into_linear(),
+    /// Checks one image's palette; returns the report of a difference.
+    pub fn check(&mut self, path: &str, palette: &Palette) -> Option<String> {
+        let entry = match self.index.get(path) {
+            Some(&i) => Some(&self.golden[i]),
+            None => (self.golden.len() == 1 && self.single).then(|| &self.golden[0]),
+        };
+        let shown = escape_control(path);
+        let Some(entry) = entry else {
+            self.differ += 1;
+            return Some(format!("scenepal: {shown}: not in the golden file"));
+        };
+        let problems = compare(entry, palette, &self.options, self.tolerance);
+        if problems.is_empty() {
+            return None;
+        }
+        self.differ += 1;
+        let mut text = format!("scenepal: {shown}: palette differs from the golden file:");
+        for p in problems {
+            text.push_str("\n  ");
+            text.push_str(&p);
+        }
+        Some(text)
+    }
+
+    /// The closing line: how many images were checked against `golden`.
+    pub fn summary(&self, golden: &Path, images: usize, failed: usize) -> String {
+        format!(
+            "check: {} images against {}, {} differ, {} failed",
+            images - failed,
+            display_path(golden),
+            self.differ,
+            failed
         )
-    };
-    lab(a).difference(lab(b))
-}
-
-/// Tolerances of a check.
-#[derive(Clone, Copy, Debug)]
-pub struct Tolerance {
-    /// Largest allowed CIEDE2000 ΔE between matched colours.
-    pub delta_e: f32,
-    /// Largest allowed absolute difference between matched fractions.
-    pub fraction: f64,
+    }
 }
 
 /// Compares a palette with its golden record. Colours are paired greedily,
@@ -172,18 +203,22 @@ pub fn compare(
     tol: Tolerance,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Some((k, algorithm, space, seed)) = &golden.settings {
-        let now = (
-            options.k as u64,
-            options.algorithm.name(),
-            options.space.name(),
-            options.seed,
-        );
-        if (*k, algorithm.as_str(), space.as_str(), *seed) != now {
+    if let Some(then) = golden.settings {
+        let now = Settings::of(options);
+        if then != now {
+            let flags = |s: Settings| {
+                format!(
+                    "-k {} --algorithm {} --space {} --seed {}",
+                    s.k,
+                    s.algorithm.name(),
+                    s.space.name(),
+                    s.seed
+                )
+            };
             problems.push(format!(
-                "golden made with -k {k} --algorithm {algorithm} --space {space} --seed {seed}, \
-                 this run -k {} --algorithm {} --space {} --seed {}: pass the same options",
-                now.0, now.1, now.2, now.3
+                "golden made with {}, this run {}: pass the same options",
+                flags(then),
+                flags(now)
             ));
             return problems;
         }
@@ -197,7 +232,7 @@ pub fn compare(
     let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
     for (i, g) in expected.iter().enumerate() {
         for (j, a) in actual.colors.iter().enumerate() {
-            pairs.push((delta_e(g.rgb, a.rgb), i, j));
+            pairs.push((delta_e(g.0, a.rgb), i, j));
         }
     }
     pairs.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
@@ -211,23 +246,23 @@ pub fn compare(
     }
     for (g, m) in expected.iter().zip(&golden_match) {
         let Some((j, de)) = *m else {
-            problems.push(format!("{} missing from this run", to_hex(g.rgb)));
+            problems.push(format!("{} missing from this run", to_hex(g.0)));
             continue;
         };
         let a = &actual.colors[j];
         if de > tol.delta_e {
             problems.push(format!(
                 "{} -> {}  ΔE {de:.2} > {:.2}",
-                to_hex(g.rgb),
+                to_hex(g.0),
                 to_hex(a.rgb),
                 tol.delta_e
             ));
         }
-        if let Some(f) = g.fraction {
+        if let Some(f) = g.1 {
             if (f - a.fraction).abs() > tol.fraction {
                 problems.push(format!(
                     "{} -> {}  fraction {f:.4} -> {:.4}, off by more than {}",
-                    to_hex(g.rgb),
+                    to_hex(g.0),
                     to_hex(a.rgb),
                     a.fraction,
                     tol.fraction
@@ -246,11 +281,11 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{extract_palette_from_histogram, ColorHistogram};
+    use scenepal::{extract_palette_from_histogram, ColorHistogram};
 
     fn palette() -> Palette {
         let hist = ColorHistogram::from_pairs([([200, 0, 0], 3), ([0, 0, 200], 1)]);
-        extract_palette_from_histogram(&hist, &Options::default())
+        extract_palette_from_histogram(&hist, &Options::default()).unwrap()
     }
 
     const TOL: Tolerance = Tolerance {
@@ -262,7 +297,7 @@ mod tests {
     fn parses_every_golden_format() {
         let json = parse_golden(r##"{"path":"a.png","k":10,"algorithm":"kmeans","space":"oklab","seed":42,"colors":[{"hex":"#c80000","fraction":0.75}]}"##).unwrap();
         assert_eq!(json[0].path.as_deref(), Some("a.png"));
-        assert_eq!(json[0].colors.as_ref().unwrap()[0].fraction, Some(0.75));
+        assert_eq!(json[0].colors.as_ref().unwrap()[0].1, Some(0.75));
         let jsonl =
             parse_golden("{\"path\":\"a\",\"colors\":[]}\n{\"path\":\"b\",\"error\":\"bad\"}\n")
                 .unwrap();
@@ -305,11 +340,5 @@ mod tests {
             parse_golden(r##"{"k":5,"algorithm":"kmeans","space":"oklab","seed":42,"colors":[]}"##)
                 .unwrap();
         assert!(compare(&other[0], &palette(), &Options::default(), TOL)[0].contains("-k 5"));
-    }
-
-    #[test]
-    fn delta_e_is_zero_for_equal_and_large_for_opposites() {
-        assert_eq!(delta_e([10, 20, 30], [10, 20, 30]), 0.0);
-        assert!(delta_e([0, 0, 0], [255, 255, 255]) > 99.0);
     }
 }

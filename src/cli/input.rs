@@ -8,6 +8,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Result};
+use scenepal::output::escape_control;
 use walkdir::WalkDir;
 
 /// File name extensions taken from a walked directory (any case).
@@ -211,19 +212,6 @@ pub fn path_text(path: &Path) -> String {
         out.push_str(chunk.valid());
         for b in chunk.invalid() {
             out.push_str(&format!("\\x{b:02x}"));
-        }
-    }
-    out
-}
-
-/// `text` with control characters escaped (`\n`, `\t`, `\u{1b}`).
-pub fn escape_control(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
         }
     }
     out

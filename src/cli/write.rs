@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::input::{io_reason, is_stdin};
+use super::input::{io_reason, is_stdin};
 
 /// Writes the output produced by `produce` to `path`:
 /// - `-`: to stdout;

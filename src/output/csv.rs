@@ -2,8 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::{Layout, Report, FRACTION_DECIMALS};
+use super::{Layout, Report};
 use crate::color::to_hex;
+use crate::record::FRACTION_DECIMALS;
 
 /// The header line: `hex,r,g,b,fraction`, led by `path` in batch layout.
 pub fn write_csv_header(out: &mut impl Write, layout: Layout) -> io::Result<()> {

@@ -1,4 +1,5 @@
-//! Output formats: one module per format behind [`write_report`].
+//! Output formats: one renderer per format, each a function of library types
+//! (the text formats behind [`write_report`]; the pictures in their modules).
 
 pub mod barcode;
 mod csv;
@@ -10,17 +11,12 @@ mod text;
 
 use std::io::{self, Write};
 
-use clap::ValueEnum;
-
-use crate::{Options, Palette};
-
-/// Decimals printed for fractions: enough to tell 1 pixel in a megapixel.
-pub const FRACTION_DECIMALS: usize = 6;
-/// Decimals printed for mse.
-pub const MSE_DECIMALS: usize = 3;
+use crate::extract::Options;
+use crate::palette::Palette;
 
 /// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// `#rrggbb`, one per line.
     Hex,
@@ -65,9 +61,11 @@ pub enum Layout {
     Batch,
 }
 
-/// Formats that hold one palette and cannot list many images.
-pub fn is_single_palette_format(format: Format) -> bool {
-    matches!(format, Format::Gpl | Format::Css)
+impl Format {
+    /// True for formats that hold one palette and cannot list many images.
+    pub fn holds_one_palette(self) -> bool {
+        matches!(self, Format::Gpl | Format::Css)
+    }
 }
 
 /// Writes `report` in `format`. `preview` puts a 24-bit colour block before
@@ -106,4 +104,29 @@ pub fn encode_png(picture: &image::DynamicImage, out: &mut dyn Write) -> io::Res
             image::ImageError::IoError(io) => io,
             other => io::Error::other(other),
         })
+}
+
+/// `text` with control characters escaped (`\n`, `\t`, `\u{1b}`), so a
+/// file name stays on one line and cannot drive a terminal.
+pub fn escape_control(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_control("a\nb\x1b[31m.png"), "a\\nb\\u{1b}[31m.png");
+        assert_eq!(escape_control("plain/ü.jpg"), "plain/ü.jpg");
+    }
 }

@@ -4,13 +4,13 @@
 
 use std::sync::Once;
 
-use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::font::FONT_TTF;
 use super::swatch::label_color;
 use crate::color::Rgb;
+use crate::error::{Error, Result};
 
 /// Picture size in pixels.
 pub const PLOT_SIZE_PX: (u32, u32) = (1000, 900);
@@ -41,7 +41,10 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let fail = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("cannot draw the plot: {e}");
+    let fail = |e: DrawingAreaErrorKind<DB::ErrorType>| Error::Draw {
+        what: "plot",
+        reason: e.to_string(),
+    };
     root.fill(&WHITE).map_err(fail)?;
     let mut chart = ChartBuilder::on(root)
         .margin(30)
@@ -111,7 +114,10 @@ pub fn render_plot_png(sample: &[Rgb], palette: &[Rgb]) -> Result<image::RgbImag
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
         draw(&root, sample, palette)?;
     }
-    image::RgbImage::from_raw(w, h, buf).ok_or_else(|| anyhow!("plot buffer has the wrong size"))
+    image::RgbImage::from_raw(w, h, buf).ok_or_else(|| Error::Draw {
+        what: "plot",
+        reason: "the buffer has the wrong size".to_owned(),
+    })
 }
 
 /// Renders the plot as an SVG document.

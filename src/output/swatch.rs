@@ -2,12 +2,11 @@
 //! bar alone (strip). Every cell is labelled with its hex code in black or
 //! white, whichever contrasts more with the cell.
 
-use clap::ValueEnum;
-use image::{imageops::FilterType, DynamicImage, Rgb, RgbImage};
+use image::{Rgb, RgbImage};
 
 use super::font::{draw_text_centered, text_width};
 use crate::color::to_hex;
-use crate::Palette;
+use crate::palette::Palette;
 
 /// Default width of a swatch picture.
 pub const DEFAULT_SWATCH_WIDTH_PX: u32 = 1000;
@@ -19,7 +18,8 @@ const MIN_LABEL_PX: f32 = 11.0;
 const LABEL_PAD_PX: f32 = 4.0;
 
 /// What the swatch picture shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum SwatchStyle {
     /// The image, scaled to the swatch width, with the palette bar under it.
     Card,
@@ -127,25 +127,8 @@ pub fn label_color(bg: [u8; 3]) -> [u8; 3] {
     }
 }
 
-/// The image scaled to `width` (aspect kept, triangle filter), with any
-/// transparency composited over white: the top of a card.
-pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
-    let height = ((image.height() as f64 * width as f64 / image.width().max(1) as f64).round()
-        as u32)
-        .max(1);
-    let small = image.resize_exact(width, height, FilterType::Triangle);
-    if !small.color().has_alpha() {
-        return small.into_rgb8();
-    }
-    let rgba = small.into_rgba8();
-    RgbImage::from_fn(width, height, |x, y| {
-        let p = rgba.get_pixel(x, y).0;
-        let a = p[3] as u32;
-        Rgb([0, 1, 2].map(|i| ((p[i] as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
-    })
-}
-
-/// Draws the swatch picture. `preview` (from [`scaled_preview`]) is the top
+/// Draws the swatch picture. `preview` (from
+/// [`scaled_preview`](crate::pixels::scaled_preview)) is the top
 /// of a card and is ignored for a strip.
 pub fn render_swatch(
     palette: &Palette,

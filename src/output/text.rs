@@ -2,9 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{Layout, Report};
+use super::{escape_control, Layout, Report};
 use crate::color::to_hex;
-use crate::input::escape_control;
 
 /// Writes one entry per colour: a line each (single) or, after the path and
 /// a tab, separated by spaces on one line (batch).

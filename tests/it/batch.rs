@@ -1,13 +1,11 @@
 //! Batch runs: folders and file lists, ordered parallel output, per-image
 //! swatches, merged palettes, barcodes, check mode, and shell integration.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+use std::process::Stdio;
 
-use common::{fixture, root, scenepal, stdout_of};
+use crate::common::{fixture, root, scenepal, stdout_of};
 use predicates::prelude::*;
 
 /// A folder of good images (copied fixtures) and bad files, in a temp dir.
@@ -195,7 +193,7 @@ fn a_closed_pipe_ends_a_long_batch_quietly() {
         )
         .unwrap();
     }
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("scenepal"))
+    let mut child = crate::common::clean_command(crate::common::bin())
         .arg(tmp.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

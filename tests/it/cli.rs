@@ -1,11 +1,9 @@
 //! Command-line behaviour: palettes of synthetic and real fixtures, every
 //! input format, options, output formats, determinism and errors.
 
-mod common;
+use std::process::Stdio;
 
-use std::process::{Command as StdCommand, Stdio};
-
-use common::{
+use crate::common::{
     encode, fixture, jpeg_announcing, json_of, lines_of, png_announcing, read, scenepal, stdout_of,
     temp_file,
 };
@@ -355,9 +353,8 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn closed_stdout_ends_quietly() {
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("scenepal"))
+    let mut child = crate::common::clean_command(crate::common::bin())
         .args(["-k", "64", &fixture("nuthatch_960.jpg")])
-        .current_dir(common::root())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

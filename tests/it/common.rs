@@ -1,6 +1,5 @@
 //! Shared test helpers: a scenepal command with a scrubbed environment, run
 //! from the repository root so fixture paths are stable.
-#![allow(dead_code)] // each test binary uses its own subset
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -17,11 +16,27 @@ pub fn fixture(name: &str) -> String {
     format!("fixtures/{name}")
 }
 
+/// The scenepal binary under test.
+pub fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("scenepal")
+}
+
 /// `scenepal` with an empty environment (no NO_COLOR, no RAYON_NUM_THREADS)
 /// and the repository root as working directory.
 pub fn scenepal() -> Command {
-    let mut cmd = Command::cargo_bin("scenepal").expect("binary is built");
-    cmd.env_clear().current_dir(root());
+    Command::from_std(clean_command(bin()))
+}
+
+/// Any program (scenepal itself, a shell, `/usr/bin/time`) with the same
+/// clean environment and working directory, for tests that spawn, wrap or
+/// kill it; `PATH` holds scenepal's directory and the system's.
+pub fn clean_command(program: impl AsRef<std::ffi::OsStr>) -> std::process::Command {
+    let bin = bin();
+    let bin_dir = bin.parent().expect("the binary is in a directory");
+    let mut cmd = std::process::Command::new(program);
+    cmd.env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .current_dir(root());
     cmd
 }
 

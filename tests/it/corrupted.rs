@@ -1,8 +1,6 @@
-//! Deterministic mutation test: every fixture, truncated at many offsets and
-//! with bits flipped, must give a palette or a clean error, in every output
-//! format, never a panic or a hang.
-
-mod common;
+//! Corrupted inputs, deterministically: every fixture, truncated at many
+//! offsets and with bits flipped, must give a palette or a clean error, in
+//! every output format, never a panic or a hang.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -23,7 +21,7 @@ const FORMATS: [Format; 6] = [
 fn fixtures() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in ["fixtures", "fixtures/formats"] {
-        for entry in std::fs::read_dir(common::root().join(dir)).unwrap() {
+        for entry in std::fs::read_dir(crate::common::root().join(dir)).unwrap() {
             let path = entry.unwrap().path();
             let is_image = path
                 .extension()
@@ -45,7 +43,8 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
             ..Options::default()
         };
         if let Ok(image) = load_image(&bytes, Some(&name), &LoadOptions::default()) {
-            let palette = extract_palette(&image.pixels, &opts);
+            let palette =
+                extract_palette(&image.pixels, &opts).expect("a decoded image has a palette");
             assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
             let report = Report {
                 path: Some("mutant"),
@@ -62,7 +61,17 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
             }
         }
     })
-    .map_err(|p| scenepal::batch::panic_text(&*p))
+    .map_err(|p| panic_text(&*p))
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    match payload.downcast_ref::<&str>() {
+        Some(s) => s.to_string(),
+        None => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_else(|| "unknown panic".to_owned()),
+    }
 }
 
 /// Runs one mutant with a time limit, so a decoder that loops fails the test

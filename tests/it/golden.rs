@@ -1,13 +1,11 @@
 //! Golden-file tests: scenepal's hex and JSON output for real-photo fixtures.
 //!
-//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test golden`
+//! Regenerate after an intended change with `UPDATE_GOLDEN=1 cargo test --test it golden`
 //! and review the diff. JSON is compared decoded, hex line by line.
-
-mod common;
 
 use std::fs;
 
-use common::{root, stdout_of};
+use crate::common::{root, stdout_of};
 
 /// (fixture, extra arguments, golden file stem)
 const CASES: &[(&str, &[&str], &str)] = &[
@@ -59,7 +57,7 @@ fn check(stem: &str, ext: &str, actual: &str) {
 fn hex_output_matches_golden_files() {
     for (fixture, extra, stem) in CASES {
         let mut args = extra.to_vec();
-        let path = common::fixture(fixture);
+        let path = crate::common::fixture(fixture);
         args.push(&path);
         check(stem, "hex", &stdout_of(&args));
     }
@@ -70,7 +68,7 @@ fn json_output_matches_golden_files() {
     for (fixture, extra, stem) in CASES {
         let mut args = vec!["-f", "json"];
         args.extend_from_slice(extra);
-        let path = common::fixture(fixture);
+        let path = crate::common::fixture(fixture);
         args.push(&path);
         let out = stdout_of(&args);
         let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");

@@ -2,15 +2,15 @@
 //! error line naming it, the exit code is 1, nothing panics or hangs, and
 //! memory stays bounded.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 
-use common::{encode, fixture, jpeg_announcing, png_announcing, read, scenepal};
+use crate::common::{
+    bin, clean_command, encode, fixture, jpeg_announcing, png_announcing, read, scenepal,
+};
 
 /// Builds the hostile folder; returns (good files, bad files) by name.
 fn hostile_folder(d: &Path) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
@@ -86,12 +86,11 @@ fn a_hostile_folder_gets_a_palette_or_an_error_line_for_every_file() {
     let (good, bad) = hostile_folder(&d);
     let use_time = Path::new("/usr/bin/time").exists();
     let mut cmd = if use_time {
-        let mut c = Command::new("/usr/bin/time");
-        c.args(["-f", "peak-rss-kb %M"])
-            .arg(assert_cmd::cargo::cargo_bin("scenepal"));
+        let mut c = clean_command("/usr/bin/time");
+        c.args(["-f", "peak-rss-kb %M"]).arg(bin());
         c
     } else {
-        Command::new(assert_cmd::cargo::cargo_bin("scenepal"))
+        clean_command(bin())
     };
     let out = cmd.args(["-f", "json"]).arg(&d).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -180,7 +179,7 @@ fn a_killed_batch_never_leaves_a_partial_card() {
     fs::create_dir_all(&cards).unwrap();
     for i in 0..40 {
         fs::copy(
-            common::root().join(fixture("nuthatch_960.jpg")),
+            crate::common::root().join(fixture("nuthatch_960.jpg")),
             stills.join(format!("{i:02}.jpg")),
         )
         .unwrap();
@@ -192,18 +191,28 @@ fn a_killed_batch_never_leaves_a_partial_card() {
             .filter(|n| !n.starts_with('.'))
             .collect()
     };
-    // Kill the batch while it writes cards: every card already in place is
-    // complete (written beside and renamed), never a truncated PNG.
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("scenepal"))
-        .args(["-q", "--swatch-dir"])
+    // Kill the batch while it writes cards, as soon as the first card is in
+    // place: every card there is complete (written beside and renamed),
+    // never a truncated PNG.
+    let mut child = clean_command(bin())
+        .args(["-q", "-j", "1", "--swatch-dir"])
         .arg(&cards)
         .arg(&stills)
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while cards_written().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
+    let before = cards_written();
+    assert!(
+        !before.is_empty() && before.len() < 40,
+        "killed mid-run: {} of 40 cards",
+        before.len()
+    );
     for n in cards_written() {
         image::open(cards.join(&n)).unwrap_or_else(|e| panic!("{n} is not a complete PNG: {e}"));
     }

@@ -1,11 +1,9 @@
 //! The pictures: swatch card and strip, the pixel-cloud plot, and how their
 //! files are written. PNGs are checked by decoded pixels.
 
-mod common;
-
 use std::path::Path;
 
-use common::{fixture, scenepal, stdout_of};
+use crate::common::{fixture, scenepal, stdout_of};
 use image::{Rgb, RgbImage};
 use predicates::prelude::*;
 
@@ -79,7 +77,7 @@ fn card_is_the_scaled_image_over_a_labelled_bar() {
     let img = open_rgb(&card);
     // 960×540 scaled to 1000 wide: 562.5 rounds to 563.
     assert_eq!(img.dimensions(), (1000, 563 + ROW_PX));
-    let expected_top = image::open(common::root().join(&still))
+    let expected_top = image::open(crate::common::root().join(&still))
         .unwrap()
         .resize_exact(1000, 563, image::imageops::FilterType::Triangle)
         .into_rgb8();
@@ -289,12 +287,27 @@ fn a_failed_write_keeps_the_older_file() {
     let dir = tempfile::tempdir().unwrap();
     let card = dir.path().join("card.png");
     std::fs::write(&card, b"older picture").unwrap();
-    // A bad input fails before anything is written.
-    scenepal()
-        .args(["--swatch", card.to_str().unwrap(), &fixture("../README.md")])
-        .assert()
-        .code(1);
+    // The image is fine; the write itself fails: files may grow to 1 KiB at
+    // most (the card is far larger), and the signal that would kill the
+    // process is ignored so the write returns an error instead.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 2; exec scenepal --swatch '{}' {}",
+        card.display(),
+        fixture("china_320.jpg")
+    );
+    let out = crate::common::clean_command("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("scenepal: {}: ", card.display()))
+            && stderr.contains("too large")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(&card).unwrap(), b"older picture");
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(names.len(), 1);
+    assert_eq!(names.len(), 1, "no temporary file is left behind");
 }

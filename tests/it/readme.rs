@@ -2,10 +2,6 @@
 //! block is run (through `sh`, so pipes work) and must print exactly the lines
 //! shown under it.
 
-mod common;
-
-use std::process::Command;
-
 /// (command, expected output) for each `$ ` line of the README's console blocks.
 fn examples(readme: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -33,9 +29,7 @@ fn examples(readme: &str) -> Vec<(String, String)> {
 
 #[test]
 fn readme_examples_print_what_the_readme_shows() {
-    let readme = String::from_utf8(common::read("README.md")).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("scenepal");
-    let bin_dir = bin.parent().unwrap();
+    let readme = String::from_utf8(crate::common::read("README.md")).unwrap();
     let mut ran = 0;
     for (cmd, expected) in examples(&readme) {
         // `cargo run --release -- ARGS` is the set-up form of `scenepal ARGS`.
@@ -44,12 +38,9 @@ fn readme_examples_print_what_the_readme_shows() {
             None if cmd.starts_with("cargo ") => continue,
             None => cmd,
         };
-        let out = Command::new("sh")
+        let out = crate::common::clean_command("sh")
             .arg("-c")
             .arg(&cmd)
-            .current_dir(common::root())
-            .env_clear()
-            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
             .output()
             .unwrap();
         assert!(

@@ -1,0 +1,295 @@
+//! The run's configuration, built once from the command line: every decision
+//! that depends on more than one option (is this a batch, is a card drawn, are
+//! bins counted, does palette text go to stdout) is made here and nowhere else.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
+use scenepal::output::{Format, Layout};
+use scenepal::{Algorithm, LoadOptions, MergeWeight, Options};
+
+use super::args::{Cli, ColorChoice};
+use super::check::Tolerance;
+
+/// What the program was asked to do.
+pub enum Command {
+    /// Print a shell completion script.
+    Completions(clap_complete::Shell),
+    /// Print the man page.
+    Man,
+    /// Extract palettes.
+    Run(Box<Config>),
+}
+
+/// Everything a palette run needs, decided once.
+pub struct Config {
+    /// Where the images come from.
+    pub inputs: Inputs,
+    /// What each worker does with one image.
+    pub job: Job,
+    /// How palettes are printed.
+    pub output: OutputConfig,
+    /// One palette for all inputs, instead of (or besides) one per image.
+    pub merge: Option<MergeConfig>,
+    /// The movie barcode's target.
+    pub barcode: Option<PathBuf>,
+    /// Compare with a golden file instead of printing.
+    pub check: Option<CheckConfig>,
+    /// Worker threads (default: one per core).
+    pub threads: Option<usize>,
+    /// No progress bar, no summaries.
+    pub quiet: bool,
+}
+
+/// The inputs as named on the command line.
+pub struct Inputs {
+    /// Files, directories, `-`.
+    pub paths: Vec<PathBuf>,
+    /// A file (or `-`) listing more paths.
+    pub files_from: Option<PathBuf>,
+    /// The list is NUL-separated.
+    pub null: bool,
+    /// Walk hidden entries too.
+    pub hidden: bool,
+}
+
+/// One image's work, shared by the workers.
+pub struct Job {
+    /// Extraction options.
+    pub options: Options,
+    /// Decoding options, including the preview width when a card is drawn.
+    pub load: LoadOptions,
+    /// Largest input in bytes.
+    pub max_bytes: u64,
+    /// Pictures drawn per image.
+    pub pictures: Pictures,
+    /// Compute each image's palette (not needed when only merging).
+    pub palette: bool,
+    /// Count each image's colour bins (for k-means and for the merge).
+    pub bins: bool,
+    /// Hand each image's bins back for the merge.
+    pub keep_bins: bool,
+}
+
+/// Pictures of one palette and their targets.
+pub struct Pictures {
+    /// The swatch picture (`-`: stdout).
+    pub swatch: Option<PathBuf>,
+    /// One card per image in this directory.
+    pub swatch_dir: Option<PathBuf>,
+    /// The 3-D pixel cloud (PNG or SVG).
+    pub plot: Option<PathBuf>,
+    /// How swatches are drawn.
+    pub swatch_options: SwatchOptions,
+}
+
+/// How palette text is printed.
+pub struct OutputConfig {
+    /// Output format.
+    pub format: Format,
+    /// One record per image, or one palette.
+    pub layout: Layout,
+    /// Colour blocks before hex codes.
+    pub preview: bool,
+    /// Palette text goes to stdout at all (not when checking, nor when a
+    /// picture does).
+    pub text: bool,
+}
+
+/// The merged palette's weighting and pictures.
+pub struct MergeConfig {
+    /// How much each image counts.
+    pub weight: MergeWeight,
+    /// Pictures of the merged palette.
+    pub pictures: Pictures,
+}
+
+/// The golden file and how close a palette must be to it.
+pub struct CheckConfig {
+    /// The golden file.
+    pub golden: PathBuf,
+    /// Allowed differences.
+    pub tolerance: Tolerance,
+}
+
+impl Command {
+    /// Builds the command from parsed arguments (already validated).
+    pub fn from_cli(cli: Cli) -> Self {
+        if let Some(shell) = cli.completions {
+            return Command::Completions(shell);
+        }
+        if cli.man {
+            return Command::Man;
+        }
+        Command::Run(Box::new(Config::from_cli(cli)))
+    }
+}
+
+impl Config {
+    fn from_cli(cli: Cli) -> Self {
+        let options = Options {
+            k: cli.colors,
+            algorithm: cli.algorithm,
+            space: cli.space,
+            seed: cli.seed,
+            sort: cli.sort,
+        };
+        let swatch_options = SwatchOptions {
+            style: cli.swatch_style,
+            width: cli.swatch_width,
+            proportional: cli.proportional,
+        };
+        let batch = cli.is_batch();
+        let picture_on_stdout = cli.picture_on_stdout();
+        let mut pictures = Pictures {
+            swatch: cli.swatch.clone(),
+            swatch_dir: cli.swatch_dir.clone(),
+            plot: cli.plot.clone(),
+            swatch_options,
+        };
+        // A merged palette's pictures are drawn once at the end; per image,
+        // only the --swatch-dir cards are.
+        let merge = cli.merge.then(|| MergeConfig {
+            weight: cli.merge_weight,
+            pictures: Pictures {
+                swatch: pictures.swatch.take(),
+                swatch_dir: None,
+                plot: pictures.plot.take(),
+                swatch_options,
+            },
+        });
+        let card = pictures.swatch_dir.is_some()
+            || (pictures.swatch.is_some() && swatch_options.style == SwatchStyle::Card);
+        let palette = !cli.merge || cli.barcode.is_some() || cli.swatch_dir.is_some();
+        let job = Job {
+            options,
+            load: LoadOptions {
+                alpha_threshold: cli.alpha_threshold,
+                preview_width: card.then_some(cli.swatch_width),
+                max_pixels: cli.max_pixels,
+            },
+            max_bytes: cli.max_bytes,
+            pictures,
+            palette,
+            // Bins serve k-means and the merge; the bucket algorithm does without.
+            bins: cli.merge || (palette && cli.algorithm == Algorithm::Kmeans),
+            keep_bins: cli.merge,
+        };
+        let stdout = std::io::stdout();
+        let output = OutputConfig {
+            format: cli.format,
+            layout: if batch { Layout::Batch } else { Layout::Single },
+            preview: cli.format == Format::Hex
+                && wants_color(
+                    cli.color,
+                    stdout.is_terminal(),
+                    std::env::var_os("NO_COLOR"),
+                ),
+            text: cli.check.is_none() && !picture_on_stdout,
+        };
+        Config {
+            inputs: Inputs {
+                paths: cli.inputs,
+                files_from: cli.files_from,
+                null: cli.null,
+                hidden: cli.hidden,
+            },
+            job,
+            output,
+            merge,
+            barcode: cli.barcode,
+            check: cli.check.map(|golden| CheckConfig {
+                golden,
+                tolerance: Tolerance {
+                    delta_e: cli.tolerance,
+                    fraction: cli.fraction_tolerance,
+                },
+            }),
+            threads: cli.threads,
+            quiet: cli.quiet,
+        }
+    }
+}
+
+/// `auto` follows the terminal and the NO_COLOR convention (any non-empty
+/// value turns colour off); `always` and `never` override both.
+fn wants_color(choice: ColorChoice, is_terminal: bool, no_color: Option<OsString>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn config(args: &[&str]) -> Config {
+        let cli = Cli::parse_from(std::iter::once("scenepal").chain(args.iter().copied()));
+        Config::from_cli(cli)
+    }
+
+    #[test]
+    fn colour_follows_terminal_and_no_color() {
+        let set = || Some(OsString::from("1"));
+        assert!(wants_color(ColorChoice::Auto, true, None));
+        assert!(wants_color(ColorChoice::Auto, true, Some(OsString::new())));
+        assert!(!wants_color(ColorChoice::Auto, true, set()));
+        assert!(!wants_color(ColorChoice::Auto, false, None));
+        assert!(wants_color(ColorChoice::Always, false, set()));
+        assert!(!wants_color(ColorChoice::Never, true, None));
+    }
+
+    #[test]
+    fn a_card_needs_a_preview_and_a_strip_does_not() {
+        assert_eq!(
+            config(&["--swatch", "a.png", "x.jpg"])
+                .job
+                .load
+                .preview_width,
+            Some(1000)
+        );
+        let strip = config(&["--swatch", "a.png", "--swatch-style", "strip", "x.jpg"]);
+        assert_eq!(strip.job.load.preview_width, None);
+        let dir = config(&[
+            "--swatch-dir",
+            "d",
+            "--swatch-width",
+            "300",
+            "x.jpg",
+            "y.jpg",
+        ]);
+        assert_eq!(dir.job.load.preview_width, Some(300));
+    }
+
+    #[test]
+    fn merging_draws_its_pictures_once_and_counts_bins() {
+        let c = config(&[
+            "--merge",
+            "--swatch",
+            "m.png",
+            "--swatch-style",
+            "strip",
+            "-a",
+            "bucket",
+            "x.jpg",
+            "y.jpg",
+        ]);
+        assert!(c.job.pictures.swatch.is_none());
+        assert!(c.merge.as_ref().unwrap().pictures.swatch.is_some());
+        assert!(c.job.bins && c.job.keep_bins && !c.job.palette);
+        let bucket = config(&["-a", "bucket", "x.jpg"]);
+        assert!(!bucket.job.bins);
+    }
+
+    #[test]
+    fn no_palette_text_when_checking_or_a_picture_takes_stdout() {
+        assert!(config(&["x.jpg"]).output.text);
+        assert!(!config(&["--check", "g.json", "x.jpg"]).output.text);
+        assert!(!config(&["--swatch", "-", "x.jpg"]).output.text);
+    }
+}

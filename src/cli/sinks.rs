@@ -1,0 +1,241 @@
+//! The consumers of results, one small owner each: the printer (stdout), the
+//! progress bar and its counts (stderr), the merge and the barcode. The
+//! driver hands each result to them in input order.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use scenepal::output::barcode::{render_barcode, BarcodeColumn};
+use scenepal::output::plot::PLOT_SAMPLE_PX;
+use scenepal::output::{write_csv_header, write_json_error, write_report, Format, Layout, Report};
+use scenepal::{extract_palette_from_histogram, Bins, MergedHistogram, Options, Palette};
+
+use super::args::explain;
+use super::config::{MergeConfig, OutputConfig};
+use super::input::display_path;
+use super::pictures::{write_picture_png, write_plot, write_swatch};
+
+/// Prints palettes to stdout, remembering the first failed write.
+pub struct Printer {
+    out: io::BufWriter<io::Stdout>,
+    config: OutputConfig,
+    /// A write to stdout failed: stop quietly (broken pipe) or report.
+    error: Option<io::Error>,
+}
+
+impl Printer {
+    /// A printer; a batch's CSV gets its header line now.
+    pub fn new(config: OutputConfig, per_image: bool) -> Self {
+        let mut printer = Printer {
+            out: io::BufWriter::new(io::stdout()),
+            config,
+            error: None,
+        };
+        let layout = printer.config.layout;
+        if per_image && layout == Layout::Batch && printer.config.format == Format::Csv {
+            let result = write_csv_header(&mut printer.out, layout);
+            printer.note(result);
+        }
+        printer
+    }
+
+    /// Prints one record (an image's palette, or a merged one in
+    /// `layout`); returns false once stdout is unusable.
+    pub fn print(&mut self, report: &Report, layout: Layout) -> bool {
+        if !self.config.text {
+            return true;
+        }
+        let (format, preview) = (self.config.format, self.config.preview);
+        let result = write_report(&mut self.out, report, format, layout, preview);
+        self.note(result)
+    }
+
+    /// The layout of per-image records.
+    pub fn layout(&self) -> Layout {
+        self.config.layout
+    }
+
+    /// A failed input's JSON Lines record, in a batch's JSON output.
+    pub fn print_error(&mut self, shown: &str, error: &anyhow::Error) -> bool {
+        let c = &self.config;
+        if !(c.text && c.format == Format::Json && c.layout == Layout::Batch) {
+            return true;
+        }
+        let result = write_json_error(&mut self.out, shown, &format!("{error:#}"));
+        self.note(result)
+    }
+
+    /// Records a write; returns false once stdout is unusable.
+    fn note(&mut self, result: io::Result<()>) -> bool {
+        if let Err(e) = result.and_then(|()| self.out.flush()) {
+            self.error.get_or_insert(e);
+        }
+        self.error.is_none()
+    }
+
+    /// The first failed write, if any.
+    pub fn take_error(&mut self) -> Option<io::Error> {
+        self.error.take()
+    }
+}
+
+/// The progress bar (on a terminal only) and the run's counts.
+pub struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    /// Inputs handled.
+    pub images: usize,
+    /// Inputs that failed.
+    pub failed: usize,
+}
+
+impl Progress {
+    /// A bar for `total` inputs when `shown` and stderr is a terminal.
+    pub fn new(shown: bool, total: usize) -> Self {
+        let bar = if shown && io::stderr().is_terminal() {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            let style =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} images  {per_sec}  ETA {eta}")
+                    .expect("valid progress template");
+            bar.set_style(style);
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Progress {
+            bar,
+            started: Instant::now(),
+            images: 0,
+            failed: 0,
+        }
+    }
+
+    /// Counts one handled input.
+    pub fn tick(&mut self, failed: bool) {
+        self.images += 1;
+        self.failed += failed as usize;
+        self.bar.inc(1);
+    }
+
+    /// Prints a diagnostic without tearing the bar.
+    pub fn diagnose(&self, text: &str) {
+        self.bar.suspend(|| eprintln!("{text}"));
+    }
+
+    /// Removes the bar.
+    pub fn clear(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    /// The batch summary line.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} images, {} failed, {:.2} s",
+            self.images,
+            self.failed,
+            self.started.elapsed().as_secs_f64()
+        )
+    }
+}
+
+/// Folds every image's colour bins into the merged palette.
+pub struct MergeSink {
+    merged: MergedHistogram,
+    config: MergeConfig,
+}
+
+impl MergeSink {
+    /// An empty merge.
+    pub fn new(config: MergeConfig) -> Self {
+        MergeSink {
+            merged: MergedHistogram::new(config.weight),
+            config,
+        }
+    }
+
+    /// Adds one image's bins.
+    pub fn add(&mut self, bins: &Bins) {
+        self.merged.add(bins);
+    }
+
+    /// Extracts, draws and prints the merged palette; false (reported) if
+    /// nothing could be merged or a picture could not be written.
+    pub fn finish(self, options: &Options, printer: &mut Printer) -> Result<bool> {
+        let histogram = self.merged.to_histogram();
+        if histogram.is_empty() {
+            eprintln!("scenepal: no image could be read, so there is nothing to merge");
+            return Ok(false);
+        }
+        let palette = extract_palette_from_histogram(&histogram, options).map_err(explain)?;
+        let pictures = &self.config.pictures;
+        let written = pictures
+            .swatch
+            .as_deref()
+            .map(|target| write_swatch(target, &palette, None, &pictures.swatch_options))
+            .transpose()
+            .and_then(|_| {
+                let sample = || histogram.sample(PLOT_SAMPLE_PX, options.seed);
+                let plot = pictures.plot.as_deref();
+                plot.map(|target| write_plot(target, &palette, &sample()))
+                    .transpose()
+            });
+        if let Err((shown, e)) = written {
+            eprintln!(
+                "scenepal: {}: {e:#}",
+                scenepal::output::escape_control(&shown)
+            );
+            return Ok(false);
+        }
+        let report = Report {
+            path: None,
+            images: Some(self.merged.images()),
+            width: None,
+            height: None,
+            options,
+            palette: &palette,
+        };
+        printer.print(&report, Layout::Single);
+        match printer.take_error() {
+            Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
+            None => Ok(true),
+        }
+    }
+}
+
+/// Collects one barcode column per input, in input order.
+pub struct BarcodeSink {
+    target: PathBuf,
+    columns: Vec<BarcodeColumn>,
+}
+
+impl BarcodeSink {
+    /// An empty barcode for `target`.
+    pub fn new(target: PathBuf) -> Self {
+        BarcodeSink {
+            target,
+            columns: Vec::new(),
+        }
+    }
+
+    /// Adds an input's column (`None`: it failed, its column stays empty).
+    pub fn add(&mut self, palette: Option<&Palette>) {
+        self.columns
+            .push(palette.map(|p| p.colors.iter().map(|s| (s.rgb, s.fraction)).collect()));
+    }
+
+    /// Draws and writes the barcode; false (reported) if it cannot be written.
+    pub fn finish(self) -> bool {
+        let picture = image::DynamicImage::ImageRgba8(render_barcode(&self.columns));
+        match write_picture_png(&self.target, &picture) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("scenepal: {}: {e:#}", display_path(&self.target));
+                false
+            }
+        }
+    }
+}

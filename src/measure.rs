@@ -1,0 +1,314 @@
+//! Measuring a palette against an image: every counted pixel assigned to its
+//! nearest colour, for exact shares and the mse quality measure. The binned
+//! engine settles whole colour bins at once and resolves the colours of bins
+//! that straddle a boundary one by one.
+
+use std::sync::atomic::{AtomicI32, AtomicU8, Ordering};
+
+use rayon::prelude::*;
+
+use crate::bins::{bin_of, bin_origin, within_bin, Bins, BIN_COUNT, BIN_SIDE, BIN_VOLUME};
+use crate::color::{distance_sq, nearest, rgb_distance_sq, two_nearest, Rgb, Space};
+use crate::palette::{Palette, Swatch};
+use crate::pixels::{is_counted, ColorHistogram, PixelBuffer};
+
+/// Unique colours per work item when assigning colours to the palette.
+const ASSIGN_CHUNK: usize = 4096;
+
+/// Builds the palette from `colors` (already distinct): every counted pixel is
+/// assigned to its nearest colour in `space` for the fractions, and to its
+/// nearest colour in sRGB for `mse`.
+pub(crate) fn measure(hist: &ColorHistogram, colors: Vec<Rgb>, space: Space) -> Palette {
+    let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
+    let k = colors.len();
+    // Integer counts and squared distances: exact, so the parallel reduction
+    // cannot depend on the thread count.
+    let (counts, err) = hist
+        .colors
+        .par_chunks(ASSIGN_CHUNK)
+        .zip(hist.counts.par_chunks(ASSIGN_CHUNK))
+        .map(|(cs, ns)| {
+            let mut counts = vec![0u64; k];
+            // u128: merged histograms carry weights up to ~2^45 per colour.
+            let mut err = 0u128;
+            for (&c, &n) in cs.iter().zip(ns) {
+                counts[nearest(&space.from_rgb(c), &points).0] += n;
+                let nearest_rgb = colors
+                    .iter()
+                    .map(|&q| rgb_distance_sq(c, q))
+                    .min()
+                    .unwrap_or(0);
+                err += nearest_rgb as u128 * n as u128;
+            }
+            (counts, err)
+        })
+        .reduce(
+            || (vec![0u64; k], 0u128),
+            |(mut a, ea), (b, eb)| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                (a, ea + eb)
+            },
+        );
+    palette_from_counts(colors, counts, hist.total, err)
+}
+
+/// Builds the palette of an image from `colors` (already distinct), exactly:
+/// every counted pixel is assigned to its nearest colour in `space` for the
+/// fractions, and to its nearest colour in sRGB for `mse`.
+///
+/// Exact but cheap: a bin (a cube of [`BIN_VOLUME`] colours) that lies wholly in one
+/// colour's region is settled once for all its pixels; the colours of bins
+/// that straddle a boundary are resolved one by one, each once.
+pub(crate) fn measure_pixels(
+    pixels: &PixelBuffer,
+    bins: &Bins,
+    colors: Vec<Rgb>,
+    space: Space,
+) -> Palette {
+    let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
+    let settled: Vec<[u16; 2]> = bins
+        .index
+        .par_iter()
+        .map(|&b| settle_bin(b as usize, &colors, &points, space))
+        .collect();
+    // Σ|x − q|² over a bin's pixels = Σ|x|² − 2 q·Σx + n|q|², exactly, in
+    // integers. The image's Σ|x|² is known; a bin settled in sRGB adds the
+    // rest; a straddling colour's slot holds its own |x − q|² − |x|².
+    let mut err = bins.sum_sq as i128;
+    // Per bin and sense: where its pixels look up their answer ([`Slots`]).
+    let mut lut = vec![[0u32; 2]; BIN_COUNT];
+    let mut straddling = [0u32; 2];
+    for (i, entry) in settled.iter().enumerate() {
+        let b = bins.index[i] as usize;
+        for sense in 0..2 {
+            lut[b][sense] = if entry[sense] == MIXED {
+                straddling[sense] += 1;
+                (SLOTS_START[sense] + BIN_VOLUME * (straddling[sense] - 1)) | STRADDLES
+            } else if sense == 0 {
+                entry[0] as u32
+            } else {
+                0
+            };
+        }
+        if entry[1] != MIXED {
+            let q = colors[entry[1] as usize].map(|v| v as i128);
+            let cross: i128 = (0..3).map(|c| q[c] * bins.sum[i][c] as i128).sum();
+            let norm: i128 = q.iter().map(|v| v * v).sum();
+            err += bins.count[i] as i128 * norm - 2 * cross;
+        }
+    }
+    let slots = Slots {
+        lut,
+        in_space: (0..SLOTS_START[0] + BIN_VOLUME * straddling[0])
+            .map(|i| {
+                AtomicU8::new(if i < SLOTS_START[0] {
+                    i as u8
+                } else {
+                    UNRESOLVED
+                })
+            })
+            .collect(),
+        in_rgb: (0..SLOTS_START[1] + BIN_VOLUME * straddling[1])
+            .map(|i| {
+                AtomicI32::new(if i < SLOTS_START[1] {
+                    0
+                } else {
+                    UNRESOLVED_ERR
+                })
+            })
+            .collect(),
+        colors: &colors,
+        points: &points,
+        space,
+    };
+    let (stride, threshold) = (pixels.channels(), pixels.alpha_threshold());
+    let (counts, pixel_err) = pixels
+        .raw()
+        .par_chunks(ASSIGN_CHUNK * 16 * stride)
+        .map(|chunk| {
+            if stride == 3 {
+                slots.tally::<3>(chunk, threshold)
+            } else {
+                slots.tally::<4>(chunk, threshold)
+            }
+        })
+        .reduce(
+            || (vec![0u64; colors.len()], 0i128),
+            |(mut a, ea), (b, eb)| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                (a, ea + eb)
+            },
+        );
+    err += pixel_err;
+    palette_from_counts(colors, counts, bins.total, err.max(0) as u128)
+}
+
+/// Marks a bin whose pixels do not all have the same nearest colour.
+const MIXED: u16 = u16::MAX;
+/// In a [`Slots`] lookup entry: the bin straddles a boundary, so the colour's
+/// place in its bin ([`within_bin`]) picks its slot.
+const STRADDLES: u32 = 1 << 31;
+/// Where the straddling bins' slots start in each sense's table: after the
+/// 256 fixed answers "colour i" (clustering space) and the one fixed answer
+/// "no error beyond the bin's own" (sRGB).
+const SLOTS_START: [u32; 2] = [256, 1];
+/// A straddling colour not resolved yet in the clustering space. It doubles
+/// as colour 255 of a 256-colour palette, which is then simply recomputed.
+const UNRESOLVED: u8 = u8::MAX;
+/// A straddling colour not resolved yet in sRGB.
+const UNRESOLVED_ERR: i32 = i32::MIN;
+
+/// The answers every pixel looks up, in both senses, without branching on
+/// whether its bin straddles a boundary: an entry of `lut` is a slot index
+/// (plus [`STRADDLES`], when the colour's place in its bin selects among its
+/// bin's [`BIN_VOLUME`] slots). Slots are filled when first needed; each is a pure function of
+/// its colour, so threads that race to fill one store the same value and the
+/// result is deterministic.
+struct Slots<'a> {
+    lut: Vec<[u32; 2]>,
+    /// The nearest colour in the clustering space.
+    in_space: Vec<AtomicU8>,
+    /// |x − q|² − |x|² for the nearest colour q in sRGB (0 for settled bins).
+    in_rgb: Vec<AtomicI32>,
+    colors: &'a [Rgb],
+    points: &'a [[f32; 3]],
+    space: Space,
+}
+
+impl Slots<'_> {
+    /// One chunk of `STRIDE`-byte pixels (alpha, if any, checked against
+    /// `threshold`): (pixels per colour, their part of the squared error).
+    fn tally<const STRIDE: usize>(&self, chunk: &[u8], threshold: u8) -> (Vec<u64>, i128) {
+        let mut counts = vec![0u64; self.colors.len()];
+        let mut err = 0i64;
+        for px in chunk.chunks_exact(STRIDE) {
+            if !is_counted::<STRIDE>(px, threshold) {
+                continue;
+            }
+            let c = [px[0], px[1], px[2]];
+            let within = within_bin(c);
+            let [l0, l1] = self.lut[bin_of(c[0], c[1], c[2])];
+            let pick = |l: u32| (l & !STRADDLES) + (within & 0u32.wrapping_sub(l >> 31));
+            let s0 = pick(l0) as usize;
+            let mut i = self.in_space[s0].load(Ordering::Relaxed);
+            if i == UNRESOLVED {
+                i = self.resolve_in_space(s0, c);
+            }
+            counts[i as usize] += 1;
+            let s1 = pick(l1) as usize;
+            let mut e = self.in_rgb[s1].load(Ordering::Relaxed);
+            if e == UNRESOLVED_ERR {
+                e = self.resolve_in_rgb(s1, c);
+            }
+            err += e as i64;
+        }
+        (counts, err as i128)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve_in_space(&self, slot: usize, c: Rgb) -> u8 {
+        let i = nearest(&self.space.from_rgb(c), self.points).0 as u8;
+        self.in_space[slot].store(i, Ordering::Relaxed);
+        i
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn resolve_in_rgb(&self, slot: usize, c: Rgb) -> i32 {
+        let q = self.colors[nearest_rgb(c, self.colors)];
+        let e = rgb_distance_sq(c, q) as i32 - rgb_distance_sq(c, [0, 0, 0]) as i32;
+        self.in_rgb[slot].store(e, Ordering::Relaxed);
+        e
+    }
+}
+
+/// The colour nearest to `c` in sRGB (ties: lowest index).
+fn nearest_rgb(c: Rgb, colors: &[Rgb]) -> usize {
+    let mut best = (0, u32::MAX);
+    for (i, &q) in colors.iter().enumerate() {
+        let d = rgb_distance_sq(c, q);
+        if d < best.1 {
+            best = (i, d);
+        }
+    }
+    best.0
+}
+
+/// Decides whether every colour of bin `b` has the same nearest palette
+/// colour, in `space` and in sRGB.
+fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u16; 2] {
+    let o = bin_origin(b);
+    let corners: [Rgb; 8] = std::array::from_fn(|i| {
+        [0, 1, 2].map(|c| o[c] + if i >> c & 1 == 1 { BIN_SIDE - 1 } else { 0 })
+    });
+    // sRGB regions are convex: a cube whose corners agree lies inside one.
+    let first = nearest_rgb(corners[0], colors);
+    let in_rgb = if corners.iter().all(|&c| nearest_rgb(c, colors) == first) {
+        first as u16
+    } else {
+        MIXED
+    };
+    // In the clustering space: the cube lies within `radius` of its centre's
+    // image c. If c is farther than that from the bisecting plane between its
+    // nearest colour i and every other colour j, the whole cube is on i's
+    // side: (d_j² − d_i²) / (2 |p_i − p_j|) is that distance.
+    let centre = space.from_rgb_f32(o.map(|v| v as f32 + (BIN_SIDE - 1) as f32 / 2.0));
+    let radius = corners
+        .iter()
+        .map(|&c| distance_sq(&space.from_rgb(c), &centre).sqrt())
+        .fold(0.0f32, f32::max)
+        * 1.05
+        + 1e-3;
+    let (i1, d1, _) = two_nearest(&centre, points);
+    let clear_of_every_plane = points.iter().enumerate().all(|(j, p)| {
+        j == i1 || {
+            let dj = distance_sq(&centre, p);
+            let gap = distance_sq(&points[i1], p).sqrt();
+            (dj - d1) > 2.0 * gap * radius
+        }
+    });
+    let in_space = if clear_of_every_plane {
+        i1 as u16
+    } else {
+        MIXED
+    };
+    [in_space, in_rgb]
+}
+
+fn palette_from_counts(colors: Vec<Rgb>, counts: Vec<u64>, total: u64, err: u128) -> Palette {
+    let total_f = total.max(1) as f64;
+    Palette {
+        colors: colors
+            .into_iter()
+            .zip(counts)
+            .map(|(rgb, count)| Swatch {
+                rgb,
+                count,
+                fraction: count as f64 / total_f,
+            })
+            .collect(),
+        pixels: total,
+        mse: err as f64 / total_f,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hist() -> ColorHistogram {
+        ColorHistogram::from_pairs([([0, 0, 0], 6), ([10, 0, 0], 2), ([255, 255, 255], 2)])
+    }
+
+    #[test]
+    fn fractions_are_exact_and_mse_uses_nearest_rgb() {
+        let p = measure(&hist(), vec![[0, 0, 0], [255, 255, 255]], Space::Rgb);
+        assert_eq!(p.colors[0].count, 8);
+        assert_eq!(p.colors[1].count, 2);
+        assert!((p.colors[0].fraction - 0.8).abs() < 1e-12);
+        // Two pixels 10 units away from black: 2 × 100 / 10.
+        assert!((p.mse - 20.0).abs() < 1e-12);
+        assert_eq!(p.pixels, 10);
+    }
+}

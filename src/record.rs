@@ -1,0 +1,272 @@
+//! The JSON record of one image's palette (schema 1): the one type scenepal
+//! writes (`-f json`, JSON Lines in a batch) and reads back (golden files),
+//! so other programs can parse scenepal's output with it too.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+use crate::color::{to_hex, Rgb, Space};
+use crate::extract::{Algorithm, Options};
+use crate::palette::{Palette, SortOrder};
+
+/// Version of the JSON layout; raised when a field changes meaning.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Decimals written for fractions: enough to tell 1 pixel in a megapixel.
+pub const FRACTION_DECIMALS: usize = 6;
+/// Decimals written for mse.
+pub const MSE_DECIMALS: usize = 3;
+
+/// One line of scenepal's JSON output: a palette, or an input that failed.
+///
+/// Reading tells the two apart by the `error` field.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Record {
+    /// An image's (or a merge's) palette.
+    Palette(PaletteRecord),
+    /// An input that could not be read.
+    Error(ErrorRecord),
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Not `untagged`: its error ("matches no variant") would hide which
+        // field of a palette record is wrong.
+        let value = serde_json::Value::deserialize(d)?;
+        let record = if value.get("error").is_some() {
+            ErrorRecord::deserialize(value).map(Record::Error)
+        } else {
+            PaletteRecord::deserialize(value).map(Record::Palette)
+        };
+        record.map_err(serde::de::Error::custom)
+    }
+}
+
+/// A palette with what it was made from and how.
+///
+/// scenepal always writes every field but `images` (merged palettes only) and
+/// `width`/`height` (single images only). When reading, only `colors` and
+/// each colour's `hex` are required, so a hand-written golden file may hold
+/// just those.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaletteRecord {
+    /// Layout version, [`SCHEMA_VERSION`].
+    #[serde(default = "schema_version")]
+    pub schema: u32,
+    /// Input as named (`-` for stdin); null for a merged palette.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// For a merged palette: the number of images merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<usize>,
+    /// Image width in pixels (absent for a merged palette).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Image height in pixels (absent for a merged palette).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Counted pixels (alpha at or above the threshold).
+    #[serde(default)]
+    pub pixels: u64,
+    /// Requested number of colours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<usize>,
+    /// `kmeans` or `bucket`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<Algorithm>,
+    /// Clustering space: `oklab`, `lab` or `rgb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space: Option<Space>,
+    /// k-means seed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Order of `colors`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<SortOrder>,
+    /// The palette.
+    pub colors: Vec<ColorRecord>,
+    /// Mean squared sRGB distance to the nearest palette colour.
+    #[serde(default, serialize_with = "fixed::<MSE_DECIMALS, _>")]
+    pub mse: f64,
+}
+
+/// One palette colour.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColorRecord {
+    /// `#rrggbb`.
+    pub hex: String,
+    /// `[r, g, b]`, 0-255.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rgb: Option<Rgb>,
+    /// Share of counted pixels nearest to this colour.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "fixed_some::<FRACTION_DECIMALS, _>"
+    )]
+    pub fraction: Option<f64>,
+}
+
+/// The record of an input that failed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRecord {
+    /// Input as named.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// Why it failed, one line.
+    pub error: String,
+}
+
+/// The settings a palette was made with, as [`PaletteRecord`] holds them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Requested number of colours.
+    pub k: usize,
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// The clustering space.
+    pub space: Space,
+    /// The k-means seed.
+    pub seed: u64,
+}
+
+impl Settings {
+    /// The settings of `options` that decide the colours (not their order).
+    pub fn of(options: &Options) -> Self {
+        Settings {
+            k: options.k,
+            algorithm: options.algorithm,
+            space: options.space,
+            seed: options.seed,
+        }
+    }
+}
+
+impl PaletteRecord {
+    /// The record of `palette`, made with `options` from the input named
+    /// `path` (`None`: a palette merged from `images` images).
+    pub fn new(
+        path: Option<&str>,
+        images: Option<usize>,
+        size: Option<(u32, u32)>,
+        options: &Options,
+        palette: &Palette,
+    ) -> Self {
+        PaletteRecord {
+            schema: SCHEMA_VERSION,
+            path: path.map(str::to_owned),
+            images,
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            pixels: palette.pixels,
+            k: Some(options.k),
+            algorithm: Some(options.algorithm),
+            space: Some(options.space),
+            seed: Some(options.seed),
+            sort: Some(options.sort),
+            colors: palette
+                .colors
+                .iter()
+                .map(|s| ColorRecord {
+                    hex: to_hex(s.rgb),
+                    rgb: Some(s.rgb),
+                    fraction: Some(s.fraction),
+                })
+                .collect(),
+            mse: palette.mse,
+        }
+    }
+
+    /// The settings the palette was made with, when the record holds them all.
+    pub fn settings(&self) -> Option<Settings> {
+        Some(Settings {
+            k: self.k?,
+            algorithm: self.algorithm?,
+            space: self.space?,
+            seed: self.seed?,
+        })
+    }
+}
+
+fn schema_version() -> u32 {
+    SCHEMA_VERSION
+}
+
+/// A number written with exactly `D` decimals, so the bytes are stable
+/// (non-finite values, which no palette has, as null).
+fn fixed<const D: usize, S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    let text = if value.is_finite() {
+        format!("{:.*}", D, value)
+    } else {
+        "null".to_owned()
+    };
+    RawValue::from_string(text)
+        .map_err(serde::ser::Error::custom)?
+        .serialize(s)
+}
+
+fn fixed_some<const D: usize, S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => fixed::<D, S>(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::palette::Swatch;
+
+    fn palette() -> Palette {
+        Palette {
+            colors: vec![Swatch {
+                rgb: [200, 0, 0],
+                count: 3,
+                fraction: 0.75,
+            }],
+            pixels: 4,
+            mse: 1.0 / 3.0,
+        }
+    }
+
+    #[test]
+    fn records_round_trip_with_fixed_decimals() {
+        let record = PaletteRecord::new(
+            Some("a.png"),
+            None,
+            Some((2, 2)),
+            &Options::default(),
+            &palette(),
+        );
+        let json = serde_json::to_string(&Record::Palette(record.clone())).unwrap();
+        assert_eq!(
+            json,
+            r##"{"schema":1,"path":"a.png","width":2,"height":2,"pixels":4,"k":10,"algorithm":"kmeans","space":"oklab","seed":42,"sort":"hue","colors":[{"hex":"#c80000","rgb":[200,0,0],"fraction":0.750000}],"mse":0.333}"##
+        );
+        let back: Record = serde_json::from_str(&json).unwrap();
+        let Record::Palette(back) = back else {
+            panic!("{back:?}")
+        };
+        assert_eq!(back.settings(), Some(Settings::of(&Options::default())));
+        assert_eq!(back.colors, record.colors);
+        assert_eq!(back.mse, 0.333);
+    }
+
+    #[test]
+    fn error_records_and_minimal_palettes_are_read() {
+        let e: Record = serde_json::from_str(r#"{"path":"b","error":"bad"}"#).unwrap();
+        assert_eq!(
+            e,
+            Record::Error(ErrorRecord {
+                path: Some("b".into()),
+                error: "bad".into()
+            })
+        );
+        let p: Record = serde_json::from_str(r##"{"colors":[{"hex":"#000000"}]}"##).unwrap();
+        let Record::Palette(p) = p else { panic!() };
+        assert_eq!(p.settings(), None);
+        assert_eq!(p.colors[0].fraction, None);
+        let err = serde_json::from_str::<Record>(r#"{"path":"c"}"#).unwrap_err();
+        assert!(err.to_string().contains("colors"), "{err}");
+    }
+}

@@ -1,0 +1,12 @@
+//! scenepal's integration tests, in one test binary (one link instead of
+//! one per file): the command line run as a user runs it, through the
+//! clean-environment helper in `common`.
+
+mod batch;
+mod cli;
+mod common;
+mod corrupted;
+mod golden;
+mod hostile;
+mod pictures;
+mod readme;
