@@ -347,7 +347,7 @@ fn run_rng(seed: u64, run: usize) -> ChaCha8Rng {
 
 /// Clusters `buf` into at most `k` centroids: [`RUNS`] independent runs of
 /// weighted k-means++ seeding and Hamerly iterations to convergence, run in
-/// parallel, each with its own random stream ([`run_rng`]); the run with the
+/// parallel, each with its own random stream (ChaCha8 seeded with `seed`, on stream `run`); the run with the
 /// lowest inertia wins (ties: the lowest run number). Each run is sequential:
 /// on a few thousand points, splitting one run across threads cost more in
 /// hand-offs than the arithmetic (a per-image batch keeps both cores busy).
