@@ -9,7 +9,8 @@ use crate::pixels::ColorHistogram;
 pub const IMAGE_WEIGHT: u64 = 1 << 32;
 
 /// How much each image counts in a merged palette.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum MergeWeight {
     /// Every pixel counts once: large images count more.
@@ -23,7 +24,19 @@ pub struct MergedHistogram {
     weight: Vec<u64>,
     sums: Vec<[u128; 3]>,
     images: usize,
+    pixels: u64,
     mode: MergeWeight,
+}
+
+/// What a merged palette was made from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MergeSummary {
+    /// Images merged.
+    pub images: usize,
+    /// Their counted pixels.
+    pub pixels: u64,
+    /// How each image counted.
+    pub weight: MergeWeight,
 }
 
 impl MergedHistogram {
@@ -33,6 +46,7 @@ impl MergedHistogram {
             weight: vec![0; BIN_COUNT],
             sums: vec![[0; 3]; BIN_COUNT],
             images: 0,
+            pixels: 0,
             mode,
         }
     }
@@ -43,6 +57,7 @@ impl MergedHistogram {
             return;
         }
         self.images += 1;
+        self.pixels += bins.total;
         for i in 0..bins.len() {
             let (n, sum) = (bins.count[i] as u128, bins.sum[i].map(|v| v as u128));
             // Integer weights keep the merge exact and independent of order;
@@ -62,9 +77,13 @@ impl MergedHistogram {
         }
     }
 
-    /// Number of images added.
-    pub fn images(&self) -> usize {
-        self.images
+    /// What was merged: images, counted pixels, weighting.
+    pub fn summary(&self) -> MergeSummary {
+        MergeSummary {
+            images: self.images,
+            pixels: self.pixels,
+            weight: self.mode,
+        }
     }
 
     /// The merged colours: each non-empty bin as its weighted mean colour
@@ -106,7 +125,8 @@ mod tests {
         let h = m.to_histogram();
         assert_eq!(h.colors, vec![[0, 0, 255], [255, 0, 0]]);
         assert_eq!(h.counts, vec![100, 300]);
-        assert_eq!(m.images(), 2);
+        assert_eq!(m.summary().images, 2);
+        assert_eq!(m.summary().pixels, 400);
     }
 
     #[test]
@@ -115,6 +135,7 @@ mod tests {
         m.add(&bins(&[([255, 0, 0], 300)]));
         m.add(&bins(&[([0, 0, 255], 100)]));
         assert_eq!(m.to_histogram().counts, vec![IMAGE_WEIGHT, IMAGE_WEIGHT]);
+        assert_eq!(m.summary().pixels, 400, "counted pixels, not weights");
     }
 
     #[test]

@@ -234,6 +234,36 @@ impl PixelBuffer {
         }
     }
 
+    /// The mean colour of the counted pixels (each channel rounded): the
+    /// colour a still is squeezed to in a classic movie barcode. Exact
+    /// integer sums, so it does not depend on the thread count.
+    pub fn mean_color(&self) -> Rgb {
+        let sums = |chunk: &[u8]| -> [u64; 4] {
+            let mut s = [0u64; 4];
+            let mut add = |px: &[u8]| {
+                s[0] += px[0] as u64;
+                s[1] += px[1] as u64;
+                s[2] += px[2] as u64;
+                s[3] += 1;
+            };
+            match self.channels {
+                3 => chunk.chunks_exact(3).for_each(&mut add),
+                _ => chunk
+                    .chunks_exact(4)
+                    .filter(|px| is_counted::<4>(px, self.alpha_threshold))
+                    .for_each(&mut add),
+            }
+            s
+        };
+        let total = self
+            .raw
+            .par_chunks(COUNT_CHUNK_PX * self.channels)
+            .map(sums)
+            .reduce(|| [0; 4], |a, b| std::array::from_fn(|i| a[i] + b[i]));
+        let n = total[3].max(1);
+        [0, 1, 2].map(|i| ((total[i] + n / 2) / n) as u8)
+    }
+
     /// `n` counted pixels drawn uniformly at random (with replacement),
     /// reproducibly from `seed`: the pixel cloud's sample.
     pub fn sample(&self, n: usize, seed: u64) -> Vec<Rgb> {
@@ -386,6 +416,13 @@ mod tests {
         let white = s.iter().filter(|&&c| c == [255, 255, 255]).count();
         assert!((350..650).contains(&white), "{white}");
         assert_eq!(s, buffer.sample(5000, 42));
+    }
+
+    #[test]
+    fn the_mean_colour_counts_only_counted_pixels() {
+        let raw = vec![10, 20, 30, 255, 20, 40, 61, 255, 250, 250, 250, 0];
+        let buffer = PixelBuffer::rgba8(raw, 3, 1, 128).unwrap();
+        assert_eq!(buffer.mean_color(), [15, 30, 46]);
     }
 
     #[test]

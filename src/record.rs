@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 
 use crate::color::{to_hex, Rgb, Space};
 use crate::extract::{Algorithm, Options};
+use crate::merge::{MergeSummary, MergeWeight};
 use crate::palette::{Palette, SortOrder};
 
 /// Version of the JSON layout; raised when a field changes meaning.
@@ -59,13 +60,18 @@ pub struct PaletteRecord {
     /// For a merged palette: the number of images merged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<usize>,
+    /// For a merged palette: `pixel` (every pixel counts once) or `image`
+    /// (every image weighs the same; `count`-based shares follow weights).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_weight: Option<MergeWeight>,
     /// Image width in pixels (absent for a merged palette).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<u32>,
     /// Image height in pixels (absent for a merged palette).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
-    /// Counted pixels (alpha at or above the threshold).
+    /// Counted pixels (alpha at or above the threshold), of all merged
+    /// images for a merged palette.
     #[serde(default)]
     pub pixels: u64,
     /// Requested number of colours.
@@ -144,10 +150,10 @@ impl Settings {
 
 impl PaletteRecord {
     /// The record of `palette`, made with `options` from the input named
-    /// `path` (`None`: a palette merged from `images` images).
+    /// `path` (`None`: a merged palette, described by `merged`).
     pub fn new(
         path: Option<&str>,
-        images: Option<usize>,
+        merged: Option<MergeSummary>,
         size: Option<(u32, u32)>,
         options: &Options,
         palette: &Palette,
@@ -155,10 +161,11 @@ impl PaletteRecord {
         PaletteRecord {
             schema: SCHEMA_VERSION,
             path: path.map(str::to_owned),
-            images,
+            images: merged.map(|m| m.images),
+            merge_weight: merged.map(|m| m.weight),
             width: size.map(|s| s.0),
             height: size.map(|s| s.1),
-            pixels: palette.pixels,
+            pixels: merged.map_or(palette.pixels, |m| m.pixels),
             k: Some(options.k),
             algorithm: Some(options.algorithm),
             space: Some(options.space),

@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use scenepal::output::swatch::{render_swatch, SwatchOptions, SwatchStyle};
-use scenepal::output::{write_report, Format, Layout, Report};
+use scenepal::output::{write_report, Format, Layout, Preview, Report};
 use scenepal::{extract_palette, load_image, LoadOptions, Options};
 
 fuzz_target!(|data: &[u8]| {
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
     let report = Report {
         path: Some("fuzz"),
-        images: None,
+        merged: None,
         width: Some(image.width),
         height: Some(image.height),
         options: &opts,
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for format in [Format::Hex, Format::Rgb, Format::Json, Format::Csv, Format::Gpl, Format::Css] {
         let mut out = Vec::new();
-        write_report(&mut out, &report, format, Layout::Batch, false).unwrap();
+        write_report(&mut out, &report, format, Layout::Batch, Preview::Off).unwrap();
     }
     let strip = SwatchOptions { style: SwatchStyle::Strip, width: 200, proportional: true };
     let _ = render_swatch(&palette, None, &strip);

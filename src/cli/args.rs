@@ -1,14 +1,17 @@
 //! The command line: clap definition, range checks, the checks clap cannot
 //! express, and the one place library errors gain the flag that governs them.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 
 use super::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
 use super::input::MAX_BYTES_DEFAULT;
+use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
+use scenepal::output::MAX_PICTURE_SIDE_PX;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
     Algorithm, MergeWeight, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED,
@@ -24,137 +27,197 @@ use scenepal::{
 /// colours, exactly those colours are printed.
 ///
 /// With several images or a directory, each image's palette is one record
-/// (`path<TAB>#hex #hex ...`, a JSON Lines object, or CSV rows led by the
+/// (path, a tab, the hex codes; a JSON Lines object; or CSV rows led by the
 /// path), printed in input order while the images are processed in parallel.
 #[derive(Debug, Parser)]
-#[command(name = "scenepal", version, max_term_width = 100)]
+#[command(
+    name = "scenepal",
+    version,
+    max_term_width = 100,
+    after_long_help = long_help_sections()
+)]
 pub struct Cli {
-    /// Images (JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM, TGA) or directories; `-` for stdin.
+    /// Images (JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM, TGA) or directories; - for stdin.
     ///
     /// The format is recognised from the content, not the file name (TGA,
-    /// which has no signature, only by a `.tga` name). Directories are walked
-    /// recursively in name order, taking files with image extensions.
+    /// which has no signature, only by a .tga name). Directories are walked
+    /// recursively in natural name order (img2 before img10), taking files
+    /// with image extensions and following symbolic links.
     #[arg(value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 
-    /// Read more input paths from FILE (`-` for stdin), one per line.
-    #[arg(long, value_name = "FILE")]
-    pub files_from: Option<PathBuf>,
-
-    /// Paths in --files-from are separated by NUL bytes, not newlines.
-    #[arg(short = '0', long = "null", requires = "files_from")]
-    pub null: bool,
-
-    /// Also walk hidden files and directories (names starting with `.`).
-    #[arg(long)]
-    pub hidden: bool,
-
     /// Number of colours in the palette (1-256).
-    #[arg(short = 'k', long = "colors", value_name = "N", default_value_t = DEFAULT_K, value_parser = parse_k)]
+    #[arg(short = 'k', long = "colors", value_name = "N", default_value_t = DEFAULT_K,
+          value_parser = parse_k, allow_negative_numbers = true, help_heading = "Palette")]
     pub colors: usize,
 
     /// How the palette is found.
-    #[arg(short, long, value_enum, default_value_t = Algorithm::Kmeans)]
+    #[arg(short, long, value_enum, ignore_case = true, default_value_t = Algorithm::Kmeans,
+          help_heading = "Palette")]
     pub algorithm: Algorithm,
 
+    /// Order of the colours.
+    #[arg(short, long, value_enum, ignore_case = true, default_value_t = SortOrder::Hue,
+          help_heading = "Palette")]
+    pub sort: SortOrder,
+
     /// Colour space for clustering and for assigning pixels to colours.
-    #[arg(long, value_enum, default_value_t = Space::Oklab)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Space::Oklab,
+          help_heading = "Palette")]
     pub space: Space,
 
     /// Seed of the k-means++ initialisation.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_SEED, value_parser = parse_seed,
+          allow_negative_numbers = true, help_heading = "Palette")]
     pub seed: u64,
 
-    /// Order of the colours.
-    #[arg(short, long, value_enum, default_value_t = SortOrder::Hue)]
-    pub sort: SortOrder,
-
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = Format::Hex)]
-    pub format: Format,
-
     /// Pixels with alpha below this (0-255) are not counted.
-    #[arg(long, value_name = "ALPHA", default_value_t = DEFAULT_ALPHA_THRESHOLD)]
+    #[arg(long, value_name = "ALPHA", default_value_t = DEFAULT_ALPHA_THRESHOLD,
+          value_parser = parse_alpha, allow_negative_numbers = true, help_heading = "Palette")]
     pub alpha_threshold: u8,
 
-    /// Refuse images whose header announces more pixels than this.
-    #[arg(long, value_name = "N", default_value_t = MAX_PIXELS_DEFAULT, value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_pixels: u64,
-
-    /// Refuse inputs (files or stdin) larger than this many bytes.
-    #[arg(long, value_name = "N", default_value_t = MAX_BYTES_DEFAULT, value_parser = clap::value_parser!(u64).range(1..))]
-    pub max_bytes: u64,
+    /// Output format.
+    #[arg(short, long, value_enum, ignore_case = true, default_value_t = Format::Hex,
+          help_heading = "Output")]
+    pub format: Format,
 
     /// When to show a colour block before each hex code.
     ///
-    /// `auto` shows it when stdout is a terminal and NO_COLOR is not set.
-    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    /// auto shows it when stdout is a terminal, NO_COLOR is not set and TERM
+    /// is not dumb; the block uses 24-bit colour when COLORTERM is truecolor
+    /// or 24bit, else the 256-colour palette.
+    #[arg(long, value_enum, ignore_case = true, value_name = "WHEN",
+          default_value_t = ColorChoice::Auto, help_heading = "Output")]
     pub color: ColorChoice,
 
-    /// Also write the palette as a PNG picture (`-` for stdout).
+    /// No progress bar and no summary on stderr (errors are still printed).
+    #[arg(short, long, help_heading = "Output")]
+    pub quiet: bool,
+
+    /// Also write the palette as a PNG picture (- for stdout, never a terminal).
     ///
     /// Each colour is a cell labelled with its hex code. Written to a
     /// temporary file and renamed into place, so a failure leaves no partial
     /// file. When a picture goes to stdout the palette text is not printed.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Pictures")]
     pub swatch: Option<PathBuf>,
 
     /// What the swatch shows.
-    #[arg(long, value_enum, value_name = "STYLE", default_value_t = SwatchStyle::Card)]
+    #[arg(long, value_enum, ignore_case = true, value_name = "STYLE",
+          default_value_t = SwatchStyle::Card, help_heading = "Pictures")]
     pub swatch_style: SwatchStyle,
 
     /// Width of the swatch picture in pixels (200-16384).
-    #[arg(long, value_name = "PX", default_value_t = DEFAULT_SWATCH_WIDTH_PX, value_parser = parse_swatch_width)]
+    #[arg(long, value_name = "PX", default_value_t = DEFAULT_SWATCH_WIDTH_PX,
+          value_parser = parse_swatch_width, allow_negative_numbers = true,
+          help_heading = "Pictures")]
     pub swatch_width: u32,
 
     /// Make swatch cell widths follow the colours' fractions.
     ///
-    /// Every cell stays at least 64 px wide so its label stays readable.
-    #[arg(long)]
+    /// The colours share one row, each cell as wide as its share of the
+    /// picture (to a pixel); a cell too narrow for its label shows none.
+    #[arg(long, help_heading = "Pictures")]
     pub proportional: bool,
 
     /// Also write a 3-D scatter of the image's pixels in the RGB cube, with
-    /// the palette marked (PNG, or SVG when PATH ends in .svg; `-` for PNG on
+    /// the palette marked (PNG, or SVG when PATH ends in .svg; - for PNG on
     /// stdout).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Pictures")]
     pub plot: Option<PathBuf>,
 
-    /// Write one swatch card per image into DIR, named from the input path.
+    /// Read more input paths from FILE (- for stdin), one per line.
+    #[arg(long, value_name = "FILE", help_heading = "Many images")]
+    pub files_from: Option<PathBuf>,
+
+    /// Paths in --files-from are separated by NUL bytes, not newlines.
+    #[arg(
+        short = '0',
+        long = "null",
+        requires = "files_from",
+        help_heading = "Many images"
+    )]
+    pub null: bool,
+
+    /// Also walk hidden files and directories (names starting with a dot).
+    #[arg(long, help_heading = "Many images")]
+    pub hidden: bool,
+
+    /// Write one swatch card per image into DIR (created if missing).
     ///
-    /// `stills/a.jpg` becomes `DIR/stills%2Fa.jpg.png`, so two inputs never
-    /// share a name.
-    #[arg(long, value_name = "DIR")]
+    /// Each card is named from the input's path below the inputs' common
+    /// folder, with / and unusual bytes percent-encoded: stills/a/1.jpg and
+    /// stills/b/1.jpg become DIR/a%2F1.jpg.png and DIR/b%2F1.jpg.png.
+    #[arg(long, value_name = "DIR", help_heading = "Many images")]
     pub swatch_dir: Option<PathBuf>,
 
     /// One palette for all inputs together (a scene's or a film's palette).
-    #[arg(long, conflicts_with = "check")]
+    #[arg(long, conflicts_with = "check", help_heading = "Many images")]
     pub merge: bool,
 
     /// With --merge: does every pixel count once, or every image the same?
-    #[arg(long, value_enum, value_name = "WEIGHT", default_value_t = MergeWeight::Pixel, requires = "merge")]
+    #[arg(long, value_enum, ignore_case = true, value_name = "WEIGHT",
+          default_value_t = MergeWeight::Pixel, requires = "merge", help_heading = "Many images")]
     pub merge_weight: MergeWeight,
 
-    /// Write a movie barcode PNG: one column per input, each its palette
-    /// stacked top to bottom by fraction.
-    #[arg(long, value_name = "PATH")]
+    /// Write a movie barcode PNG: one column per input, in input order.
+    #[arg(long, value_name = "PATH", help_heading = "Many images")]
     pub barcode: Option<PathBuf>,
 
-    /// Compare each image's palette with GOLDEN, a json, JSON Lines or hex
+    /// What each barcode column shows.
+    #[arg(long, value_enum, ignore_case = true, value_name = "STYLE",
+          default_value_t = BarcodeStyle::Mean, help_heading = "Many images")]
+    pub barcode_style: BarcodeStyle,
+
+    /// Barcode width in pixels (default: one column per input, at least 1000).
+    #[arg(long, value_name = "PX", value_parser = parse_picture_side,
+          allow_negative_numbers = true, help_heading = "Many images")]
+    pub barcode_width: Option<u32>,
+
+    /// Barcode height in pixels.
+    #[arg(long, value_name = "PX", default_value_t = BARCODE_HEIGHT_PX,
+          value_parser = parse_picture_side, allow_negative_numbers = true,
+          help_heading = "Many images")]
+    pub barcode_height: u32,
+
+    /// Compare each image's palette with GOLDEN, a JSON, JSON Lines or hex
     /// file scenepal wrote earlier; exit 1 with a diff on stderr if any differ.
-    #[arg(long, value_name = "GOLDEN")]
+    ///
+    /// Paths are matched after lexical normalisation (./ and // removed,
+    /// absolute paths below the working directory made relative). A golden
+    /// record whose image is not among the inputs is a failure.
+    #[arg(long, value_name = "GOLDEN", help_heading = "Check")]
     pub check: Option<PathBuf>,
 
     /// With --check: largest colour difference allowed (CIEDE2000 ΔE).
-    #[arg(long, value_name = "DE", default_value_t = DEFAULT_TOLERANCE_DE, value_parser = parse_tolerance)]
+    #[arg(long, value_name = "DE", default_value_t = DEFAULT_TOLERANCE_DE,
+          value_parser = parse_tolerance, allow_negative_numbers = true, help_heading = "Check")]
     pub tolerance: f32,
 
     /// With --check: largest fraction difference allowed.
-    #[arg(long, value_name = "F", default_value_t = DEFAULT_FRACTION_TOLERANCE, value_parser = parse_fraction)]
+    #[arg(long, value_name = "F", default_value_t = DEFAULT_FRACTION_TOLERANCE,
+          value_parser = parse_fraction, allow_negative_numbers = true, help_heading = "Check")]
     pub fraction_tolerance: f64,
 
-    /// No progress bar and no summary on stderr (errors are still printed).
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// With --check: golden records whose image is not among the inputs are
+    /// not a failure (check a subset on purpose).
+    #[arg(long, requires = "check", help_heading = "Check")]
+    pub allow_missing: bool,
+
+    /// Refuse images whose header announces more pixels than this.
+    #[arg(long, value_name = "N", default_value_t = MAX_PIXELS_DEFAULT,
+          value_parser = parse_positive, allow_negative_numbers = true, help_heading = "Limits")]
+    pub max_pixels: u64,
+
+    /// Refuse inputs (files or stdin) larger than this many bytes.
+    #[arg(long, value_name = "N", default_value_t = MAX_BYTES_DEFAULT,
+          value_parser = parse_positive, allow_negative_numbers = true, help_heading = "Limits")]
+    pub max_bytes: u64,
+
+    /// Worker threads (0 or unset: one per core). Output does not depend on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads,
+          allow_negative_numbers = true, help_heading = "Threads")]
+    pub threads: Option<usize>,
 
     /// Print a shell completion script and exit.
     #[arg(long, value_enum, value_name = "SHELL", exclusive = true)]
@@ -163,16 +226,12 @@ pub struct Cli {
     /// Print the man page (roff) and exit.
     #[arg(long, exclusive = true)]
     pub man: bool,
-
-    /// Worker threads (default: one per core). Output does not depend on it.
-    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
-    pub threads: Option<usize>,
 }
 
 /// When to use terminal colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Only when stdout is a terminal and NO_COLOR is unset.
+    /// When stdout is a terminal, NO_COLOR is unset and TERM is not dumb.
     Auto,
     /// Always, even when piped.
     Always,
@@ -180,37 +239,102 @@ pub enum ColorChoice {
     Never,
 }
 
-fn parse_k(s: &str) -> Result<usize, String> {
-    let k: usize = s
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number"))?;
-    if (1..=MAX_K).contains(&k) {
-        Ok(k)
-    } else {
-        Err(format!("must be between 1 and {MAX_K}, got {k}"))
-    }
+/// The sections --help and the man page end with: (heading, paragraphs).
+pub const HELP_SECTIONS: &[(&str, &[&str])] = &[
+    (
+        "EXAMPLES",
+        &[
+            "scenepal still.jpg                      the 10 colours of one still, by hue",
+            "scenepal -k 5 -f json still.jpg         five colours with their shares, as JSON",
+            "scenepal -f json stills/ > golden.jsonl one JSON Lines record per image",
+            "scenepal --check golden.jsonl stills/   exit 1 if a palette moved",
+            "scenepal --merge --barcode film.png frames/   the film's palette and barcode",
+            "scenepal --swatch card.png still.jpg    the still with its palette as a picture",
+        ],
+    ),
+    (
+        "EXIT STATUS",
+        &[
+            "0  every input gave a palette (and, with --check, matched)",
+            "1  an input failed, a picture could not be written, or --check found a difference",
+            "2  usage error (unknown option, value out of range, conflicting options)",
+        ],
+    ),
+    (
+        "ENVIRONMENT",
+        &[
+            "NO_COLOR     any non-empty value turns the colour blocks off (--color auto)",
+            "TERM         dumb turns the colour blocks off (--color auto)",
+            "COLORTERM    truecolor or 24bit: colour blocks in 24-bit colour, else 256 colours",
+        ],
+    ),
+];
+
+/// [`HELP_SECTIONS`] as the text --help ends with.
+fn long_help_sections() -> String {
+    HELP_SECTIONS
+        .iter()
+        .map(|(heading, lines)| {
+            let body: Vec<String> = lines.iter().map(|l| format!("  {l}")).collect();
+            format!("{heading}:\n{}", body.join("\n"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
-fn parse_swatch_width(s: &str) -> Result<u32, String> {
-    match s.parse::<u32>() {
-        Ok(n) if (200..=16384).contains(&n) => Ok(n),
+/// A whole number in `lo..=hi`, or the uniform message every range check gives.
+fn parse_ranged<T>(s: &str, lo: T, hi: T) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    match s.trim().parse::<T>() {
+        Ok(v) if v >= lo && v <= hi => Ok(v),
         _ => Err(format!(
-            "must be a whole number of pixels between 200 and 16384, got `{s}`"
+            "must be a whole number from {lo} to {hi}, got `{s}`"
         )),
     }
 }
 
+fn parse_k(s: &str) -> Result<usize, String> {
+    parse_ranged(s, 1, MAX_K)
+}
+
+fn parse_seed(s: &str) -> Result<u64, String> {
+    parse_ranged(s, 0, u64::MAX)
+}
+
+fn parse_alpha(s: &str) -> Result<u8, String> {
+    parse_ranged(s, 0, 255)
+}
+
+fn parse_positive(s: &str) -> Result<u64, String> {
+    parse_ranged(s, 1, u64::MAX)
+}
+
+fn parse_swatch_width(s: &str) -> Result<u32, String> {
+    parse_ranged(s, 200, MAX_PICTURE_SIDE_PX)
+}
+
+fn parse_picture_side(s: &str) -> Result<u32, String> {
+    parse_ranged(s, 1, MAX_PICTURE_SIDE_PX)
+}
+
+/// `0` means one thread per core, as in other tools.
+fn parse_threads(s: &str) -> Result<usize, String> {
+    parse_ranged(s, 0, 1024)
+}
+
 fn parse_tolerance(s: &str) -> Result<f32, String> {
-    match s.parse::<f32>() {
+    match s.trim().parse::<f32>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("must be a ΔE of 0 or more, got `{s}`")),
+        _ => Err(format!("must be a number from 0 up (a ΔE), got `{s}`")),
     }
 }
 
 fn parse_fraction(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
+    match s.trim().parse::<f64>() {
         Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("must be between 0 and 1, got `{s}`")),
+        _ => Err(format!("must be a number from 0 to 1, got `{s}`")),
     }
 }
 
@@ -246,11 +370,26 @@ impl Cli {
             ));
         }
         let to_stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
-        if to_stdout(&self.swatch) && to_stdout(&self.plot) {
+        let pictures_on_stdout = [&self.swatch, &self.plot, &self.barcode]
+            .into_iter()
+            .filter(|p| to_stdout(p))
+            .count();
+        if pictures_on_stdout > 1 {
             return Err(usage_error(
-                "--swatch - and --plot - cannot both write to stdout",
+                "only one of --swatch -, --plot - and --barcode - can write to stdout",
             ));
         }
+        let stdin_readers = self.inputs.iter().filter(|p| p.as_os_str() == "-").count()
+            + to_stdout(&self.files_from) as usize;
+        if stdin_readers > 1 {
+            return Err(usage_error(
+                "stdin (-) can be read only once: give - as one image or as --files-from, once",
+            ));
+        }
+        self.check_terminals(
+            pictures_on_stdout > 0 && std::io::stdout().is_terminal(),
+            stdin_readers > 0 && std::io::stdin().is_terminal(),
+        )?;
         let one_palette = !self.is_batch() || self.merge;
         if !one_palette {
             if self.format.holds_one_palette() {
@@ -271,14 +410,34 @@ impl Cli {
         }
         Ok(())
     }
-}
 
-fn parse_threads(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(n) if (1..=1024).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "must be a whole number between 1 and 1024, got `{s}`"
-        )),
+    /// A PNG is never written to a terminal, and an image is never typed
+    /// at one (gzip refuses both alike).
+    fn check_terminals(
+        &self,
+        png_to_terminal: bool,
+        stdin_from_terminal: bool,
+    ) -> Result<(), clap::Error> {
+        if png_to_terminal {
+            return Err(usage_error(
+                "refusing to write a PNG picture to a terminal: redirect stdout (> picture.png) or pipe it",
+            ));
+        }
+        if stdin_from_terminal {
+            let what = if self
+                .files_from
+                .as_deref()
+                .is_some_and(|p| p.as_os_str() == "-")
+            {
+                "the list of paths"
+            } else {
+                "an image"
+            };
+            return Err(usage_error(format!(
+                "- reads {what} from stdin, which is a terminal: pipe or redirect it in (< file)"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -326,10 +485,18 @@ mod tests {
     fn k_range_is_checked() {
         assert_eq!(parse_k("1"), Ok(1));
         assert_eq!(parse_k("256"), Ok(256));
-        assert!(parse_k("0").is_err());
-        assert!(parse_k("257").is_err());
-        assert!(parse_k("ten").is_err());
-        assert!(parse_threads("0").is_err());
+        for bad in ["0", "257", "ten", "-1"] {
+            assert_eq!(
+                parse_k(bad),
+                Err(format!("must be a whole number from 1 to 256, got `{bad}`"))
+            );
+        }
+        assert_eq!(parse_threads("0"), Ok(0));
+        assert!(parse_threads("1025").is_err());
+        assert_eq!(
+            parse_alpha("256"),
+            Err("must be a whole number from 0 to 255, got `256`".to_owned())
+        );
         assert!(parse_swatch_width("199").is_err());
         assert_eq!(parse_swatch_width("1000"), Ok(1000));
     }

@@ -4,7 +4,7 @@
 //! type scenepal writes it with.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use scenepal::color::{delta_e, parse_hex, to_hex, Rgb};
@@ -12,7 +12,8 @@ use scenepal::output::escape_control;
 use scenepal::record::{Record, Settings};
 use scenepal::{Options, Palette};
 
-use super::input::display_path;
+use super::config::CheckConfig;
+use super::input::{display_path, io_reason, normalize};
 
 /// Default colour tolerance, CIEDE2000 ΔE (about a just-noticeable difference).
 pub const DEFAULT_TOLERANCE_DE: f32 = 1.0;
@@ -58,6 +59,12 @@ pub fn parse_golden(text: &str) -> Result<Vec<GoldenEntry>> {
             .collect();
     }
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines
+        .first()
+        .is_some_and(|l| l.starts_with("hex,r,g,b") || l.starts_with("path,hex,r,g,b"))
+    {
+        bail!("CSV golden files are not supported: record the palettes with -f json (or the default hex output)");
+    }
     if lines.iter().any(|l| l.contains('\t')) {
         lines
             .iter()
@@ -117,19 +124,23 @@ fn json_entry(record: Record) -> Result<GoldenEntry> {
     })
 }
 
-/// The golden-file checker: finds each image's golden record and reports
-/// the differences.
+/// The golden-file checker: finds each image's golden record (paths matched
+/// after [`normalize`]), reports the differences, and at the end the golden
+/// records no input matched.
 pub struct Checker {
     golden: Vec<GoldenEntry>,
-    /// Golden entries by path.
-    index: HashMap<String, usize>,
+    /// Golden entries not matched yet, by normalised path.
+    unmatched: HashMap<PathBuf, usize>,
     /// A single image may be checked against a single-palette golden file
     /// whatever path it was recorded under.
     single: bool,
-    options: Options,
+    settings: Settings,
     tolerance: Tolerance,
+    allow_missing: bool,
     /// Images whose palette differs (or that the golden file lacks).
-    pub differ: usize,
+    differ: usize,
+    /// The golden file was made with other settings (said once).
+    warned: bool,
 }
 
 impl Checker {
@@ -137,38 +148,80 @@ impl Checker {
     pub fn open(
         golden: &Path,
         single: bool,
-        options: Options,
-        tolerance: Tolerance,
+        options: &Options,
+        config: &CheckConfig,
     ) -> Result<Self> {
-        let text = std::fs::read_to_string(golden)?;
+        let text = std::fs::read_to_string(golden).map_err(io_reason)?;
         let golden = parse_golden(&text)?;
-        let index = golden
+        let cwd = std::env::current_dir().ok();
+        let unmatched = golden
             .iter()
             .enumerate()
-            .filter_map(|(i, g)| Some((g.path.clone()?, i)))
+            .filter_map(|(i, g)| {
+                Some((normalize(Path::new(g.path.as_deref()?), cwd.as_deref()), i))
+            })
             .collect();
         Ok(Checker {
             golden,
-            index,
+            unmatched,
             single,
-            options,
-            tolerance,
+            settings: Settings::of(options),
+            tolerance: config.tolerance,
+            allow_missing: config.allow_missing,
             differ: 0,
+            warned: false,
         })
+    }
+
+    /// The golden entry of the input shown as `path`, marked as matched.
+    fn entry(&mut self, path: &str) -> Option<usize> {
+        let cwd = std::env::current_dir().ok();
+        let key = normalize(Path::new(path), cwd.as_deref());
+        match self.unmatched.remove(&key) {
+            Some(i) => Some(i),
+            None if self.golden.len() == 1 && self.single => {
+                self.unmatched.clear();
+                Some(0)
+            }
+            None => None,
+        }
+    }
+
+    /// Notes an input that failed: its golden record, if any, is not missing.
+    pub fn failed(&mut self, path: &str) {
+        self.entry(path);
     }
 
     /// Checks one image's palette; returns the report of a difference.
     pub fn check(&mut self, path: &str, palette: &Palette) -> Option<String> {
-        let entry = match self.index.get(path) {
-            Some(&i) => Some(&self.golden[i]),
-            None => (self.golden.len() == 1 && self.single).then(|| &self.golden[0]),
-        };
         let shown = escape_control(path);
-        let Some(entry) = entry else {
+        let Some(i) = self.entry(path) else {
             self.differ += 1;
             return Some(format!("scenepal: {shown}: not in the golden file"));
         };
-        let problems = compare(entry, palette, &self.options, self.tolerance);
+        let entry = &self.golden[i];
+        if let Some(then) = entry.settings.filter(|&then| then != self.settings) {
+            // Every palette differs then; one line says why.
+            self.differ += 1;
+            let first = !std::mem::replace(&mut self.warned, true);
+            let flags = |s: Settings| {
+                format!(
+                    "-k {} --algorithm {} --space {} --seed {}",
+                    s.k,
+                    s.algorithm.name(),
+                    s.space.name(),
+                    s.seed
+                )
+            };
+            return first.then(|| {
+                format!(
+                    "scenepal: the golden file was made with {}, this run with {}: pass the same options",
+                    flags(then),
+                    flags(self.settings)
+                )
+            });
+        }
+        let problems = compare(entry, palette, self.tolerance);
         if problems.is_empty() {
             return None;
         }
@@ -181,48 +234,45 @@ impl Checker {
         Some(text)
     }
 
-    /// The closing line: how many images were checked against `golden`.
-    pub fn summary(&self, golden: &Path, images: usize, failed: usize) -> String {
-        format!(
-            "check: {} images against {}, {} differ, {} failed",
-            images - failed,
-            display_path(golden),
-            self.differ,
-            failed
-        )
+    /// Ends the check: one line per golden record no input matched (a
+    /// failure unless missing images are allowed), then the summary line
+    /// (unless `quiet`). True when every image matched.
+    pub fn finish(self, golden: &Path, images: usize, failed: usize, quiet: bool) -> bool {
+        let mut missing: Vec<(usize, PathBuf)> =
+            self.unmatched.into_iter().map(|(p, i)| (i, p)).collect();
+        missing.sort();
+        if !self.allow_missing {
+            for (_, path) in &missing {
+                eprintln!(
+                    "scenepal: {}: in the golden file but not among the inputs",
+                    display_path(path)
+                );
+            }
+        }
+        if !quiet {
+            let checked = images - failed;
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let mut line = format!(
+                "check: {checked} image{} against {}: {} differ, {failed} failed",
+                plural(checked),
+                display_path(golden),
+                self.differ,
+            );
+            if !missing.is_empty() {
+                let allowed = if self.allow_missing { " (allowed)" } else { "" };
+                line.push_str(&format!(", {} missing{allowed}", missing.len()));
+            }
+            eprintln!("{line}");
+        }
+        self.differ == 0 && (missing.is_empty() || self.allow_missing)
     }
 }
 
 /// Compares a palette with its golden record. Colours are paired greedily,
 /// closest pairs first, so a reordering alone is never a difference. Returns
 /// one readable line per problem (empty: the palette matches).
-pub fn compare(
-    golden: &GoldenEntry,
-    actual: &Palette,
-    options: &Options,
-    tol: Tolerance,
-) -> Vec<String> {
+pub fn compare(golden: &GoldenEntry, actual: &Palette, tol: Tolerance) -> Vec<String> {
     let mut problems = Vec::new();
-    if let Some(then) = golden.settings {
-        let now = Settings::of(options);
-        if then != now {
-            let flags = |s: Settings| {
-                format!(
-                    "-k {} --algorithm {} --space {} --seed {}",
-                    s.k,
-                    s.algorithm.name(),
-                    s.space.name(),
-                    s.seed
-                )
-            };
-            problems.push(format!(
-                "golden made with {}, this run {}: pass the same options",
-                flags(then),
-                flags(now)
-            ));
-            return problems;
-        }
-    }
     let Some(expected) = &golden.colors else {
         problems.push(
             "the golden run recorded an error for this image, this run found a palette".to_owned(),
@@ -314,13 +364,13 @@ mod tests {
     #[test]
     fn identical_and_reordered_palettes_match() {
         let golden = parse_golden("#0000c8\n#c80000\n").unwrap();
-        assert!(compare(&golden[0], &palette(), &Options::default(), TOL).is_empty());
+        assert!(compare(&golden[0], &palette(), TOL).is_empty());
     }
 
     #[test]
     fn a_moved_colour_is_reported_with_its_delta_e() {
         let golden = parse_golden("#c80000\n#0000b0\n").unwrap();
-        let problems = compare(&golden[0], &palette(), &Options::default(), TOL);
+        let problems = compare(&golden[0], &palette(), TOL);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0].starts_with("#0000b0 -> #0000c8  ΔE"),
@@ -334,11 +384,21 @@ mod tests {
             r##"{"colors":[{"hex":"#c80000","fraction":0.5},{"hex":"#0000c8","fraction":0.5}]}"##,
         )
         .unwrap();
-        let problems = compare(&golden[0], &palette(), &Options::default(), TOL);
+        let problems = compare(&golden[0], &palette(), TOL);
         assert_eq!(problems.len(), 2, "{problems:?}");
         let other =
             parse_golden(r##"{"k":5,"algorithm":"kmeans","space":"oklab","seed":42,"colors":[]}"##)
                 .unwrap();
-        assert!(compare(&other[0], &palette(), &Options::default(), TOL)[0].contains("-k 5"));
+        assert_eq!(other[0].settings.map(|s| s.k), Some(5));
+    }
+
+    #[test]
+    fn csv_goldens_are_refused_by_name() {
+        let err = parse_golden("hex,r,g,b,fraction\n#000000,0,0,0,1.0\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("CSV golden files are not supported"),
+            "{err}"
+        );
     }
 }

@@ -6,8 +6,9 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use scenepal::output::barcode::{BarcodeOptions, BarcodeStyle};
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
-use scenepal::output::{Format, Layout};
+use scenepal::output::{Format, Layout, Preview};
 use scenepal::{Algorithm, LoadOptions, MergeWeight, Options};
 
 use super::args::{Cli, ColorChoice};
@@ -33,8 +34,8 @@ pub struct Config {
     pub output: OutputConfig,
     /// One palette for all inputs, instead of (or besides) one per image.
     pub merge: Option<MergeConfig>,
-    /// The movie barcode's target.
-    pub barcode: Option<PathBuf>,
+    /// The movie barcode.
+    pub barcode: Option<BarcodeConfig>,
     /// Compare with a golden file instead of printing.
     pub check: Option<CheckConfig>,
     /// Worker threads (default: one per core).
@@ -71,6 +72,16 @@ pub struct Job {
     pub bins: bool,
     /// Hand each image's bins back for the merge.
     pub keep_bins: bool,
+    /// Compute each image's mean colour (for the barcode).
+    pub mean: bool,
+}
+
+/// The movie barcode's target and look.
+pub struct BarcodeConfig {
+    /// Where it is written.
+    pub target: PathBuf,
+    /// How it is drawn.
+    pub options: BarcodeOptions,
 }
 
 /// Pictures of one palette and their targets.
@@ -92,7 +103,7 @@ pub struct OutputConfig {
     /// One record per image, or one palette.
     pub layout: Layout,
     /// Colour blocks before hex codes.
-    pub preview: bool,
+    pub preview: Preview,
     /// Palette text goes to stdout at all (not when checking, nor when a
     /// picture does).
     pub text: bool,
@@ -112,6 +123,8 @@ pub struct CheckConfig {
     pub golden: PathBuf,
     /// Allowed differences.
     pub tolerance: Tolerance,
+    /// Golden records whose image is not among the inputs are no failure.
+    pub allow_missing: bool,
 }
 
 impl Command {
@@ -176,17 +189,17 @@ impl Config {
             // Bins serve k-means and the merge; the bucket algorithm does without.
             bins: cli.merge || (palette && cli.algorithm == Algorithm::Kmeans),
             keep_bins: cli.merge,
+            mean: cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean,
         };
         let stdout = std::io::stdout();
         let output = OutputConfig {
             format: cli.format,
             layout: if batch { Layout::Batch } else { Layout::Single },
-            preview: cli.format == Format::Hex
-                && wants_color(
-                    cli.color,
-                    stdout.is_terminal(),
-                    std::env::var_os("NO_COLOR"),
-                ),
+            preview: if cli.format == Format::Hex {
+                preview(cli.color, stdout.is_terminal(), &Env::read())
+            } else {
+                Preview::Off
+            },
             text: cli.check.is_none() && !picture_on_stdout,
         };
         Config {
@@ -199,27 +212,67 @@ impl Config {
             job,
             output,
             merge,
-            barcode: cli.barcode,
+            barcode: cli.barcode.map(|target| BarcodeConfig {
+                target,
+                options: BarcodeOptions {
+                    style: cli.barcode_style,
+                    width: cli.barcode_width,
+                    height: cli.barcode_height,
+                },
+            }),
             check: cli.check.map(|golden| CheckConfig {
                 golden,
                 tolerance: Tolerance {
                     delta_e: cli.tolerance,
                     fraction: cli.fraction_tolerance,
                 },
+                allow_missing: cli.allow_missing,
             }),
-            threads: cli.threads,
+            threads: cli.threads.filter(|&n| n > 0),
             quiet: cli.quiet,
         }
     }
 }
 
-/// `auto` follows the terminal and the NO_COLOR convention (any non-empty
-/// value turns colour off); `always` and `never` override both.
-fn wants_color(choice: ColorChoice, is_terminal: bool, no_color: Option<OsString>) -> bool {
-    match choice {
+/// The environment variables that decide terminal colour.
+#[derive(Default)]
+struct Env {
+    no_color: Option<OsString>,
+    term: Option<OsString>,
+    colorterm: Option<OsString>,
+}
+
+impl Env {
+    fn read() -> Self {
+        Env {
+            no_color: std::env::var_os("NO_COLOR"),
+            term: std::env::var_os("TERM"),
+            colorterm: std::env::var_os("COLORTERM"),
+        }
+    }
+}
+
+/// `auto` follows the terminal, the NO_COLOR convention (any non-empty
+/// value turns colour off) and TERM=dumb (as ripgrep does); `always` and
+/// `never` override them. The block is 24-bit only where COLORTERM says the
+/// terminal has it (as pastel does), else from the 256-colour palette.
+fn preview(choice: ColorChoice, is_terminal: bool, env: &Env) -> Preview {
+    let set = |v: &Option<OsString>| v.as_ref().is_some_and(|v| !v.is_empty());
+    let on = match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => is_terminal && no_color.is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            is_terminal && !set(&env.no_color) && env.term.as_deref() != Some("dumb".as_ref())
+        }
+    };
+    let truecolor = env
+        .colorterm
+        .as_deref()
+        .is_some_and(|v| v == "truecolor" || v == "24bit");
+    match (on, truecolor) {
+        (false, _) => Preview::Off,
+        (true, true) => Preview::TrueColor,
+        (true, false) => Preview::Ansi256,
     }
 }
 
@@ -234,14 +287,40 @@ mod tests {
     }
 
     #[test]
-    fn colour_follows_terminal_and_no_color() {
-        let set = || Some(OsString::from("1"));
-        assert!(wants_color(ColorChoice::Auto, true, None));
-        assert!(wants_color(ColorChoice::Auto, true, Some(OsString::new())));
-        assert!(!wants_color(ColorChoice::Auto, true, set()));
-        assert!(!wants_color(ColorChoice::Auto, false, None));
-        assert!(wants_color(ColorChoice::Always, false, set()));
-        assert!(!wants_color(ColorChoice::Never, true, None));
+    fn colour_follows_terminal_no_color_term_and_colorterm() {
+        let env = |no_color: Option<&str>, term: Option<&str>, colorterm: Option<&str>| Env {
+            no_color: no_color.map(OsString::from),
+            term: term.map(OsString::from),
+            colorterm: colorterm.map(OsString::from),
+        };
+        let plain = Env::default();
+        assert_eq!(preview(ColorChoice::Auto, true, &plain), Preview::Ansi256);
+        let truecolor = env(None, Some("xterm"), Some("truecolor"));
+        assert_eq!(
+            preview(ColorChoice::Auto, true, &truecolor),
+            Preview::TrueColor
+        );
+        let bits = env(None, None, Some("24bit"));
+        assert_eq!(
+            preview(ColorChoice::Always, false, &bits),
+            Preview::TrueColor
+        );
+        assert_eq!(
+            preview(ColorChoice::Auto, true, &env(Some(""), None, None)),
+            Preview::Ansi256
+        );
+        assert_eq!(
+            preview(ColorChoice::Auto, true, &env(Some("1"), None, None)),
+            Preview::Off
+        );
+        assert_eq!(
+            preview(ColorChoice::Auto, true, &env(None, Some("dumb"), None)),
+            Preview::Off
+        );
+        assert_eq!(preview(ColorChoice::Auto, false, &plain), Preview::Off);
+        let no = env(Some("1"), Some("dumb"), None);
+        assert_eq!(preview(ColorChoice::Always, false, &no), Preview::Ansi256);
+        assert_eq!(preview(ColorChoice::Never, true, &truecolor), Preview::Off);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Inputs: expanding files, directories and file lists into the ordered list
 //! of images, and reading one (a regular file, or `-` for stdin).
 
+use std::cmp::Ordering;
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read};
@@ -52,7 +53,7 @@ pub fn expand_inputs(args: &[PathBuf], hidden: bool) -> Vec<InputItem> {
         let before = items.len();
         let walk = WalkDir::new(arg)
             .follow_links(true)
-            .sort_by_file_name()
+            .sort_by(|a, b| natural_cmp(a.file_name().as_bytes(), b.file_name().as_bytes()))
             .into_iter()
             .filter_entry(|e| hidden || e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walk {
@@ -87,6 +88,39 @@ pub fn expand_inputs(args: &[PathBuf], hidden: bool) -> Vec<InputItem> {
     items
 }
 
+/// Natural order of names: runs of digits compare as numbers (`img9` before
+/// `img10`), everything else byte by byte; names that differ only in leading
+/// zeros (`01`, `1`) keep a fixed order, the shorter run first.
+pub fn natural_cmp(a: &[u8], b: &[u8]) -> Ordering {
+    let (mut i, mut j) = (0, 0);
+    let mut zeros = Ordering::Equal;
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let run =
+                |s: &[u8], k: usize| k + s[k..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let (ei, ej) = (run(a, i), run(b, j));
+            fn trim(s: &[u8]) -> &[u8] {
+                let start = s.iter().position(|&c| c != b'0').unwrap_or(s.len());
+                &s[start..]
+            }
+            let (na, nb) = (trim(&a[i..ei]), trim(&b[j..ej]));
+            let by_value = na.len().cmp(&nb.len()).then_with(|| na.cmp(nb));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+            zeros = zeros.then((ei - i).cmp(&(ej - j)));
+            (i, j) = (ei, ej);
+        } else {
+            if a[i] != b[j] {
+                return a[i].cmp(&b[j]);
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j)).then(zeros)
+}
+
 /// Reads a list of paths (`-`: stdin), one per line or, with `nul`, separated
 /// by NUL bytes (for names holding newlines). Empty entries are skipped.
 pub fn read_file_list(path: &Path, nul: bool) -> Result<Vec<PathBuf>> {
@@ -100,24 +134,66 @@ pub fn read_file_list(path: &Path, nul: bool) -> Result<Vec<PathBuf>> {
     let sep = if nul { b'\0' } else { b'\n' };
     Ok(bytes
         .split(|&b| b == sep)
+        // A list written on Windows ends its lines in CRLF.
+        .map(|entry| match entry {
+            [rest @ .., b'\r'] if !nul => rest,
+            _ => entry,
+        })
         .filter(|entry| !entry.is_empty())
         .map(|entry| PathBuf::from(std::ffi::OsString::from_vec(entry.to_vec())))
         .collect())
 }
 
+/// A path normalised lexically (no file system access): `.` components and
+/// repeated slashes go, and an absolute path below `cwd` becomes relative to
+/// it. `..` is kept: what it names depends on symbolic links.
+pub fn normalize(path: &Path, cwd: Option<&Path>) -> PathBuf {
+    let plain: PathBuf = path
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    match cwd.and_then(|cwd| plain.strip_prefix(cwd).ok()) {
+        Some(inside) if !inside.as_os_str().is_empty() => inside.to_path_buf(),
+        _ => plain,
+    }
+}
+
+/// The deepest folder holding every image of `items` (lexically, after
+/// [`normalize`]): per-image picture names are made below it.
+pub fn common_folder(items: &[InputItem]) -> PathBuf {
+    let mut folders = items.iter().filter_map(|item| match item {
+        InputItem::Image(p) if !is_stdin(p) => Some(
+            normalize(p, None)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        ),
+        _ => None,
+    });
+    let Some(mut common) = folders.next() else {
+        return PathBuf::new();
+    };
+    for folder in folders {
+        while !folder.starts_with(&common) {
+            if !common.pop() {
+                return PathBuf::new();
+            }
+        }
+    }
+    common
+}
+
 /// The file name a per-image picture gets in `--swatch-dir`: the input path
-/// with `%`, `/` and every byte outside `[A-Za-z0-9._-]` percent-encoded, so
-/// two inputs never share a name (`stills/a.jpg` → `stills%2Fa.jpg.png`).
-/// Over-long names are cut and given a hash of the whole path.
-pub fn picture_file_name(path: &Path) -> String {
+/// below `base` (see [`common_folder`]) with `%`, `/` and every byte outside
+/// `[A-Za-z0-9._-]` percent-encoded, so two inputs never share a name
+/// (`stills/a/1.jpg` below `stills` → `a%2F1.jpg.png`). Over-long names are
+/// cut and given a hash of the whole path.
+pub fn picture_file_name(path: &Path, base: &Path) -> String {
     if is_stdin(path) {
         return "stdin.png".to_owned();
     }
-    // `./a.jpg` and `a.jpg` are the same file.
-    let trimmed: PathBuf = path
-        .components()
-        .skip_while(|c| *c == Component::CurDir)
-        .collect();
+    let normal = normalize(path, None);
+    let trimmed = normal.strip_prefix(base).unwrap_or(&normal);
     let bytes = trimmed.as_os_str().as_bytes();
     let mut name = String::with_capacity(bytes.len() + 4);
     for (i, &b) in bytes.iter().enumerate() {
@@ -229,22 +305,73 @@ mod tests {
 
     #[test]
     fn picture_names_never_collide_and_stay_plain_files() {
-        let a = picture_file_name(Path::new("stills/a.jpg"));
-        let b = picture_file_name(Path::new("other/a.jpg"));
+        let none = Path::new("");
+        let a = picture_file_name(Path::new("stills/a.jpg"), none);
+        let b = picture_file_name(Path::new("other/a.jpg"), none);
         assert_eq!(a, "stills%2Fa.jpg.png");
         assert_ne!(a, b);
-        assert_eq!(picture_file_name(Path::new("./a b.jpg")), "a%20b.jpg.png");
+        assert_eq!(
+            picture_file_name(Path::new("./a b.jpg"), none),
+            "a%20b.jpg.png"
+        );
         assert_ne!(
-            picture_file_name(Path::new("a%2Fb.jpg")),
-            picture_file_name(Path::new("a/b.jpg"))
+            picture_file_name(Path::new("a%2Fb.jpg"), none),
+            picture_file_name(Path::new("a/b.jpg"), none)
         );
         assert_eq!(
-            picture_file_name(Path::new(".hidden.png")),
+            picture_file_name(Path::new(".hidden.png"), none),
             "%2Ehidden.png.png"
         );
-        let long = picture_file_name(Path::new(&"x/".repeat(300)));
+        let long = picture_file_name(Path::new(&"x/".repeat(300)), none);
         assert!(long.len() < 255 && !long.contains('/'));
-        assert_eq!(picture_file_name(Path::new("-")), "stdin.png");
+        assert_eq!(picture_file_name(Path::new("-"), none), "stdin.png");
+    }
+
+    #[test]
+    fn pictures_are_named_below_the_inputs_common_folder() {
+        let images = |paths: &[&str]| -> Vec<InputItem> {
+            paths
+                .iter()
+                .map(|p| InputItem::Image(PathBuf::from(p)))
+                .collect()
+        };
+        let items = images(&["/work/stills/a/1.jpg", "/work/stills//b/1.jpg", "-"]);
+        let base = common_folder(&items);
+        assert_eq!(base, Path::new("/work/stills"));
+        assert_eq!(
+            picture_file_name(Path::new("/work/stills/a/1.jpg"), &base),
+            "a%2F1.jpg.png"
+        );
+        assert_eq!(
+            picture_file_name(Path::new("/work/stills//b/1.jpg"), &base),
+            "b%2F1.jpg.png"
+        );
+        assert_eq!(common_folder(&images(&["./x.jpg"])), Path::new(""));
+        assert_eq!(
+            common_folder(&images(&["/a/x.jpg", "b/y.jpg"])),
+            Path::new("")
+        );
+    }
+
+    #[test]
+    fn paths_normalise_lexically() {
+        let cwd = Path::new("/work/repo");
+        assert_eq!(
+            normalize(Path::new("./ci//a.jpg"), Some(cwd)),
+            Path::new("ci/a.jpg")
+        );
+        assert_eq!(
+            normalize(Path::new("/work/repo/ci/a.jpg"), Some(cwd)),
+            Path::new("ci/a.jpg")
+        );
+        assert_eq!(
+            normalize(Path::new("/elsewhere/a.jpg"), Some(cwd)),
+            Path::new("/elsewhere/a.jpg")
+        );
+        assert_eq!(
+            normalize(Path::new("../a.jpg"), Some(cwd)),
+            Path::new("../a.jpg")
+        );
     }
 
     #[test]
@@ -291,6 +418,34 @@ mod tests {
     }
 
     #[test]
+    fn names_sort_naturally() {
+        let mut names = [
+            "img10.jpg",
+            "img9.jpg",
+            "img09.jpg",
+            "b.jpg",
+            "img1.jpg",
+            "a10b2",
+            "a10b10",
+            "a9",
+        ];
+        names.sort_by(|a, b| natural_cmp(a.as_bytes(), b.as_bytes()));
+        assert_eq!(
+            names,
+            [
+                "a9",
+                "a10b2",
+                "a10b10",
+                "b.jpg",
+                "img1.jpg",
+                "img9.jpg",
+                "img09.jpg",
+                "img10.jpg"
+            ]
+        );
+    }
+
+    #[test]
     fn a_symlink_loop_is_reported_not_followed() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("sub")).unwrap();
@@ -320,6 +475,11 @@ mod tests {
         assert_eq!(
             read_file_list(&list, false).unwrap(),
             [PathBuf::from("a b.jpg"), "c".into(), "d.png".into()]
+        );
+        fs::write(&list, b"a.jpg\r\nb.png\r\n").unwrap();
+        assert_eq!(
+            read_file_list(&list, false).unwrap(),
+            [PathBuf::from("a.jpg"), "b.png".into()]
         );
         fs::write(&list, b"a\nb.jpg\0c.png\0").unwrap();
         assert_eq!(

@@ -2,7 +2,7 @@
 //! (in [`process`], on a worker), hand the results in input order to the
 //! consumers that want them, and close the run with its exit status.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
@@ -10,15 +10,15 @@ use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
 use scenepal::{
-    extract_palette, extract_palette_with_bins, load_image, Bins, LoadedImage, Palette,
+    extract_palette, extract_palette_with_bins, load_image, Bins, LoadedImage, Palette, Rgb,
 };
 
 use super::args::explain;
 use super::check::Checker;
 use super::config::{Config, Job};
 use super::input::{
-    display_path, expand_inputs, is_stdin, path_text, picture_file_name, read_file_list,
-    read_input, InputItem,
+    common_folder, display_path, expand_inputs, io_reason, is_stdin, path_text, picture_file_name,
+    read_file_list, read_input, InputItem,
 };
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
@@ -39,6 +39,8 @@ struct ImageResult {
     height: u32,
     palette: Option<Palette>,
     bins: Option<Bins>,
+    /// The mean colour, for the barcode.
+    mean: Option<Rgb>,
 }
 
 /// Runs a palette run.
@@ -62,8 +64,7 @@ pub fn run(config: Config) -> Result<Outcome> {
     let checker = match &config.check {
         Some(check) => {
             let single = layout == Layout::Single;
-            let options = config.job.options.clone();
-            match Checker::open(&check.golden, single, options, check.tolerance) {
+            match Checker::open(&check.golden, single, &config.job.options, check) {
                 Ok(checker) => Some(checker),
                 Err(e) => {
                     eprintln!("scenepal: {}: {e:#}", display_path(&check.golden));
@@ -74,6 +75,14 @@ pub fn run(config: Config) -> Result<Outcome> {
         None => None,
     };
     let items = expand_inputs(&paths, config.inputs.hidden);
+    if let Some(dir) = &config.job.pictures.swatch_dir {
+        // Once, before any work: not one error per image.
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("scenepal: {}: {:#}", display_path(dir), io_reason(e));
+            return Ok(Outcome::InputFailed);
+        }
+    }
+    let base = common_folder(&items);
     let batch = layout == Layout::Batch;
     let mut sinks = Sinks {
         progress: Progress::new(batch && !config.quiet, items.len()),
@@ -94,7 +103,7 @@ pub fn run(config: Config) -> Result<Outcome> {
         &pool,
         items,
         window,
-        move |_, item| process(&worker_job, item),
+        move |_, item| process(&worker_job, &base, item),
         |_, result| sinks.take(result, &job),
     );
     sinks.progress.clear();
@@ -104,25 +113,24 @@ pub fn run(config: Config) -> Result<Outcome> {
         }
         return Err(anyhow::Error::new(e).context("cannot write to stdout"));
     }
-    let differ = sinks.checker.as_ref().map_or(0, |c| c.differ);
-    let mut ok = sinks.progress.failed == 0 && differ == 0;
+    let mut ok = sinks.progress.failed == 0;
     if let Some(merge) = sinks.merge {
         ok &= merge.finish(&job.options, &mut sinks.printer)?;
     }
     if let Some(barcode) = sinks.barcode {
         ok &= barcode.finish();
     }
-    if !config.quiet {
-        let progress = &sinks.progress;
-        if let (Some(checker), Some(check)) = (&sinks.checker, &config.check) {
-            eprintln!(
-                "{}",
-                checker.summary(&check.golden, progress.images, progress.failed)
-            );
-        }
-        if batch {
-            eprintln!("{}", progress.summary());
-        }
+    // One summary: the check's, or the batch's.
+    let progress = &sinks.progress;
+    if let (Some(checker), Some(check)) = (sinks.checker, &config.check) {
+        ok &= checker.finish(
+            &check.golden,
+            progress.images,
+            progress.failed,
+            config.quiet,
+        );
+    } else if batch && !config.quiet {
+        eprintln!("{}", progress.summary());
     }
     Ok(if ok {
         Outcome::Success
@@ -154,12 +162,16 @@ impl Sinks {
         let (path, image) = match result {
             Ok(done) => done,
             Err((shown, e)) => {
+                if let Some(checker) = &mut self.checker {
+                    checker.failed(&shown);
+                }
                 if let Some(barcode) = &mut self.barcode {
                     barcode.add(None);
                 }
                 self.progress
                     .diagnose(&format!("scenepal: {}: {e:#}", escape_control(&shown)));
-                return self.printer.print_error(&shown, &e);
+                let printer = &mut self.printer;
+                return self.progress.suspend(|| printer.print_error(&shown, &e));
             }
         };
         if let (Some(merge), Some(bins)) = (&mut self.merge, &image.bins) {
@@ -169,7 +181,7 @@ impl Sinks {
             return true;
         };
         if let Some(barcode) = &mut self.barcode {
-            barcode.add(Some(palette));
+            barcode.add(Some((palette, image.mean)));
         }
         if let Some(checker) = &mut self.checker {
             if let Some(difference) = checker.check(&path, palette) {
@@ -181,19 +193,20 @@ impl Sinks {
         }
         let report = Report {
             path: Some(&path),
-            images: None,
+            merged: None,
             width: Some(image.width),
             height: Some(image.height),
             options: &job.options,
             palette,
         };
-        let layout = self.printer.layout();
-        self.printer.print(&report, layout)
+        let printer = &mut self.printer;
+        self.progress
+            .suspend(|| printer.print(&report, printer.layout()))
     }
 }
 
 /// Decodes, extracts and draws one input's pictures (in a worker thread).
-fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure> {
+fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageResult), Failure> {
     let path = match item {
         InputItem::Image(p) => p,
         InputItem::Unreadable(p, reason) => return Err((path_text(p), anyhow!("{reason}"))),
@@ -221,7 +234,7 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
     if let Some(palette) = &palette {
         let pictures = &job.pictures;
         if let Some(dir) = &pictures.swatch_dir {
-            let target: PathBuf = dir.join(picture_file_name(path));
+            let target = dir.join(picture_file_name(path, base));
             let card = SwatchOptions {
                 style: SwatchStyle::Card,
                 ..pictures.swatch_options
@@ -244,6 +257,7 @@ fn process(job: &Job, item: &InputItem) -> Result<(String, ImageResult), Failure
         height,
         palette,
         bins: bins.filter(|_| job.keep_bins),
+        mean: job.mean.then(|| pixels.mean_color()),
     };
     Ok((shown, result))
 }

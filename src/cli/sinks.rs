@@ -3,18 +3,17 @@
 //! driver hands each result to them in input order.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use scenepal::output::barcode::{render_barcode, BarcodeColumn};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::{write_csv_header, write_json_error, write_report, Format, Layout, Report};
-use scenepal::{extract_palette_from_histogram, Bins, MergedHistogram, Options, Palette};
+use scenepal::{extract_palette_from_histogram, Bins, MergedHistogram, Options, Palette, Rgb};
 
 use super::args::explain;
-use super::config::{MergeConfig, OutputConfig};
+use super::config::{BarcodeConfig, MergeConfig, OutputConfig};
 use super::input::display_path;
 use super::pictures::{write_picture_png, write_plot, write_swatch};
 
@@ -99,8 +98,14 @@ impl Progress {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             let style =
-                ProgressStyle::with_template("{bar:40} {pos}/{len} images  {per_sec}  ETA {eta}")
-                    .expect("valid progress template");
+                ProgressStyle::with_template("{wide_bar} {pos}/{len} images  {rate}  ETA {eta}")
+                    .expect("valid progress template")
+                    .with_key(
+                        "rate",
+                        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.1} images/s", state.per_sec());
+                        },
+                    );
             bar.set_style(style);
             bar
         } else {
@@ -124,6 +129,12 @@ impl Progress {
     /// Prints a diagnostic without tearing the bar.
     pub fn diagnose(&self, text: &str) {
         self.bar.suspend(|| eprintln!("{text}"));
+    }
+
+    /// Runs `print` with the bar cleared from the screen, then redraws it
+    /// below: results and the bar share a terminal without stale bar lines.
+    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
+        self.bar.suspend(print)
     }
 
     /// Removes the bar.
@@ -192,7 +203,7 @@ impl MergeSink {
         }
         let report = Report {
             path: None,
-            images: Some(self.merged.images()),
+            merged: Some(self.merged.summary()),
             width: None,
             height: None,
             options,
@@ -208,32 +219,37 @@ impl MergeSink {
 
 /// Collects one barcode column per input, in input order.
 pub struct BarcodeSink {
-    target: PathBuf,
+    config: BarcodeConfig,
     columns: Vec<BarcodeColumn>,
 }
 
 impl BarcodeSink {
-    /// An empty barcode for `target`.
-    pub fn new(target: PathBuf) -> Self {
+    /// An empty barcode.
+    pub fn new(config: BarcodeConfig) -> Self {
         BarcodeSink {
-            target,
+            config,
             columns: Vec::new(),
         }
     }
 
-    /// Adds an input's column (`None`: it failed, its column stays empty).
-    pub fn add(&mut self, palette: Option<&Palette>) {
-        self.columns
-            .push(palette.map(|p| p.colors.iter().map(|s| (s.rgb, s.fraction)).collect()));
+    /// Adds an input's column: its palette and mean colour (`None`: it
+    /// failed, its column stays empty).
+    pub fn add(&mut self, still: Option<(&Palette, Option<Rgb>)>) {
+        self.columns.push(still.map(|(palette, mean)| BarcodeStill {
+            // Computed only when the style shows it.
+            mean: mean.unwrap_or_default(),
+            palette: palette.colors.iter().map(|s| (s.rgb, s.fraction)).collect(),
+        }));
     }
 
     /// Draws and writes the barcode; false (reported) if it cannot be written.
     pub fn finish(self) -> bool {
-        let picture = image::DynamicImage::ImageRgba8(render_barcode(&self.columns));
-        match write_picture_png(&self.target, &picture) {
+        let picture = render_barcode(&self.columns, &self.config.options);
+        let target = &self.config.target;
+        match write_picture_png(target, &image::DynamicImage::ImageRgba8(picture)) {
             Ok(()) => true,
             Err(e) => {
-                eprintln!("scenepal: {}: {e:#}", display_path(&self.target));
+                eprintln!("scenepal: {}: {e:#}", display_path(target));
                 false
             }
         }

@@ -28,19 +28,21 @@ pub fn write_output(
             .and_then(|()| out.flush())
             .map_err(io_reason);
     }
-    let target = resolve_symlink(path)?;
-    match fs::metadata(&target) {
+    // The kernel follows the link chain first: `/dev/stdout`, `/dev/fd/N`
+    // and a process substitution end in a pipe that has no path of its own
+    // (`/proc/self/fd/1` -> `pipe:[...]`), which only opening reaches.
+    match fs::metadata(path) {
         Ok(meta) if meta.is_dir() => bail!("is a directory"),
         Ok(meta) if !meta.is_file() => {
             let mut file = fs::OpenOptions::new()
                 .write(true)
-                .open(&target)
+                .open(path)
                 .map_err(io_reason)?;
             produce(&mut file)
                 .and_then(|()| file.flush())
                 .map_err(io_reason)
         }
-        _ => replace_atomically(&target, produce),
+        _ => replace_atomically(&resolve_symlink(path)?, produce),
     }
 }
 

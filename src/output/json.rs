@@ -10,7 +10,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let size = report.width.zip(report.height);
     let record = PaletteRecord::new(
         report.path,
-        report.images,
+        report.merged,
         size,
         report.options,
         report.palette,

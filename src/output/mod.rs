@@ -12,7 +12,11 @@ mod text;
 use std::io::{self, Write};
 
 use crate::extract::Options;
+use crate::merge::MergeSummary;
 use crate::palette::Palette;
+
+/// The longest side of any picture scenepal draws, whatever the input.
+pub const MAX_PICTURE_SIDE_PX: u32 = 16384;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,8 +42,8 @@ pub struct Report<'a> {
     /// The input as the user named it (`-` for stdin); `None` for a palette
     /// merged from several images.
     pub path: Option<&'a str>,
-    /// For a merged palette, how many images it was made from.
-    pub images: Option<usize>,
+    /// For a merged palette, what it was made from.
+    pub merged: Option<MergeSummary>,
     /// Image width in pixels (`None` for a merged palette).
     pub width: Option<u32>,
     /// Image height in pixels (`None` for a merged palette).
@@ -68,14 +72,26 @@ impl Format {
     }
 }
 
-/// Writes `report` in `format`. `preview` puts a 24-bit colour block before
-/// each hex code (for terminals only).
+/// A colour block before each hex code, for a terminal: how many colours it
+/// shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preview {
+    /// No block: plain values.
+    Off,
+    /// The nearest colour of the xterm 256-colour palette.
+    Ansi256,
+    /// The exact colour, as a 24-bit escape (terminals that say they have it).
+    TrueColor,
+}
+
+/// Writes `report` in `format`. `preview` puts a colour block before each
+/// hex code (for terminals only).
 pub fn write_report(
     out: &mut impl Write,
     report: &Report,
     format: Format,
     layout: Layout,
-    preview: bool,
+    preview: Preview,
 ) -> io::Result<()> {
     match format {
         Format::Hex => text::write_hex(out, report, layout, preview),

@@ -34,7 +34,7 @@ pub struct SwatchOptions {
     pub style: SwatchStyle,
     /// Picture width in pixels (at least [`MIN_CELL_PX`] × 3).
     pub width: u32,
-    /// Cell widths follow the colours' fractions (each at least [`MIN_CELL_PX`]).
+    /// One row of cells whose widths follow the colours' fractions.
     pub proportional: bool,
 }
 
@@ -59,47 +59,67 @@ pub fn row_height(width: u32) -> u32 {
 }
 
 /// Lays out cells for colours with the given fractions, rows starting at
-/// `top`. Colours stay in palette order, left to right, in as few rows as
-/// keep every cell at least [`MIN_CELL_PX`] wide; rows are filled evenly.
-/// With `proportional`, each cell gets the minimum width plus a share of the
-/// rest of its row in proportion to its fraction.
+/// `top`, colours in palette order, left to right.
+///
+/// Plain: cells of one width, as few rows as keep every cell at least
+/// [`MIN_CELL_PX`] wide, rows filled evenly; a shorter last row keeps the
+/// same cell width and leaves the rest of its row empty.
+/// Proportional: one row, each cell's width its fraction of the picture's
+/// (cell edges rounded to the pixel, so every width is within a pixel of
+/// its share; a colour too small for a pixel gets an empty cell).
 pub fn layout(fractions: &[f64], width: u32, top: u32, proportional: bool) -> Vec<Cell> {
     let k = fractions.len();
     if k == 0 {
         return Vec::new();
     }
-    let max_per_row = (width / MIN_CELL_PX).max(1) as usize;
-    let rows = k.div_ceil(max_per_row);
-    let per_row = k.div_ceil(rows);
     let row_h = row_height(width);
-    let mut cells = Vec::with_capacity(k);
-    for (r, chunk) in fractions.chunks(per_row).enumerate() {
-        let n = chunk.len();
-        let total: f64 = chunk.iter().sum();
-        let weighted = proportional && total > 0.0;
-        let extra = width.saturating_sub(n as u32 * MIN_CELL_PX) as f64;
+    let total: f64 = fractions.iter().sum();
+    if proportional && total > 0.0 {
         let mut cumulative = 0.0;
-        let mut x0 = 0u32;
-        for (i, &f) in chunk.iter().enumerate() {
-            cumulative += f;
-            let x1 = if i + 1 == n {
-                width
-            } else if weighted {
-                ((i + 1) as f64 * MIN_CELL_PX as f64 + extra * cumulative / total).round() as u32
-            } else {
-                ((i + 1) as u64 * width as u64 / n as u64) as u32
-            };
-            cells.push(Cell {
-                index: r * per_row + i,
-                x0,
-                x1,
-                y0: top + r as u32 * row_h,
-                y1: top + (r as u32 + 1) * row_h,
-            });
-            x0 = x1;
-        }
+        let mut x0 = 0;
+        return fractions
+            .iter()
+            .enumerate()
+            .map(|(index, &f)| {
+                cumulative += f;
+                let x1 = if index + 1 == k {
+                    width
+                } else {
+                    ((width as f64 * cumulative / total).round() as u32).min(width)
+                };
+                let cell = Cell {
+                    index,
+                    x0,
+                    x1: x1.max(x0),
+                    y0: top,
+                    y1: top + row_h,
+                };
+                x0 = cell.x1;
+                cell
+            })
+            .collect();
     }
-    cells
+    let per_row = cells_per_row(k, width);
+    (0..k)
+        .map(|index| {
+            let (row, col) = ((index / per_row) as u32, (index % per_row) as u64);
+            let edge = |c: u64| (c * width as u64 / per_row as u64) as u32;
+            Cell {
+                index,
+                x0: edge(col),
+                x1: edge(col + 1),
+                y0: top + row * row_h,
+                y1: top + (row + 1) * row_h,
+            }
+        })
+        .collect()
+}
+
+/// Cells in each row of a plain layout: rows as few as keep cells at least
+/// [`MIN_CELL_PX`] wide, filled evenly.
+fn cells_per_row(k: usize, width: u32) -> usize {
+    let max_per_row = (width / MIN_CELL_PX).max(1) as usize;
+    k.div_ceil(k.div_ceil(max_per_row))
 }
 
 /// WCAG relative luminance of an sRGB8 colour.
@@ -140,10 +160,16 @@ pub fn render_swatch(
     let fractions: Vec<f64> = palette.colors.iter().map(|s| s.fraction).collect();
     let cells = layout(&fractions, opts.width, top, opts.proportional);
     let bottom = cells.iter().map(|c| c.y1).max().unwrap_or(top);
-    let mut img = RgbImage::new(opts.width, bottom);
+    // White shows where a shorter last row leaves its row empty.
+    let mut img = RgbImage::from_pixel(opts.width, bottom, Rgb([255, 255, 255]));
     if let Some(p) = top_image {
         image::imageops::replace(&mut img, p, 0, 0);
     }
+    // One label size for every cell: what fits a plain layout's cell.
+    let plain_cell = opts.width as f32 / cells_per_row(cells.len(), opts.width).max(1) as f32;
+    let row_h = row_height(opts.width) as f32;
+    let fit = (plain_cell - 2.0 * LABEL_PAD_PX) / text_width("#000000", 1.0);
+    let px = fit.min(row_h * 0.22).max(MIN_LABEL_PX);
     for cell in &cells {
         let rgb = palette.colors[cell.index].rgb;
         for y in cell.y0..cell.y1 {
@@ -152,13 +178,13 @@ pub fn render_swatch(
             }
         }
         let label = to_hex(rgb);
+        // A cell too narrow for its label shows none: a label spilling over
+        // its neighbours would read as theirs.
         let cell_w = (cell.x1 - cell.x0) as f32;
-        let row_h = (cell.y1 - cell.y0) as f32;
-        let fit = (cell_w - 2.0 * LABEL_PAD_PX) / text_width(&label, 1.0);
-        let px = fit.min(row_h * 0.22).max(MIN_LABEL_PX);
-        // The label sits in the lower part of the cell so the centre pixel
-        // shows the pure colour.
-        let cy = cell.y0 as f32 + row_h * 0.75;
+        if cell_w < text_width(&label, px) + 2.0 * LABEL_PAD_PX {
+            continue;
+        }
+        let cy = (cell.y0 + cell.y1) as f32 / 2.0;
         let cx = (cell.x0 + cell.x1) as f32 / 2.0;
         draw_text_centered(&mut img, &label, cx, cy, px, Rgb(label_color(rgb)));
     }
@@ -189,25 +215,75 @@ mod tests {
     }
 
     #[test]
-    fn proportional_cells_follow_fractions_above_the_minimum() {
+    fn proportional_cells_follow_their_shares_to_the_pixel() {
         let cells = layout(&[0.75, 0.25], 1000, 0, true);
-        // 2 × 64 px minimum, the remaining 872 px split 3 : 1.
-        assert_eq!((cells[0].x0, cells[0].x1), (0, 64 + 654));
-        assert_eq!((cells[1].x0, cells[1].x1), (718, 1000));
-        let tiny = layout(&[0.999, 0.001], 1000, 0, true);
-        assert!(tiny[1].x1 - tiny[1].x0 >= MIN_CELL_PX);
+        assert_eq!((cells[0].x0, cells[0].x1), (0, 750));
+        assert_eq!((cells[1].x0, cells[1].x1), (750, 1000));
+        let shares = [0.168, 0.043, 0.3, 0.489];
+        let cells = layout(&shares, 400, 0, true);
+        for (c, f) in cells.iter().zip(shares) {
+            let w = (c.x1 - c.x0) as f64;
+            assert!((w - 400.0 * f).abs() <= 1.0, "{c:?} {f}");
+        }
+        let tiny = layout(&[0.998, 0.002], 1000, 0, true);
+        assert_eq!(tiny[1].x1 - tiny[1].x0, 2);
     }
 
     #[test]
-    fn many_colours_wrap_into_even_rows() {
+    fn many_colours_wrap_into_even_rows_of_equal_cells() {
         let fractions = vec![1.0 / 40.0; 40];
         let cells = layout(&fractions, 1000, 0, false);
         // 15 cells fit a 1000 px row: 40 colours need 3 rows of 14, 14, 12.
         let rows: Vec<u32> = cells.iter().map(|c| c.y0 / row_height(1000)).collect();
         assert_eq!(rows.iter().filter(|&&r| r == 0).count(), 14);
         assert_eq!(rows.iter().filter(|&&r| r == 2).count(), 12);
-        assert!(cells.iter().all(|c| c.x1 - c.x0 >= MIN_CELL_PX));
+        let widths: Vec<u32> = cells.iter().map(|c| c.x1 - c.x0).collect();
+        assert!(widths.iter().all(|&w| (71..=72).contains(&w)), "{widths:?}");
+        assert!(
+            cells.last().unwrap().x1 < 1000,
+            "the short row is not stretched"
+        );
         let indices: Vec<usize> = cells.iter().map(|c| c.index).collect();
         assert_eq!(indices, (0..40).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn labels_are_centred_and_left_out_of_cells_too_narrow_for_them() {
+        let palette = |fractions: &[f64]| Palette {
+            colors: fractions
+                .iter()
+                .enumerate()
+                .map(|(i, &fraction)| crate::palette::Swatch {
+                    rgb: [20 * i as u8, 0, 0],
+                    count: 1,
+                    fraction,
+                })
+                .collect(),
+            pixels: 1,
+            mse: 0.0,
+        };
+        let opts = SwatchOptions {
+            style: SwatchStyle::Strip,
+            width: 400,
+            proportional: true,
+        };
+        let img = render_swatch(&palette(&[0.9, 0.1]), None, &opts);
+        let labelled = |x0: u32, x1: u32| {
+            (x0..x1).any(|x| (0..img.height()).any(|y| img.get_pixel(x, y).0 == [255, 255, 255]))
+        };
+        assert!(labelled(0, 360), "the wide cell has its label");
+        assert!(
+            !labelled(361, 400),
+            "the 40 px cell is too narrow for a label"
+        );
+        // Centred: the label's rows are symmetric about the cell's middle.
+        let rows: Vec<u32> = (0..img.height())
+            .filter(|&y| (0..360).any(|x| img.get_pixel(x, y).0 == [255, 255, 255]))
+            .collect();
+        let middle = (rows[0] + rows[rows.len() - 1]) as f32 / 2.0;
+        assert!(
+            (middle - img.height() as f32 / 2.0).abs() <= 2.0,
+            "{rows:?}"
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{escape_control, Layout, Report};
-use crate::color::to_hex;
+use super::{escape_control, Layout, Preview, Report};
+use crate::color::{rgb_distance_sq, to_hex, Rgb};
 
 /// Writes one entry per colour: a line each (single) or, after the path and
 /// a tab, separated by spaces on one line (batch).
@@ -37,14 +37,39 @@ pub fn write_hex(
     out: &mut impl Write,
     report: &Report,
     layout: Layout,
-    preview: bool,
+    preview: Preview,
 ) -> io::Result<()> {
     write_entries(out, report, layout, |out, [r, g, b]| {
-        if preview {
-            write!(out, "\x1b[48;2;{r};{g};{b}m    \x1b[0m ")?;
+        match preview {
+            Preview::Off => {}
+            Preview::TrueColor => write!(out, "\x1b[48;2;{r};{g};{b}m    \x1b[0m ")?,
+            Preview::Ansi256 => write!(out, "\x1b[48;5;{}m    \x1b[0m ", ansi256([r, g, b]))?,
         }
         write!(out, "{}", to_hex([r, g, b]))
     })
+}
+
+/// The xterm 256-colour index nearest to `c` (sRGB distance): one of the
+/// 6×6×6 cube (16-231) or the 24 greys (232-255); the 16 system colours
+/// vary between terminals and are never used.
+pub fn ansi256(c: Rgb) -> u8 {
+    const LEVELS: [u8; 6] = [0, 95, 135, 175, 215, 255];
+    let nearest_level = |v: u8| {
+        (0..6)
+            .min_by_key(|&i| (LEVELS[i] as i32 - v as i32).abs())
+            .unwrap_or(0)
+    };
+    let [r, g, b] = c.map(nearest_level);
+    let cube = [LEVELS[r], LEVELS[g], LEVELS[b]];
+    let mean = (c[0] as u32 + c[1] as u32 + c[2] as u32) / 3;
+    let grey_step = ((mean.saturating_sub(3)) / 10).min(23) as u8;
+    let grey_level = 8 + 10 * grey_step;
+    let grey = [grey_level; 3];
+    if rgb_distance_sq(c, grey) < rgb_distance_sq(c, cube) {
+        232 + grey_step
+    } else {
+        16 + 36 * r as u8 + 6 * g as u8 + b as u8
+    }
 }
 
 /// `r,g,b` entries.
@@ -60,7 +85,10 @@ pub fn write_gpl(out: &mut impl Write, report: &Report) -> io::Result<()> {
     // The name line must stay one line, whatever the file name holds.
     let name = match report.path {
         Some(p) => escape_control(p),
-        None => format!("merged from {} images", report.images.unwrap_or(0)),
+        None => format!(
+            "merged from {} images",
+            report.merged.map_or(0, |m| m.images)
+        ),
     };
     writeln!(out, "Name: scenepal {name}")?;
     writeln!(out, "Columns: {}", report.palette.colors.len())?;
@@ -79,4 +107,19 @@ pub fn write_css(out: &mut impl Write, report: &Report) -> io::Result<()> {
         writeln!(out, "  --scenepal-{}: {};", i + 1, to_hex(s.rgb))?;
     }
     writeln!(out, "}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_256_colour_index_is_the_nearest_cube_or_grey_entry() {
+        assert_eq!(ansi256([0, 0, 0]), 16);
+        assert_eq!(ansi256([255, 255, 255]), 231);
+        assert_eq!(ansi256([255, 0, 0]), 196);
+        assert_eq!(ansi256([0, 135, 255]), 33);
+        assert_eq!(ansi256([128, 128, 128]), 244);
+        assert_eq!(ansi256([18, 18, 18]), 233);
+    }
 }

@@ -297,29 +297,39 @@ fn barcode_columns_carry_each_palette_in_input_order() {
     let two = fixture("two_colors.png");
     let barcode = tmp.path().join("barcode.png");
     let missing = tmp.path().join("missing.png");
-    scenepal()
-        .args([
+    let draw = |style: &str, size: &[&str]| {
+        let mut args = vec![
             "-q",
             "--barcode",
             barcode.to_str().unwrap(),
-            &red,
-            missing.to_str().unwrap(),
-            &two,
-        ])
-        .assert()
-        .code(1);
-    let img = image::open(&barcode).unwrap().into_rgba8();
-    // Three inputs: columns 333 px wide, 400 px tall.
-    assert_eq!(img.dimensions(), (999, 400));
+            "--barcode-style",
+            style,
+        ];
+        args.extend_from_slice(size);
+        args.extend([red.as_str(), missing.to_str().unwrap(), two.as_str()]);
+        scenepal().args(&args).assert().code(1);
+        image::open(&barcode).unwrap().into_rgba8()
+    };
+    // Stacked: three stills spread over the default 1000 px, 400 px tall.
+    let img = draw("stacked", &[]);
+    assert_eq!(img.dimensions(), (1000, 400));
     assert_eq!(img.get_pixel(100, 200).0, [200, 0, 0, 255]);
     assert_eq!(
         img.get_pixel(500, 200).0[3],
         0,
         "the failed input's column is empty"
     );
-    // two_colors: #f0e0d0 (¼) above #102030 (¾), in hue order.
+    // two_colors: #f0e0d0 (¼), the lighter, above #102030 (¾).
     assert_eq!(img.get_pixel(800, 50).0, [240, 224, 208, 255]);
     assert_eq!(img.get_pixel(800, 150).0, [16, 32, 48, 255]);
+    // Mean (the default): one colour per still, its pixels' mean.
+    let img = draw("mean", &["--barcode-width", "7", "--barcode-height", "5"]);
+    assert_eq!(img.dimensions(), (7, 5));
+    assert_eq!(img.get_pixel(0, 4).0, [200, 0, 0, 255]);
+    // ¼ #f0e0d0 + ¾ #102030 = (72, 80, 88).
+    assert_eq!(img.get_pixel(6, 0).0, [72, 80, 88, 255]);
+    let img = draw("dominant", &["--barcode-width", "3"]);
+    assert_eq!(img.get_pixel(2, 0).0, [16, 32, 48, 255]);
 }
 
 #[test]

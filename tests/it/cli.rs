@@ -252,10 +252,20 @@ fn output_formats() {
 #[test]
 fn colour_preview_only_when_asked_or_on_a_terminal() {
     let f = fixture("two_colors.png");
+    let out = scenepal()
+        .env("COLORTERM", "truecolor")
+        .args(["--color", "always", &f])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "\x1b[48;2;240;224;208m    \x1b[0m #f0e0d0\n\x1b[48;2;16;32;48m    \x1b[0m #102030\n"
+    );
+    // Without COLORTERM: the nearest of the 256-colour palette.
     let always = stdout_of(&["--color", "always", &f]);
     assert_eq!(
         always,
-        "\x1b[48;2;240;224;208m    \x1b[0m #f0e0d0\n\x1b[48;2;16;32;48m    \x1b[0m #102030\n"
+        "\x1b[48;5;224m    \x1b[0m #f0e0d0\n\x1b[48;5;234m    \x1b[0m #102030\n"
     );
     // Piped (auto) and never: plain values, no escape codes.
     for args in [vec![f.as_str()], vec!["--color", "never", &f]] {
@@ -344,11 +354,38 @@ fn usage_errors_exit_2() {
         vec!["-k", "257", "x.png"],
         vec!["-f", "yaml", "x.png"],
         vec!["--space", "hsv", "x.png"],
-        vec!["-j", "0", "x.png"],
+        vec!["-j", "1025", "x.png"],
+        vec!["--alpha-threshold", "256", "x.png"],
         vec![],
     ] {
         scenepal().args(&args).assert().code(2).stdout("");
     }
+    // Range errors read alike, and a negative number is a value, not a flag.
+    for (flag, value, range) in [
+        ("-k", "-1", "1 to 256"),
+        ("-k", "0", "1 to 256"),
+        ("--alpha-threshold", "256", "0 to 255"),
+        ("-j", "-2", "0 to 1024"),
+        ("--swatch-width", "10", "200 to 16384"),
+    ] {
+        let out = scenepal().args([flag, value, "x.png"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "must be a whole number from {range}, got `{value}`"
+            )) && !stderr.contains("-- "),
+            "{flag} {value}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn values_are_case_insensitive_and_j0_means_every_core() {
+    let f = fixture("two_colors.png");
+    assert_eq!(
+        stdout_of(&["-f", "JSON", "-a", "KMeans", "-j", "0", &f]),
+        stdout_of(&["-f", "json", &f])
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use scenepal::output::{write_report, Format, Layout, Report};
+use scenepal::output::{write_report, Format, Layout, Preview, Report};
 use scenepal::{extract_palette, load_image, LoadOptions, Options};
 
 const FORMATS: [Format; 6] = [
@@ -48,7 +48,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
             assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
             let report = Report {
                 path: Some("mutant"),
-                images: None,
+                merged: None,
                 width: Some(image.width),
                 height: Some(image.height),
                 options: &opts,
@@ -56,7 +56,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
             };
             for format in FORMATS {
                 let mut out = Vec::new();
-                write_report(&mut out, &report, format, Layout::Single, false).unwrap();
+                write_report(&mut out, &report, format, Layout::Single, Preview::Off).unwrap();
                 assert!(!out.is_empty());
             }
         }

@@ -48,24 +48,29 @@ fn expected_label(c: [u8; 3]) -> [u8; 3] {
     }
 }
 
-/// Checks the bar that starts at `top`: each cell's centre has its colour and
-/// the cell holds label pixels in the contrasting colour. `edges` are the cell
-/// boundaries.
+/// Checks the bar that starts at `top`: each cell shows its colour above
+/// its label (which is centred) and holds label pixels in the contrasting
+/// colour. `edges` are the cell boundaries.
 fn check_bar(img: &RgbImage, top: u32, palette: &[([u8; 3], f64)], edges: &[u32]) {
     for (i, (colour, _)) in palette.iter().enumerate() {
         let (x0, x1) = (edges[i], edges[i + 1]);
-        let centre = img.get_pixel((x0 + x1) / 2, top + ROW_PX / 2);
-        assert_eq!(centre.0, *colour, "cell {i} centre");
-        let label = expected_label(*colour);
-        let label_pixels = (x0..x1)
-            .flat_map(|x| (top..top + ROW_PX).map(move |y| (x, y)))
-            .filter(|&(x, y)| img.get_pixel(x, y).0 == label)
-            .count();
+        let above_label = img.get_pixel((x0 + x1) / 2, top + ROW_PX / 8);
+        assert_eq!(above_label.0, *colour, "cell {i}");
+        let label_pixels = label_pixels(img, top, *colour, x0, x1);
         assert!(
             label_pixels >= 30,
             "cell {i} ({colour:?}) has {label_pixels} label pixels"
         );
     }
+}
+
+/// Pixels of a cell's row in the label colour for `colour`.
+fn label_pixels(img: &RgbImage, top: u32, colour: [u8; 3], x0: u32, x1: u32) -> usize {
+    let label = expected_label(colour);
+    (x0..x1)
+        .flat_map(|x| (top..top + ROW_PX).map(move |y| (x, y)))
+        .filter(|&(x, y)| img.get_pixel(x, y).0 == label)
+        .count()
 }
 
 #[test]
@@ -130,18 +135,29 @@ fn proportional_cells_follow_the_fractions() {
     }
     edges.push(img.width());
     assert_eq!(edges.len(), 6, "{edges:?}");
-    // Each cell: 64 px minimum plus its fraction of the remaining 680 px.
+    // Each cell is its fraction of the 1000 px width, to the pixel.
     let mut cumulative = 0.0;
     for (i, (_, f)) in palette.iter().enumerate() {
         cumulative += f;
-        let expected = (i + 1) as f64 * 64.0 + 680.0 * cumulative;
+        let expected = 1000.0 * cumulative;
         assert!(
             (edges[i + 1] as f64 - expected).abs() <= 1.0,
             "edge {i}: {} vs {expected}",
             edges[i + 1]
         );
     }
-    check_bar(&img, 0, &palette, &edges);
+    // Wide cells carry their label; a cell too narrow for one carries none.
+    let (wide, narrow): (Vec<usize>, Vec<usize>) =
+        (0..5).partition(|&i| edges[i + 1] - edges[i] >= 130);
+    assert!(!narrow.is_empty() && wide.len() >= 3, "{edges:?}");
+    for i in wide {
+        let cell = &[edges[i], edges[i + 1]];
+        check_bar(&img, 0, &palette[i..=i], cell);
+    }
+    for i in narrow {
+        let (x0, x1) = (edges[i], edges[i + 1]);
+        assert_eq!(label_pixels(&img, 0, palette[i].0, x0, x1), 0, "cell {i}");
+    }
 }
 
 #[test]
