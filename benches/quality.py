@@ -8,9 +8,9 @@ For every image in ../shared/reference/sklearn-k10.tsv it runs
 default oklab run, and prints scenepal's mse, scikit-learn's, and their ratio.
 With --rescore, scenepal's rgb palette is also scored by the reference
 ../shared/reference/mse.py (Pillow's JPEG decoder, which differs from
-scenepal's by a few tenths of a percent); needs numpy and pillow.
+scenepal's by a few tenths of a percent): --rescore needs numpy and Pillow
+(pip install numpy pillow); without --rescore only Python's standard library.
 Exits 1 if the mean ratio is above 1.00 or any ratio above 1.02 (the targets).
-Needs only Python's standard library.
 """
 import argparse
 import csv
@@ -35,6 +35,12 @@ def main():
     ref = os.path.join(a.shared, "reference", "sklearn-k10.tsv")
     rows = list(csv.DictReader(open(ref), delimiter="\t"))
     head = f"{'image':24} {'MP':>5} {'sklearn':>9} {'rgb':>9} {'ratio':>6} {'oklab':>9}"
+    if a.rescore:
+        try:
+            import numpy  # noqa: F401
+            import PIL  # noqa: F401
+        except ImportError as e:
+            sys.exit(f"--rescore needs numpy and Pillow ({e}): pip install numpy pillow")
     print(head + (f" {'rgb(mse.py)':>11} {'ratio':>6}" if a.rescore else ""))
     ratios = []
     for r in rows:

@@ -34,6 +34,8 @@ use scenepal::{
     name = "scenepal",
     version,
     max_term_width = 100,
+    override_usage = "scenepal [-k N] [-a ALGORITHM] [-s SORT] [-f FORMAT] [OPTIONS] IMAGE...\n       \
+                      scenepal [OPTIONS] --files-from FILE [IMAGE]...",
     after_long_help = long_help_sections()
 )]
 pub struct Cli {
@@ -220,11 +222,17 @@ pub struct Cli {
     pub threads: Option<usize>,
 
     /// Print a shell completion script and exit.
-    #[arg(long, value_enum, value_name = "SHELL", exclusive = true)]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SHELL",
+        exclusive = true,
+        help_heading = "Shell"
+    )]
     pub completions: Option<clap_complete::Shell>,
 
     /// Print the man page (roff) and exit.
-    #[arg(long, exclusive = true)]
+    #[arg(long, exclusive = true, help_heading = "Shell")]
     pub man: bool,
 }
 
@@ -246,7 +254,7 @@ pub const HELP_SECTIONS: &[(&str, &[&str])] = &[
         &[
             "scenepal still.jpg                      the 10 colours of one still, by hue",
             "scenepal -k 5 -f json still.jpg         five colours with their shares, as JSON",
-            "scenepal -f json stills/ > golden.jsonl one JSON Lines record per image",
+            "scenepal -f json stills/ > golden.jsonl   one JSON Lines record per image",
             "scenepal --check golden.jsonl stills/   exit 1 if a palette moved",
             "scenepal --merge --barcode film.png frames/   the film's palette and barcode",
             "scenepal --swatch card.png still.jpg    the still with its palette as a picture",
@@ -280,6 +288,30 @@ fn long_help_sections() -> String {
         })
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Writes the man page: clap's sections, then [`HELP_SECTIONS`].
+pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use clap_mangen::roff::{bold, roman, Roff};
+    let man = clap_mangen::Man::new(Cli::command());
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    man.render_options_section(out)?;
+    let mut roff = Roff::new();
+    for (heading, lines) in HELP_SECTIONS {
+        roff.control("SH", [*heading]);
+        for line in *lines {
+            // "term   explanation": the term in bold, the rest indented below.
+            let (term, text) = line.split_once("  ").unwrap_or((line, ""));
+            roff.control("TP", []);
+            roff.text([bold(term.trim())]);
+            roff.text([roman(text.trim())]);
+        }
+    }
+    roff.to_writer(out)?;
+    man.render_version_section(out)
 }
 
 /// A whole number in `lo..=hi`, or the uniform message every range check gives.

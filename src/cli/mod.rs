@@ -13,6 +13,6 @@ mod run;
 mod sinks;
 mod write;
 
-pub use args::Cli;
+pub use args::{write_man, Cli};
 pub use config::Command;
 pub use run::{guarded, run, Outcome};

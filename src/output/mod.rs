@@ -22,17 +22,17 @@ pub const MAX_PICTURE_SIDE_PX: u32 = 16384;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
-    /// `#rrggbb`, one per line.
+    /// #rrggbb, one per line.
     Hex,
-    /// `r,g,b`, one per line.
+    /// r,g,b, one per line.
     Rgb,
     /// One JSON object with the colours, their fractions and the mse.
     Json,
-    /// `hex,r,g,b,fraction` with a header line.
+    /// hex,r,g,b,fraction with a header line.
     Csv,
     /// GIMP palette (.gpl).
     Gpl,
-    /// CSS custom properties (`--scenepal-1: #rrggbb;`).
+    /// CSS custom properties (--scenepal-1: #rrggbb;).
     Css,
 }
 

@@ -433,8 +433,236 @@ fn completions_and_man_page_are_generated() {
         &man[..200]
     );
     assert!(man.contains("files\\-from"));
+    for section in ["SYNOPSIS", "EXAMPLES", "EXIT STATUS", "ENVIRONMENT"] {
+        let quoted = format!(".SH \"{section}\"");
+        assert!(
+            man.contains(&format!(".SH {section}\n")) || man.contains(&quoted),
+            "{section}"
+        );
+    }
+    assert!(man.contains("IMAGE..."), "the synopsis shows the images");
+    assert!(!man.contains('`'), "no markdown backticks in the man page");
+    let help = stdout_of(&["--help"]);
+    for part in [
+        "Palette:",
+        "Output:",
+        "Pictures:",
+        "Many images:",
+        "Check:",
+        "Limits:",
+        "Threads:",
+        "EXAMPLES:",
+        "EXIT STATUS:",
+        "ENVIRONMENT:",
+        "NO_COLOR",
+    ] {
+        assert!(help.contains(part), "--help lacks {part}");
+    }
+    assert!(
+        help.find("--colors").unwrap() < help.find("--swatch").unwrap(),
+        "the common options come first"
+    );
     scenepal()
         .assert()
         .code(2)
         .stderr(predicate::str::contains("give at least one IMAGE"));
+}
+
+#[test]
+fn swatch_dir_is_created_and_names_start_below_the_inputs_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stills = tmp.path().join("stills");
+    for sub in ["a", "b"] {
+        fs::create_dir_all(stills.join(sub)).unwrap();
+        fs::copy(
+            root().join(fixture("two_colors.png")),
+            stills.join(sub).join("1.png"),
+        )
+        .unwrap();
+    }
+    let cards = tmp.path().join("new/cards");
+    scenepal()
+        .args([
+            "-q",
+            "--swatch-dir",
+            cards.to_str().unwrap(),
+            stills.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let mut names: Vec<String> = fs::read_dir(&cards)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a%2F1.png.png", "b%2F1.png.png"]);
+    // A folder that cannot be made is one error, before any work.
+    let blocked = tmp.path().join("file");
+    fs::write(&blocked, b"x").unwrap();
+    let out = scenepal()
+        .args([
+            "--swatch-dir",
+            blocked.join("cards").to_str().unwrap(),
+            stills.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn directories_walk_in_natural_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["frame10.png", "frame9.png", "frame1.png"] {
+        fs::copy(
+            root().join(fixture("two_colors.png")),
+            tmp.path().join(name),
+        )
+        .unwrap();
+    }
+    let out = stdout_of(&["-q", "-k", "1", tmp.path().to_str().unwrap()]);
+    let names: Vec<&str> = out
+        .lines()
+        .map(|l| l.split('\t').next().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(names, ["frame1.png", "frame9.png", "frame10.png"]);
+}
+
+#[test]
+fn an_image_weighted_merge_reports_counted_pixels_and_its_weighting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let red = single_colour_png(tmp.path(), "red.png", [200, 0, 0], 30, 10);
+    let blue = single_colour_png(tmp.path(), "blue.png", [0, 0, 200], 10, 10);
+    for (weight, pixels) in [("image", 400), ("pixel", 400)] {
+        let doc: serde_json::Value = serde_json::from_str(&stdout_of(&[
+            "-q",
+            "--merge",
+            "--merge-weight",
+            weight,
+            "-f",
+            "json",
+            &red,
+            &blue,
+        ]))
+        .unwrap();
+        assert_eq!(doc["pixels"], pixels);
+        assert_eq!(doc["merge_weight"], weight);
+        assert_eq!(doc["images"], 2);
+    }
+}
+
+#[test]
+fn stdin_is_read_once() {
+    for args in [vec!["-", "-"], vec!["--files-from", "-", "-"]] {
+        scenepal()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("stdin (-) can be read only once"));
+    }
+}
+
+#[test]
+fn check_fails_on_golden_images_missing_from_the_inputs_unless_allowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (china, two) = (fixture("china_320.jpg"), fixture("two_colors.png"));
+    let golden = tmp.path().join("golden.jsonl");
+    fs::write(&golden, stdout_of(&["-q", "-f", "json", &china, &two])).unwrap();
+    let g = golden.to_str().unwrap();
+    scenepal()
+        .args(["--check", g, &china])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(format!(
+                "scenepal: {two}: in the golden file but not among the inputs"
+            ))
+            .and(predicate::str::contains("check: 1 image against"))
+            .and(predicate::str::contains("1 missing")),
+        );
+    scenepal()
+        .args(["--check", g, "--allow-missing", &china])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 missing (allowed)"));
+}
+
+#[test]
+fn check_matches_paths_after_normalising_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (china, two) = (fixture("china_320.jpg"), fixture("two_colors.png"));
+    let golden = tmp.path().join("golden.jsonl");
+    fs::write(&golden, stdout_of(&["-q", "-f", "json", &china, &two])).unwrap();
+    let g = golden.to_str().unwrap();
+    let dotted = format!("./fixtures//{}", &china["fixtures/".len()..]);
+    let absolute = root().join(&two);
+    scenepal()
+        .args(["--check", g, &dotted, absolute.to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("check: 2 images against"));
+}
+
+#[test]
+fn check_says_one_thing_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (china, two) = (fixture("china_320.jpg"), fixture("two_colors.png"));
+    let golden = tmp.path().join("golden.jsonl");
+    let broken = temp_png_that_is_text(&tmp);
+    fs::write(&golden, stdout_of(&["-q", "-f", "json", &china, &two])).unwrap();
+    let out = scenepal()
+        .args([
+            "--check",
+            golden.to_str().unwrap(),
+            "-k",
+            "3",
+            &china,
+            &two,
+            &broken,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("pass the same options").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches(&broken).count(),
+        1,
+        "one error line: {stderr}"
+    );
+    assert_eq!(
+        stderr.matches("images, ").count(),
+        0,
+        "one summary: {stderr}"
+    );
+    assert!(stderr.contains("check: 2 images against"), "{stderr}");
+    // A missing golden file reads like every missing file; CSV is named.
+    let missing = tmp.path().join("nope.json");
+    scenepal()
+        .args(["--check", missing.to_str().unwrap(), &china])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::ends_with(": no such file or directory\n"));
+    let csv = tmp.path().join("golden.csv");
+    fs::write(&csv, stdout_of(&["-f", "csv", &china])).unwrap();
+    scenepal()
+        .args(["--check", csv.to_str().unwrap(), &china])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "CSV golden files are not supported",
+        ));
+}
+
+fn temp_png_that_is_text(dir: &tempfile::TempDir) -> String {
+    let path = dir.path().join("broken.png");
+    fs::write(&path, b"not an image").unwrap();
+    path.to_str().unwrap().to_owned()
 }

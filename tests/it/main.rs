@@ -10,3 +10,4 @@ mod golden;
 mod hostile;
 mod pictures;
 mod readme;
+mod terminal;

@@ -1,0 +1,131 @@
+//! scenepal on a real terminal: a pseudo-terminal from `script` for the
+//! refusals, and a tmux screen for a batch with its progress bar.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::common::{bin, clean_command, fixture, root};
+
+/// Runs `command` (a shell line) with stdin, stdout and stderr on a
+/// pseudo-terminal; returns its exit code and everything it printed.
+fn on_a_terminal(command: &str) -> (Option<i32>, String) {
+    let out = clean_command("script")
+        .args(["-qec", command, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn no_png_is_written_to_a_terminal() {
+    for flag in ["--swatch", "--plot", "--barcode"] {
+        let (code, text) =
+            on_a_terminal(&format!("scenepal {flag} - {}", fixture("two_colors.png")));
+        assert_eq!(code, Some(2), "{flag}: {text}");
+        assert!(
+            text.contains("refusing to write a PNG picture to a terminal"),
+            "{flag}: {text}"
+        );
+        assert!(
+            !text.contains("PNG\r\n\u{1a}"),
+            "{flag}: no PNG bytes on the screen"
+        );
+    }
+}
+
+#[test]
+fn stdin_on_a_terminal_is_refused_not_waited_on() {
+    let started = Instant::now();
+    let (code, text) = on_a_terminal("scenepal -");
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("pipe or redirect it in"), "{text}");
+    let (_, list) = on_a_terminal("scenepal --files-from -");
+    assert!(
+        list.contains("reads the list of paths from stdin"),
+        "{list}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn pictures_go_to_dev_fd_targets_when_stdout_is_a_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("strip.png");
+    let line = format!(
+        "scenepal --swatch /dev/fd/3 --swatch-style strip {} 3>&1 >/dev/null | cat > '{}'",
+        fixture("five_stripes.png"),
+        out.display()
+    );
+    let status = clean_command("sh").args(["-c", &line]).status().unwrap();
+    assert!(status.success());
+    let strip = image::open(&out).expect("a complete PNG came through the pipe");
+    assert_eq!(strip.width(), 1000);
+}
+
+/// A tmux server of its own, removed when dropped.
+struct Tmux(String);
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = clean_command("tmux")
+            .args(["-L", &self.0])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+#[test]
+fn a_batch_on_a_terminal_shows_clean_results_and_no_stale_bar() {
+    if clean_command("tmux").arg("-V").output().is_err() {
+        panic!("tmux is needed for this test (.ci/run installs it)");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..20 {
+        let name = tmp.path().join(format!("still{i:02}.jpg"));
+        std::fs::copy(root().join(fixture("nuthatch_960.jpg")), name).unwrap();
+    }
+    let tmux = Tmux(format!("scenepal-test-{}", std::process::id()));
+    let line = format!(
+        "cd '{}' && PATH='{}' scenepal -j1 -k3 '{}'; echo DONE; sleep 60",
+        root().display(),
+        bin().parent().map(Path::display).unwrap(),
+        tmp.path().display()
+    );
+    tmux.run(&["new-session", "-d", "-x", "160", "-y", "50", &line]);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let screen = loop {
+        let screen = tmux.run(&["capture-pane", "-p"]);
+        if screen.contains("DONE") || Instant::now() > deadline {
+            break screen;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 22, "20 results, the summary, DONE:\n{screen}");
+    for (i, l) in lines[..20].iter().enumerate() {
+        let name = format!("still{i:02}.jpg");
+        let hexes: Vec<&str> = l.split_whitespace().skip(1).collect();
+        assert!(
+            l.starts_with(&tmp.path().join(&name).display().to_string())
+                && hexes.len() == 3
+                && hexes.iter().all(|h| h.len() == 7 && h.starts_with('#')),
+            "line {i} is not a clean result:\n{screen}"
+        );
+    }
+    assert!(lines[20].starts_with("20 images, 0 failed, "), "{screen}");
+    assert!(
+        !screen.contains("images/s"),
+        "no bar is left on the screen:\n{screen}"
+    );
+}
