@@ -341,6 +341,22 @@ pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Resu
     })
 }
 
+impl PixelBuffer {
+    /// The pixels scaled to at most `width` (never enlarged), transparency
+    /// over white: a still's thumbnail.
+    pub fn thumbnail(&self, width: u32) -> RgbImage {
+        let image = match self.channels {
+            3 => RgbImage::from_raw(self.width, self.height, self.raw.clone())
+                .map(DynamicImage::from),
+            _ => image::RgbaImage::from_raw(self.width, self.height, self.raw.clone())
+                .map(DynamicImage::from),
+        };
+        // The buffer's length was checked against its size when it was made.
+        let image = image.unwrap_or_else(|| DynamicImage::new_rgb8(1, 1));
+        scaled_preview(&image, width.min(self.width).max(1))
+    }
+}
+
 /// The image scaled to `width` (aspect kept, triangle filter), with any
 /// transparency composited over white: the top of a card.
 pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {

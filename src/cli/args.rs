@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser, ValueEnum};
 use super::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
 use super::input::MAX_BYTES_DEFAULT;
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
+use scenepal::output::html::{HtmlImages, DEFAULT_HTML_WIDTH_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
 use scenepal::output::MAX_PICTURE_SIDE_PX;
@@ -182,6 +183,26 @@ pub struct Cli {
           help_heading = "Many images")]
     pub barcode_height: u32,
 
+    /// Write an HTML gallery of the stills and their palettes to PATH.
+    ///
+    /// One self-contained page: a slideshow (arrow keys, a dot or thumbnail
+    /// per still), an overview grid, the merged palette and barcode, and a
+    /// cloud of each still's pixels to turn with the mouse. Works offline.
+    #[arg(long, value_name = "PATH", help_heading = "Pictures")]
+    pub html: Option<PathBuf>,
+
+    /// With --html: embed JPEG thumbnails, or link to the image files
+    /// (relative to the page; for hundreds of stills).
+    #[arg(long, value_enum, ignore_case = true, value_name = "HOW",
+          default_value_t = HtmlImages::Embed, help_heading = "Pictures")]
+    pub html_images: HtmlImages,
+
+    /// With --html: width of the embedded thumbnails in pixels.
+    #[arg(long, value_name = "PX", default_value_t = DEFAULT_HTML_WIDTH_PX,
+          value_parser = parse_html_width, allow_negative_numbers = true,
+          help_heading = "Pictures")]
+    pub html_width: u32,
+
     /// Compare each image's palette with GOLDEN, a JSON, JSON Lines or hex
     /// file scenepal wrote earlier; exit 1 with a diff on stderr if any differ.
     ///
@@ -258,6 +279,7 @@ pub const HELP_SECTIONS: &[(&str, &[&str])] = &[
             "scenepal --check golden.jsonl stills/   exit 1 if a palette moved",
             "scenepal --merge --barcode film.png frames/   the film's palette and barcode",
             "scenepal --swatch card.png still.jpg    the still with its palette as a picture",
+            "scenepal --html gallery.html stills/    a page of every still, its palette and pixel cloud",
         ],
     ),
     (
@@ -347,6 +369,10 @@ fn parse_swatch_width(s: &str) -> Result<u32, String> {
     parse_ranged(s, 200, MAX_PICTURE_SIDE_PX)
 }
 
+fn parse_html_width(s: &str) -> Result<u32, String> {
+    parse_ranged(s, 64, 4096)
+}
+
 fn parse_picture_side(s: &str) -> Result<u32, String> {
     parse_ranged(s, 1, MAX_PICTURE_SIDE_PX)
 }
@@ -385,7 +411,7 @@ impl Cli {
     /// True when a picture (swatch, plot or barcode) goes to stdout, which
     /// then carries no palette text.
     pub fn picture_on_stdout(&self) -> bool {
-        [&self.swatch, &self.plot, &self.barcode]
+        [&self.swatch, &self.plot, &self.barcode, &self.html]
             .iter()
             .any(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"))
     }

@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use scenepal::output::barcode::{BarcodeOptions, BarcodeStyle};
+use scenepal::output::html::HtmlImages;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
 use scenepal::{Algorithm, LoadOptions, MergeWeight, Options};
@@ -34,8 +35,8 @@ pub struct Config {
     pub output: OutputConfig,
     /// One palette for all inputs, instead of (or besides) one per image.
     pub merge: Option<MergeConfig>,
-    /// The movie barcode.
-    pub barcode: Option<BarcodeConfig>,
+    /// Pictures of the whole run: the barcode and the gallery.
+    pub run_pictures: RunPictures,
     /// Compare with a golden file instead of printing.
     pub check: Option<CheckConfig>,
     /// Worker threads (default: one per core).
@@ -72,8 +73,33 @@ pub struct Job {
     pub bins: bool,
     /// Hand each image's bins back for the merge.
     pub keep_bins: bool,
-    /// Compute each image's mean colour (for the barcode).
+    /// What the run's consumers need from each image besides its palette.
+    pub extras: Extras,
+}
+
+/// What the run's consumers need from each image besides its palette.
+pub struct Extras {
+    /// Its mean colour (for a barcode).
     pub mean: bool,
+    /// Its page entry (for the gallery): a thumbnail of this width, or a
+    /// link, and a pixel sample.
+    pub gallery: Option<(HtmlImages, u32)>,
+}
+
+/// Pictures of the whole run.
+pub struct RunPictures {
+    /// The movie barcode.
+    pub barcode: Option<BarcodeConfig>,
+    /// The HTML gallery.
+    pub html: Option<HtmlConfig>,
+}
+
+/// The gallery's target and how its stills' pictures reach it.
+pub struct HtmlConfig {
+    /// Where it is written.
+    pub target: PathBuf,
+    /// Embedded thumbnails or links.
+    pub images: HtmlImages,
 }
 
 /// The movie barcode's target and look.
@@ -175,7 +201,8 @@ impl Config {
         });
         let card = pictures.swatch_dir.is_some()
             || (pictures.swatch.is_some() && swatch_options.style == SwatchStyle::Card);
-        let palette = !cli.merge || cli.barcode.is_some() || cli.swatch_dir.is_some();
+        let palette =
+            !cli.merge || cli.barcode.is_some() || cli.swatch_dir.is_some() || cli.html.is_some();
         let job = Job {
             options,
             load: LoadOptions {
@@ -189,7 +216,12 @@ impl Config {
             // Bins serve k-means and the merge; the bucket algorithm does without.
             bins: cli.merge || (palette && cli.algorithm == Algorithm::Kmeans),
             keep_bins: cli.merge,
-            mean: cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean,
+            extras: Extras {
+                // The gallery's barcode uses the classic style.
+                mean: cli.html.is_some()
+                    || (cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean),
+                gallery: cli.html.as_ref().map(|_| (cli.html_images, cli.html_width)),
+            },
         };
         let stdout = std::io::stdout();
         let output = OutputConfig {
@@ -212,14 +244,20 @@ impl Config {
             job,
             output,
             merge,
-            barcode: cli.barcode.map(|target| BarcodeConfig {
-                target,
-                options: BarcodeOptions {
-                    style: cli.barcode_style,
-                    width: cli.barcode_width,
-                    height: cli.barcode_height,
-                },
-            }),
+            run_pictures: RunPictures {
+                barcode: cli.barcode.map(|target| BarcodeConfig {
+                    target,
+                    options: BarcodeOptions {
+                        style: cli.barcode_style,
+                        width: cli.barcode_width,
+                        height: cli.barcode_height,
+                    },
+                }),
+                html: cli.html.map(|target| HtmlConfig {
+                    target,
+                    images: cli.html_images,
+                }),
+            },
             check: cli.check.map(|golden| CheckConfig {
                 golden,
                 tolerance: Tolerance {

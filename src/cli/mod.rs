@@ -6,6 +6,7 @@
 mod args;
 mod check;
 mod config;
+mod gallery;
 mod input;
 mod ordered;
 mod pictures;

@@ -6,6 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
+use scenepal::output::html::{
+    encode_sample, jpeg_data_uri, palette_entries, GalleryStill, HtmlImages, HTML_SAMPLE_PX,
+};
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
@@ -16,6 +19,7 @@ use scenepal::{
 use super::args::explain;
 use super::check::Checker;
 use super::config::{Config, Job};
+use super::gallery::GallerySink;
 use super::input::{
     common_folder, display_path, expand_inputs, io_reason, is_stdin, path_text, picture_file_name,
     read_file_list, read_input, InputItem,
@@ -41,6 +45,8 @@ struct ImageResult {
     bins: Option<Bins>,
     /// The mean colour, for the barcode.
     mean: Option<Rgb>,
+    /// The page entry, for the gallery.
+    gallery: Option<GalleryStill>,
 }
 
 /// Runs a palette run.
@@ -88,7 +94,8 @@ pub fn run(config: Config) -> Result<Outcome> {
         progress: Progress::new(batch && !config.quiet, items.len()),
         printer: Printer::new(config.output, config.merge.is_none()),
         merge: config.merge.map(MergeSink::new),
-        barcode: config.barcode.map(BarcodeSink::new),
+        barcode: config.run_pictures.barcode.map(BarcodeSink::new),
+        gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
     };
     let job = Arc::new(config.job);
@@ -114,8 +121,14 @@ pub fn run(config: Config) -> Result<Outcome> {
         return Err(anyhow::Error::new(e).context("cannot write to stdout"));
     }
     let mut ok = sinks.progress.failed == 0;
+    let mut merged = None;
     if let Some(merge) = sinks.merge {
-        ok &= merge.finish(&job.options, &mut sinks.printer)?;
+        let (done, palette) = merge.finish(&job.options, &mut sinks.printer)?;
+        ok &= done;
+        merged = palette;
+    }
+    if let Some(gallery) = sinks.gallery {
+        ok &= gallery.finish(merged);
     }
     if let Some(barcode) = sinks.barcode {
         ok &= barcode.finish();
@@ -145,6 +158,7 @@ struct Sinks {
     printer: Printer,
     merge: Option<MergeSink>,
     barcode: Option<BarcodeSink>,
+    gallery: Option<GallerySink>,
     checker: Option<Checker>,
 }
 
@@ -168,6 +182,9 @@ impl Sinks {
                 if let Some(barcode) = &mut self.barcode {
                     barcode.add(None);
                 }
+                if let Some(gallery) = &mut self.gallery {
+                    gallery.add_failed(&shown, &e);
+                }
                 self.progress
                     .diagnose(&format!("scenepal: {}: {e:#}", escape_control(&shown)));
                 let printer = &mut self.printer;
@@ -182,6 +199,9 @@ impl Sinks {
         };
         if let Some(barcode) = &mut self.barcode {
             barcode.add(Some((palette, image.mean)));
+        }
+        if let (Some(gallery), Some(still)) = (&mut self.gallery, image.gallery) {
+            gallery.add(Path::new(&path), still, palette, image.mean);
         }
         if let Some(checker) = &mut self.checker {
             if let Some(difference) = checker.check(&path, palette) {
@@ -252,12 +272,30 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
             )?;
         }
     }
+    let gallery = job
+        .extras
+        .gallery
+        .zip(palette.as_ref())
+        .map(|((images, thumb), palette)| {
+            // Linked stills get their URL from the gallery's owner.
+            let embed = images == HtmlImages::Embed || is_stdin(path);
+            GalleryStill {
+                name: shown.clone(),
+                width: Some(width),
+                height: Some(height),
+                image: embed.then(|| jpeg_data_uri(&pixels.thumbnail(thumb))),
+                palette: palette_entries(palette),
+                sample: encode_sample(&pixels.sample(HTML_SAMPLE_PX, job.options.seed)),
+                error: None,
+            }
+        });
     let result = ImageResult {
         width,
         height,
         palette,
         bins: bins.filter(|_| job.keep_bins),
-        mean: job.mean.then(|| pixels.mean_color()),
+        mean: job.extras.mean.then(|| pixels.mean_color()),
+        gallery,
     };
     Ok((shown, result))
 }

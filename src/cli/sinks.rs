@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
+use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::{write_csv_header, write_json_error, write_report, Format, Layout, Report};
 use scenepal::{extract_palette_from_histogram, Bins, MergedHistogram, Options, Palette, Rgb};
@@ -174,12 +175,17 @@ impl MergeSink {
     }
 
     /// Extracts, draws and prints the merged palette; false (reported) if
-    /// nothing could be merged or a picture could not be written.
-    pub fn finish(self, options: &Options, printer: &mut Printer) -> Result<bool> {
+    /// nothing could be merged or a picture could not be written. Hands the
+    /// palette on for the gallery.
+    pub fn finish(
+        self,
+        options: &Options,
+        printer: &mut Printer,
+    ) -> Result<(bool, Option<GalleryMerged>)> {
         let histogram = self.merged.to_histogram();
         if histogram.is_empty() {
             eprintln!("scenepal: no image could be read, so there is nothing to merge");
-            return Ok(false);
+            return Ok((false, None));
         }
         let palette = extract_palette_from_histogram(&histogram, options).map_err(explain)?;
         let pictures = &self.config.pictures;
@@ -194,16 +200,18 @@ impl MergeSink {
                 plot.map(|target| write_plot(target, &palette, &sample()))
                     .transpose()
             });
+        let summary = self.merged.summary();
+        let for_page = Some(GalleryMerged::new(&palette, summary));
         if let Err((shown, e)) = written {
             eprintln!(
                 "scenepal: {}: {e:#}",
                 scenepal::output::escape_control(&shown)
             );
-            return Ok(false);
+            return Ok((false, for_page));
         }
         let report = Report {
             path: None,
-            merged: Some(self.merged.summary()),
+            merged: Some(summary),
             width: None,
             height: None,
             options,
@@ -212,7 +220,7 @@ impl MergeSink {
         printer.print(&report, Layout::Single);
         match printer.take_error() {
             Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
-            None => Ok(true),
+            None => Ok((true, for_page)),
         }
     }
 }

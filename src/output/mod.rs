@@ -4,6 +4,7 @@
 pub mod barcode;
 mod csv;
 pub mod font;
+pub mod html;
 mod json;
 pub mod plot;
 pub mod swatch;

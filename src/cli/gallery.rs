@@ -1,0 +1,165 @@
+//! The gallery's owner: collects each still's page entry in input order and
+//! writes the page at the end (atomically, like every other output).
+
+use std::path::{Component, Path, PathBuf};
+
+use scenepal::output::barcode::{
+    render_barcode, BarcodeColumn, BarcodeOptions, BarcodeStill, BarcodeStyle,
+};
+use scenepal::output::html::{
+    png_data_uri, render_gallery, Gallery, GalleryMerged, GalleryStill, HtmlImages,
+};
+use scenepal::{Palette, Rgb};
+
+use super::config::HtmlConfig;
+use super::input::{display_path, is_stdin, normalize};
+use super::write::write_output;
+
+/// Height of the barcode on the page.
+const PAGE_BARCODE_HEIGHT_PX: u32 = 60;
+
+/// Collects the page's stills.
+pub struct GallerySink {
+    config: HtmlConfig,
+    /// The page's folder, absolute: links are made relative to it.
+    page_dir: PathBuf,
+    gallery: Gallery,
+    columns: Vec<BarcodeColumn>,
+}
+
+impl GallerySink {
+    /// An empty gallery.
+    pub fn new(config: HtmlConfig) -> Self {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let page_dir = cwd.join(config.target.parent().unwrap_or(Path::new("")));
+        GallerySink {
+            page_dir: normalize(&page_dir, None),
+            config,
+            gallery: Gallery::default(),
+            columns: Vec::new(),
+        }
+    }
+
+    /// Adds a still that was read: its entry from the worker, linked to its
+    /// file in link mode.
+    pub fn add(
+        &mut self,
+        path: &Path,
+        mut still: GalleryStill,
+        palette: &Palette,
+        mean: Option<Rgb>,
+    ) {
+        if self.config.images == HtmlImages::Link && !is_stdin(path) {
+            still.image = Some(self.link_to(path));
+        }
+        self.gallery.stills.push(still);
+        self.columns.push(Some(BarcodeStill {
+            mean: mean.unwrap_or_default(),
+            palette: palette.colors.iter().map(|s| (s.rgb, s.fraction)).collect(),
+        }));
+    }
+
+    /// Adds an input that failed: its slide says why.
+    pub fn add_failed(&mut self, name: &str, error: &anyhow::Error) {
+        self.gallery.stills.push(GalleryStill {
+            name: name.to_owned(),
+            error: Some(format!("{error:#}")),
+            ..GalleryStill::default()
+        });
+        self.columns.push(None);
+    }
+
+    /// A URL of `path` relative to the page (percent-encoded where a URL
+    /// needs it).
+    fn link_to(&self, path: &Path) -> String {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let target = normalize(&cwd.join(path), None);
+        let relative = relative_path(&target, &self.page_dir);
+        let mut url = String::new();
+        for (i, part) in relative.components().enumerate() {
+            if i > 0 {
+                url.push('/');
+            }
+            let text = match part {
+                Component::ParentDir => "..".into(),
+                other => other.as_os_str().to_string_lossy().into_owned(),
+            };
+            for b in text.bytes() {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    url.push(b as char);
+                } else {
+                    url.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+        url
+    }
+
+    /// Writes the page (with the merged palette, if any); false (reported)
+    /// if it cannot be written.
+    pub fn finish(mut self, merged: Option<GalleryMerged>) -> bool {
+        self.gallery.merged = merged;
+        if self.columns.len() > 1 {
+            let options = BarcodeOptions {
+                style: BarcodeStyle::Mean,
+                width: None,
+                height: PAGE_BARCODE_HEIGHT_PX,
+            };
+            let picture = render_barcode(&self.columns, &options);
+            self.gallery.barcode = Some(png_data_uri(&image::DynamicImage::ImageRgba8(picture)));
+        }
+        let page = render_gallery(&self.gallery);
+        let target = &self.config.target;
+        match write_output(target, |w| w.write_all(page.as_bytes())) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("scenepal: {}: {e:#}", display_path(target));
+                false
+            }
+        }
+    }
+}
+
+/// `path` relative to the folder `base`, both absolute and normalised.
+fn relative_path(path: &Path, base: &Path) -> PathBuf {
+    let (p, b): (Vec<_>, Vec<_>) = (path.components().collect(), base.components().collect());
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for part in &p[common..] {
+        out.push(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_relative_to_the_page() {
+        assert_eq!(
+            relative_path(Path::new("/w/stills/a.jpg"), Path::new("/w/site")),
+            Path::new("../stills/a.jpg")
+        );
+        assert_eq!(
+            relative_path(Path::new("/w/a.jpg"), Path::new("/w")),
+            Path::new("a.jpg")
+        );
+        let sink = GallerySink {
+            config: HtmlConfig {
+                target: PathBuf::from("/w/site/index.html"),
+                images: HtmlImages::Link,
+            },
+            page_dir: PathBuf::from("/w/site"),
+            gallery: Gallery::default(),
+            columns: Vec::new(),
+        };
+        assert_eq!(
+            sink.link_to(Path::new("/w/st ills/#1.jpg")),
+            "../st%20ills/%231.jpg"
+        );
+    }
+}

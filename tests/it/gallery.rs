@@ -1,0 +1,237 @@
+//! The HTML gallery: the page's data, its safety, its size, and (where a
+//! headless Chromium is installed) the page driven in a real browser.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::common::{clean_command, fixture, root, scenepal, stdout_of};
+
+const HOSTILE: &str = "</script><img src=x onerror=alert(1)>.png";
+
+/// A folder of stills: three fixtures, one whose path is hostile HTML (a
+/// folder named `<` holding `script><img ...>.png`), and one file that is
+/// not an image.
+fn stills() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir(tmp.path().join("<")).unwrap();
+    for (from, to) in [
+        ("china_320.jpg", "a.jpg"),
+        ("flower_320.jpg", "b.jpg"),
+        ("chelsea_225.png", HOSTILE),
+    ] {
+        fs::copy(root().join(fixture(from)), tmp.path().join(to)).unwrap();
+    }
+    fs::write(tmp.path().join("c_broken.png"), b"not an image").unwrap();
+    tmp
+}
+
+/// The JSON document inside a page.
+fn page_data(page: &str) -> serde_json::Value {
+    let start = page.find("id=\"gallery-data\">").expect("the data script") + 18;
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).expect("valid JSON data")
+}
+
+fn write_gallery(dir: &Path, extra: &[&str]) -> (PathBuf, std::process::Output) {
+    let page = dir.join("gallery.html");
+    let mut args = vec!["-q", "--html", page.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = scenepal().args(&args).output().unwrap();
+    (page, out)
+}
+
+#[test]
+fn the_page_holds_every_input_with_its_palette_and_stays_inert() {
+    let tmp = stills();
+    let folder = tmp.path().to_str().unwrap();
+    let (page, out) = write_gallery(tmp.path(), &["-k", "6", folder]);
+    assert_eq!(out.status.code(), Some(1), "the broken file fails the run");
+    let text = fs::read_to_string(&page).unwrap();
+    assert!(
+        !text.contains("<img src=x"),
+        "the hostile name is never markup"
+    );
+    let data = page_data(&text);
+    let slides = data["stills"].as_array().unwrap();
+    let names: Vec<&str> = slides.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let folder_len = folder.len() + 1;
+    let names: Vec<&str> = names.iter().map(|n| &n[folder_len..]).collect();
+    assert_eq!(names, [HOSTILE, "a.jpg", "b.jpg", "c_broken.png"]);
+    assert!(slides[3]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not a recognised image"));
+    // Each palette is the one -f json prints.
+    for slide in &slides[..3] {
+        let name = slide["name"].as_str().unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout_of(&["-k", "6", "-f", "json", name])).unwrap();
+        let expected: Vec<&str> = json["colors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["hex"].as_str().unwrap())
+            .collect();
+        let shown: Vec<&str> = slide["palette"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].as_str().unwrap())
+            .collect();
+        assert_eq!(shown, expected, "{name}");
+        assert!(slide["image"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/jpeg;base64,"));
+        assert_eq!(slide["sample"].as_str().unwrap().len(), 3000 * 4);
+    }
+    assert!(data["barcode"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    // The same inputs give the same bytes, whatever the thread count.
+    let again = tempfile::tempdir().unwrap();
+    let (page2, _) = write_gallery(again.path(), &["-k", "6", "-j", "1", folder]);
+    assert_eq!(fs::read(&page).unwrap(), fs::read(page2).unwrap());
+}
+
+#[test]
+fn linked_stills_keep_the_page_small_and_point_at_the_files() {
+    let tmp = stills();
+    let site = tmp.path().join("site");
+    fs::create_dir(&site).unwrap();
+    let a = tmp.path().join("a.jpg");
+    let b = tmp.path().join("b.jpg");
+    let (page, out) = write_gallery(
+        &site,
+        &[
+            "--html-images",
+            "link",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = fs::read_to_string(&page).unwrap();
+    let data = page_data(&text);
+    assert_eq!(data["stills"][0]["image"], "../a.jpg");
+    assert_eq!(data["stills"][1]["image"], "../b.jpg");
+    let template = 40_000;
+    assert!(text.len() < template + 2 * 15_000, "{} bytes", text.len());
+}
+
+#[test]
+fn five_full_hd_stills_embed_in_at_most_one_and_a_half_megabytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = image::open(root().join(fixture("nuthatch_960.jpg"))).unwrap();
+    let mut paths = Vec::new();
+    for i in 0..5u8 {
+        let still = source
+            .resize_exact(1920, 1080, image::imageops::FilterType::Triangle)
+            .brighten(i as i32 * 8);
+        let path = tmp.path().join(format!("still{i}.jpg"));
+        still.save(&path).unwrap();
+        paths.push(path.to_str().unwrap().to_owned());
+    }
+    let mut args: Vec<&str> = vec![];
+    args.extend(paths.iter().map(String::as_str));
+    let (page, out) = write_gallery(tmp.path(), &args);
+    assert!(out.status.success());
+    let size = fs::metadata(page).unwrap().len();
+    assert!(size <= 1_500_000, "{size} bytes");
+}
+
+/// A headless Chromium, if one is installed.
+fn chromium() -> Option<&'static str> {
+    ["chromium-headless-shell", "chromium"]
+        .into_iter()
+        .find(|b| {
+            clean_command(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+#[test]
+fn the_page_works_in_a_real_browser() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no headless Chromium (apt-get install chromium-headless-shell)");
+        return;
+    };
+    let tmp = stills();
+    let (page, _) = write_gallery(tmp.path(), &["-k", "6", tmp.path().to_str().unwrap()]);
+    let profile = tempfile::tempdir().unwrap();
+    let out = clean_command(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}#selftest", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom
+        .find("<pre id=\"selftest-result\">")
+        .expect("the page ran its scripts")
+        + 26;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"");
+    let result: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(result["slides"], 4, "one slide per input");
+    let data = page_data(&fs::read_to_string(&page).unwrap());
+    let hexes: Vec<&str> = result["hexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h.as_str().unwrap())
+        .collect();
+    for still in data["stills"].as_array().unwrap() {
+        for colour in still["palette"].as_array().unwrap() {
+            assert!(hexes.contains(&colour[0].as_str().unwrap()), "{colour}");
+        }
+    }
+    let captions: Vec<&str> = result["captions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        captions[0].contains(HOSTILE),
+        "the hostile name is shown as text: {captions:?}"
+    );
+    assert!(captions[1].contains("a.jpg"), "next: {captions:?}");
+    assert_eq!(captions[2], captions[0], "previous");
+    let rgb: Vec<u64> = result["hovered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    let hex = format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2]);
+    assert_eq!(
+        result["tip"].as_str().unwrap(),
+        format!("R {}  G {}  B {}  {hex}", rgb[0], rgb[1], rgb[2])
+    );
+    assert!(
+        !dom.contains("<img src=\"x\""),
+        "the hostile name never became an element"
+    );
+}
