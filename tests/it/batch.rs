@@ -569,8 +569,7 @@ fn stdin_is_read_once() {
 fn check_fails_on_golden_images_missing_from_the_inputs_unless_allowed() {
     let tmp = tempfile::tempdir().unwrap();
     let (china, two) = (fixture("china_320.jpg"), fixture("two_colors.png"));
-    let golden = tmp.path().join("golden.jsonl");
-    fs::write(&golden, stdout_of(&["-q", "-f", "json", &china, &two])).unwrap();
+    let golden = json_golden(&tmp, &[&china, &two]);
     let g = golden.to_str().unwrap();
     scenepal()
         .args(["--check", g, &china])
@@ -594,8 +593,7 @@ fn check_fails_on_golden_images_missing_from_the_inputs_unless_allowed() {
 fn check_matches_paths_after_normalising_them() {
     let tmp = tempfile::tempdir().unwrap();
     let (china, two) = (fixture("china_320.jpg"), fixture("two_colors.png"));
-    let golden = tmp.path().join("golden.jsonl");
-    fs::write(&golden, stdout_of(&["-q", "-f", "json", &china, &two])).unwrap();
+    let golden = json_golden(&tmp, &[&china, &two]);
     let g = golden.to_str().unwrap();
     let dotted = format!("./fixtures//{}", &china["fixtures/".len()..]);
     let absolute = root().join(&two);
@@ -610,9 +608,8 @@ fn check_matches_paths_after_normalising_them() {
 fn check_says_one_thing_once() {
     let tmp = tempfile::tempdir().unwrap();
     let (china, two) = (fixture("china_320.jpg"), fixture("two_colors.png"));
-    let golden = tmp.path().join("golden.jsonl");
+    let golden = json_golden(&tmp, &[&china, &two]);
     let broken = temp_png_that_is_text(&tmp);
-    fs::write(&golden, stdout_of(&["-q", "-f", "json", &china, &two])).unwrap();
     let out = scenepal()
         .args([
             "--check",
@@ -659,6 +656,15 @@ fn check_says_one_thing_once() {
         .stderr(predicate::str::contains(
             "CSV golden files are not supported",
         ));
+}
+
+/// A JSON Lines golden file of `images`, recorded in `dir`.
+fn json_golden(dir: &tempfile::TempDir, images: &[&str]) -> PathBuf {
+    let golden = dir.path().join("golden.jsonl");
+    let mut args = vec!["-q", "-f", "json"];
+    args.extend_from_slice(images);
+    fs::write(&golden, stdout_of(&args)).unwrap();
+    golden
 }
 
 fn temp_png_that_is_text(dir: &tempfile::TempDir) -> String {
