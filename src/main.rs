@@ -44,13 +44,11 @@ fn main() -> ExitCode {
 /// Prints a run-ending error once; a reader that stopped early
 /// (`scenepal img | head -1`) is not an error.
 fn report(e: anyhow::Error) -> ExitCode {
-    let broken_pipe = e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    });
-    if broken_pipe {
+    if cli::is_broken_pipe(&e) {
         return ExitCode::SUCCESS;
     }
-    eprintln!("scenepal: {e:#}");
+    use std::io::Write as _;
+    // A closed stderr loses the message, not the exit code.
+    let _ = writeln!(std::io::stderr(), "scenepal: {e:#}");
     ExitCode::from(1)
 }

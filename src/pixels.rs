@@ -357,19 +357,36 @@ impl PixelBuffer {
     }
 }
 
+/// The tallest preview, as a multiple of its width: a portrait photo (2:3)
+/// fits whole; a taller image is fitted into this box, not stretched.
+const MAX_PREVIEW_HEIGHT_PER_WIDTH: f64 = 1.5;
+
 /// The image scaled to `width` (aspect kept, triangle filter), with any
-/// transparency composited over white: the top of a card.
+/// transparency composited over white: the top of a card. An image taller
+/// than 1.5 × `width` is fitted into `width` × 1.5 `width`, centred on white,
+/// so the preview's size never follows an extreme aspect ratio.
 pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
-    let height = ((image.height() as f64 * width as f64 / image.width().max(1) as f64).round()
-        as u32)
-        .max(1);
-    let small = image.resize_exact(width, height, FilterType::Triangle);
-    if !small.color().has_alpha() {
-        return small.into_rgb8();
-    }
-    let rgba = small.into_rgba8();
-    RgbImage::from_fn(width, height, |x, y| {
-        let p = rgba.get_pixel(x, y).0;
+    let (w, h) = (image.width().max(1) as f64, image.height().max(1) as f64);
+    let max_height = (width as f64 * MAX_PREVIEW_HEIGHT_PER_WIDTH).round();
+    let (fit_w, fit_h) = if h * width as f64 / w <= max_height {
+        (width, (h * width as f64 / w).round().max(1.0) as u32)
+    } else {
+        (
+            (w * max_height / h).round().max(1.0) as u32,
+            max_height as u32,
+        )
+    };
+    let small = image
+        .resize_exact(fit_w, fit_h, FilterType::Triangle)
+        .into_rgba8();
+    let left = (width - fit_w) / 2;
+    RgbImage::from_fn(width, fit_h, |x, y| {
+        let Some(p) = x
+            .checked_sub(left)
+            .and_then(|sx| small.get_pixel_checked(sx, y))
+        else {
+            return image::Rgb([255, 255, 255]);
+        };
         let a = p[3] as u32;
         image::Rgb([0, 1, 2].map(|i| ((p[i] as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
     })
@@ -439,6 +456,19 @@ mod tests {
         let raw = vec![10, 20, 30, 255, 20, 40, 61, 255, 250, 250, 250, 0];
         let buffer = PixelBuffer::rgba8(raw, 3, 1, 128).unwrap();
         assert_eq!(buffer.mean_color(), [15, 30, 46]);
+    }
+
+    #[test]
+    fn previews_of_extreme_shapes_stay_bounded() {
+        let tall = DynamicImage::ImageRgb8(RgbImage::from_pixel(1, 65535, image::Rgb([9, 9, 9])));
+        let p = scaled_preview(&tall, 1000);
+        assert_eq!(p.dimensions(), (1000, 1500));
+        assert_eq!(p.get_pixel(499, 700).0, [9, 9, 9], "one column, centred");
+        assert_eq!(p.get_pixel(0, 700).0, [255, 255, 255]);
+        let wide = DynamicImage::ImageRgb8(RgbImage::from_pixel(65535, 1, image::Rgb([9, 9, 9])));
+        assert_eq!(scaled_preview(&wide, 1000).dimensions(), (1000, 1));
+        let photo = DynamicImage::ImageRgb8(RgbImage::new(300, 200));
+        assert_eq!(scaled_preview(&photo, 600).dimensions(), (600, 400));
     }
 
     #[test]

@@ -243,7 +243,7 @@ impl Checker {
         missing.sort();
         if !self.allow_missing {
             for (_, path) in &missing {
-                eprintln!(
+                say!(
                     "scenepal: {}: in the golden file but not among the inputs",
                     display_path(path)
                 );
@@ -262,7 +262,7 @@ impl Checker {
                 let allowed = if self.allow_missing { " (allowed)" } else { "" };
                 line.push_str(&format!(", {} missing{allowed}", missing.len()));
             }
-            eprintln!("{line}");
+            say!("{line}");
         }
         self.differ == 0 && (missing.is_empty() || self.allow_missing)
     }

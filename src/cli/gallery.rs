@@ -113,7 +113,7 @@ impl GallerySink {
         match write_output(target, |w| w.write_all(page.as_bytes())) {
             Ok(()) => true,
             Err(e) => {
-                eprintln!("scenepal: {}: {e:#}", display_path(target));
+                say!("scenepal: {}: {e:#}", display_path(target));
                 false
             }
         }

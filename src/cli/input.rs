@@ -28,6 +28,15 @@ pub enum InputItem {
     Unreadable(PathBuf, String),
 }
 
+impl InputItem {
+    /// The path this entry stands for.
+    pub fn path(&self) -> &Path {
+        match self {
+            InputItem::Image(p) | InputItem::Unreadable(p, _) => p,
+        }
+    }
+}
+
 /// True when a walked file's name ends in an image extension.
 pub fn has_image_extension(path: &Path) -> bool {
     path.extension()
@@ -227,18 +236,22 @@ pub fn is_stdin(path: &Path) -> bool {
 /// the run.
 pub fn read_input(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let too_big = || anyhow::anyhow!("larger than the limit of {max_bytes} bytes (--max-bytes)");
-    if is_stdin(path) {
+    // The limit holds while reading: a size that `stat` reports wrongly
+    // (files under /proc) cannot make scenepal read past it.
+    let read_limited = |reader: &mut dyn Read| -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
         // One byte past the limit tells "at the limit" from "over it".
-        io::stdin()
-            .lock()
+        reader
             .take(max_bytes.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(io_reason)?;
         if bytes.len() as u64 > max_bytes {
             return Err(too_big());
         }
-        return Ok(bytes);
+        Ok(bytes)
+    };
+    if is_stdin(path) {
+        return read_limited(&mut io::stdin().lock());
     }
     let meta = fs::metadata(path).map_err(io_reason)?;
     if meta.is_dir() {
@@ -250,7 +263,7 @@ pub fn read_input(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     if meta.len() > max_bytes {
         return Err(too_big());
     }
-    fs::read(path).map_err(io_reason)
+    read_limited(&mut fs::File::open(path).map_err(io_reason)?)
 }
 
 /// Default largest input, in bytes (1 GiB).
@@ -280,12 +293,13 @@ pub fn display_path(path: &Path) -> String {
     escape_control(&path_text(path))
 }
 
-/// The path as text: UTF-8 as it is, any other byte as `\xNN`, so two
-/// different names never print the same (unlike U+FFFD replacement).
+/// The path as text: UTF-8 as it is, any other byte as `\xNN` and a
+/// backslash as `\\`, so two different names never print the same (unlike
+/// U+FFFD replacement, and unlike a name that spells `\xff` itself).
 pub fn path_text(path: &Path) -> String {
     let mut out = String::new();
     for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
         for b in chunk.invalid() {
             out.push_str(&format!("\\x{b:02x}"));
         }
@@ -494,6 +508,11 @@ mod tests {
         assert_eq!(path_text(name), "caf\\xe9-\\xff.png");
         let other = Path::new(OsStr::from_bytes(b"caf\xe8-\xff.png"));
         assert_ne!(path_text(name), path_text(other));
+        // A name that spells the escape itself prints differently.
+        let literal = Path::new(OsStr::from_bytes(b"lit\\xff.jpg"));
+        let byte = Path::new(OsStr::from_bytes(b"lit\xff.jpg"));
+        assert_eq!(path_text(literal), "lit\\\\xff.jpg");
+        assert_ne!(path_text(literal), path_text(byte));
         assert_eq!(path_text(Path::new("plain/ü.jpg")), "plain/ü.jpg");
     }
 

@@ -24,6 +24,7 @@ use super::input::{
     common_folder, display_path, expand_inputs, io_reason, is_stdin, path_text, picture_file_name,
     read_file_list, read_input, InputItem,
 };
+use super::is_broken_pipe;
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
@@ -61,7 +62,7 @@ pub fn run(config: Config) -> Result<Outcome> {
         match read_file_list(list, config.inputs.null) {
             Ok(more) => paths.extend(more),
             Err(e) => {
-                eprintln!("scenepal: {}: {e:#}", display_path(list));
+                say!("scenepal: {}: {e:#}", display_path(list));
                 return Ok(Outcome::InputFailed);
             }
         }
@@ -73,7 +74,7 @@ pub fn run(config: Config) -> Result<Outcome> {
             match Checker::open(&check.golden, single, &config.job.options, check) {
                 Ok(checker) => Some(checker),
                 Err(e) => {
-                    eprintln!("scenepal: {}: {e:#}", display_path(&check.golden));
+                    say!("scenepal: {}: {e:#}", display_path(&check.golden));
                     return Ok(Outcome::InputFailed);
                 }
             }
@@ -84,7 +85,7 @@ pub fn run(config: Config) -> Result<Outcome> {
     if let Some(dir) = &config.job.pictures.swatch_dir {
         // Once, before any work: not one error per image.
         if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("scenepal: {}: {:#}", display_path(dir), io_reason(e));
+            say!("scenepal: {}: {:#}", display_path(dir), io_reason(e));
             return Ok(Outcome::InputFailed);
         }
     }
@@ -98,6 +99,9 @@ pub fn run(config: Config) -> Result<Outcome> {
         gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
     };
+    // Named before the items go to the workers: a worker's panic is
+    // reported under its input's name.
+    let names: Vec<String> = items.iter().map(|item| path_text(item.path())).collect();
     let job = Arc::new(config.job);
     let worker_job = Arc::clone(&job);
     // Two images per thread keep every core busy while one waits its turn.
@@ -111,7 +115,7 @@ pub fn run(config: Config) -> Result<Outcome> {
         items,
         window,
         move |_, item| process(&worker_job, &base, item),
-        |_, result| sinks.take(result, &job),
+        |i, result| sinks.take(result, &job, &names[i]),
     );
     sinks.progress.clear();
     if let Some(e) = sinks.printer.take_error() {
@@ -143,7 +147,7 @@ pub fn run(config: Config) -> Result<Outcome> {
             config.quiet,
         );
     } else if batch && !config.quiet {
-        eprintln!("{}", progress.summary());
+        say!("{}", progress.summary());
     }
     Ok(if ok {
         Outcome::Success
@@ -169,12 +173,18 @@ impl Sinks {
         &mut self,
         result: Result<Result<(String, ImageResult), Failure>, String>,
         job: &Job,
+        name: &str,
     ) -> bool {
         let result = result
-            .unwrap_or_else(|panic| Err(("?".to_owned(), anyhow!("internal error: {panic}"))));
+            .unwrap_or_else(|panic| Err((name.to_owned(), anyhow!("internal error: {panic}"))));
         self.progress.tick(result.is_err());
         let (path, image) = match result {
             Ok(done) => done,
+            Err((_, e)) if is_broken_pipe(&e) => {
+                // A picture's reader on stdout went away: stop quietly.
+                self.printer.stdout_closed();
+                return false;
+            }
             Err((shown, e)) => {
                 if let Some(checker) = &mut self.checker {
                     checker.failed(&shown);
@@ -252,6 +262,9 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
         None
     };
     if let Some(palette) = &palette {
+        // The failure is the input's (its record keeps its path); the
+        // message names the picture that could not be written.
+        let of_input = |(target, e): Failure| (shown.clone(), e.context(escape_control(&target)));
         let pictures = &job.pictures;
         if let Some(dir) = &pictures.swatch_dir {
             let target = dir.join(picture_file_name(path, base));
@@ -259,17 +272,19 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
                 style: SwatchStyle::Card,
                 ..pictures.swatch_options
             };
-            write_swatch(&target, palette, preview.as_ref(), &card)?;
+            write_swatch(&target, palette, preview.as_ref(), &card).map_err(of_input)?;
         }
         if let Some(target) = &pictures.swatch {
-            write_swatch(target, palette, preview.as_ref(), &pictures.swatch_options)?;
+            write_swatch(target, palette, preview.as_ref(), &pictures.swatch_options)
+                .map_err(of_input)?;
         }
         if let Some(target) = &pictures.plot {
             write_plot(
                 target,
                 palette,
                 &pixels.sample(PLOT_SAMPLE_PX, job.options.seed),
-            )?;
+            )
+            .map_err(of_input)?;
         }
     }
     let gallery = job

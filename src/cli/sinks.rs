@@ -76,6 +76,12 @@ impl Printer {
         self.error.is_none()
     }
 
+    /// Notes that stdout's reader went away (a picture written there failed).
+    pub fn stdout_closed(&mut self) {
+        self.error
+            .get_or_insert(io::Error::from(io::ErrorKind::BrokenPipe));
+    }
+
     /// The first failed write, if any.
     pub fn take_error(&mut self) -> Option<io::Error> {
         self.error.take()
@@ -129,7 +135,7 @@ impl Progress {
 
     /// Prints a diagnostic without tearing the bar.
     pub fn diagnose(&self, text: &str) {
-        self.bar.suspend(|| eprintln!("{text}"));
+        self.bar.suspend(|| say!("{text}"));
     }
 
     /// Runs `print` with the bar cleared from the screen, then redraws it
@@ -184,7 +190,7 @@ impl MergeSink {
     ) -> Result<(bool, Option<GalleryMerged>)> {
         let histogram = self.merged.to_histogram();
         if histogram.is_empty() {
-            eprintln!("scenepal: no image could be read, so there is nothing to merge");
+            say!("scenepal: no image could be read, so there is nothing to merge");
             return Ok((false, None));
         }
         let palette = extract_palette_from_histogram(&histogram, options).map_err(explain)?;
@@ -203,7 +209,11 @@ impl MergeSink {
         let summary = self.merged.summary();
         let for_page = Some(GalleryMerged::new(&palette, summary));
         if let Err((shown, e)) = written {
-            eprintln!(
+            if super::is_broken_pipe(&e) {
+                // Its reader went away: the run ends quietly.
+                return Err(e);
+            }
+            say!(
                 "scenepal: {}: {e:#}",
                 scenepal::output::escape_control(&shown)
             );
@@ -257,7 +267,7 @@ impl BarcodeSink {
         match write_picture_png(target, &image::DynamicImage::ImageRgba8(picture)) {
             Ok(()) => true,
             Err(e) => {
-                eprintln!("scenepal: {}: {e:#}", display_path(target));
+                say!("scenepal: {}: {e:#}", display_path(target));
                 false
             }
         }

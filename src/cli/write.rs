@@ -23,10 +23,20 @@ pub fn write_output(
     produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
     if is_stdin(path) {
-        let mut out = io::stdout().lock();
-        return produce(&mut out)
-            .and_then(|()| out.flush())
-            .map_err(io_reason);
+        // Encoders wrap the writer's errors in their own; the writer itself
+        // tells whether stdout's reader went away, which ends the run quietly.
+        let mut out = PipeWatch {
+            inner: io::stdout().lock(),
+            broken: false,
+        };
+        let result = produce(&mut out).and_then(|()| out.flush());
+        return result.map_err(|e| {
+            if out.broken {
+                anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe))
+            } else {
+                io_reason(e)
+            }
+        });
     }
     // The kernel follows the link chain first: `/dev/stdout`, `/dev/fd/N`
     // and a process substitution end in a pipe that has no path of its own
@@ -43,6 +53,33 @@ pub fn write_output(
                 .map_err(io_reason)
         }
         _ => replace_atomically(&resolve_symlink(path)?, produce),
+    }
+}
+
+/// A writer that remembers whether a write met a closed pipe.
+struct PipeWatch<W> {
+    inner: W,
+    broken: bool,
+}
+
+impl<W: Write> PipeWatch<W> {
+    fn watch<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &result {
+            self.broken |= e.kind() == io::ErrorKind::BrokenPipe;
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for PipeWatch<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.watch(result)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let result = self.inner.flush();
+        self.watch(result)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{Layout, Report};
+use super::{escape_control, Layout, Report};
 use crate::color::to_hex;
 use crate::record::FRACTION_DECIMALS;
 
@@ -32,7 +32,12 @@ pub fn write_csv(out: &mut impl Write, report: &Report, layout: Layout) -> io::R
             write_csv_header(out, layout)?;
             String::new()
         }
-        Layout::Batch => format!("{},", csv_field(report.path.unwrap_or("-"))),
+        // Escaped first: a file name must not carry terminal escapes into
+        // a CSV record that someone views in a terminal.
+        Layout::Batch => format!(
+            "{},",
+            csv_field(&escape_control(report.path.unwrap_or("-")))
+        ),
     };
     for s in &report.palette.colors {
         let [r, g, b] = s.rgb;

@@ -123,12 +123,14 @@ pub fn encode_png(picture: &image::DynamicImage, out: &mut dyn Write) -> io::Res
         })
 }
 
-/// `text` with control characters escaped (`\n`, `\t`, `\u{1b}`), so a
-/// file name stays on one line and cannot drive a terminal.
+/// `text` with control characters and bidirectional overrides escaped
+/// (`\n`, `\t`, `\u{1b}`, `\u{202e}`), so a file name stays on one line,
+/// cannot drive a terminal and cannot reorder what is printed around it.
 pub fn escape_control(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -145,5 +147,7 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(escape_control("a\nb\x1b[31m.png"), "a\\nb\\u{1b}[31m.png");
         assert_eq!(escape_control("plain/ü.jpg"), "plain/ü.jpg");
+        assert_eq!(escape_control("a\u{202e}gpj.exe"), "a\\u{202e}gpj.exe");
+        assert_eq!(escape_control("\u{7f}\u{9b}"), "\\u{7f}\\u{9b}");
     }
 }

@@ -237,3 +237,120 @@ fn a_killed_batch_never_leaves_a_partial_card() {
         image::open(cards.join(n)).expect("a complete PNG");
     }
 }
+
+#[test]
+fn a_picture_into_a_closed_pipe_ends_quietly_and_a_closed_stderr_keeps_the_exit_code() {
+    let f = fixture("nuthatch_960.jpg");
+    for flag in ["--swatch", "--plot"] {
+        let line = format!("scenepal {flag} - {f} | head -c 1 > /dev/null");
+        let out = clean_command("bash")
+            .args(["-o", "pipefail", "-c", &line])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for (line, code) in [
+        ("scenepal fixtures/missing.png 2>/dev/full", 1),
+        ("scenepal fixtures/two_colors.png 2>&- >/dev/null", 0),
+        ("scenepal -k 0 x.png 2>/dev/full", 2),
+    ] {
+        let status = clean_command("sh").args(["-c", line]).status().unwrap();
+        assert_eq!(status.code(), Some(code), "{line}");
+    }
+}
+
+#[test]
+fn a_failed_card_is_its_inputs_record_and_names_the_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cards = tmp.path().join("cards");
+    let f = fixture("two_colors.png");
+    // A folder where the card would go: the write fails.
+    fs::create_dir_all(cards.join("two_colors.png.png")).unwrap();
+    let out = scenepal()
+        .args([
+            "-f",
+            "json",
+            "--swatch-dir",
+            cards.to_str().unwrap(),
+            &f,
+            &fixture("five_stripes.png"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records[0]["path"], f.as_str());
+    let error = records[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("two_colors.png.png") && error.contains("is a directory"),
+        "{error}"
+    );
+    assert_eq!(records[1]["path"], fixture("five_stripes.png").as_str());
+}
+
+#[test]
+fn max_bytes_holds_while_reading_whatever_stat_says() {
+    // /proc files report a size of 0; the limit must still stop the read.
+    scenepal()
+        .args(["--max-bytes", "1000", "/proc/self/smaps"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "larger than the limit of 1000 bytes",
+        ));
+}
+
+#[test]
+fn names_escape_one_to_one_and_csv_carries_no_terminal_escapes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let two = read(fixture("two_colors.png"));
+    let literal = tmp.path().join(OsStr::from_bytes(b"lit\\xff.png"));
+    let byte = tmp.path().join(OsStr::from_bytes(b"lit\xff.png"));
+    let esc = tmp
+        .path()
+        .join(OsStr::from_bytes(b"esc\x1b[31m\xe2\x80\xae.png"));
+    for p in [&literal, &byte, &esc] {
+        fs::write(p, &two).unwrap();
+    }
+    let out = scenepal()
+        .args(["-k", "1", "-f", "csv"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !csv.contains('\x1b') && !csv.contains('\u{202e}'),
+        "{csv:?}"
+    );
+    assert!(csv.contains("esc\\u{1b}[31m\\u{202e}.png"), "{csv}");
+    let paths: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 3);
+    assert!(
+        paths.iter().any(|p| p.ends_with("lit\\\\xff.png")),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("lit\\xff.png") && !p.ends_with("\\\\xff.png")),
+        "{paths:?}"
+    );
+}

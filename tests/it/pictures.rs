@@ -274,8 +274,11 @@ fn unwritable_targets_exit_1_naming_the_file() {
         .code(1)
         .stdout("")
         .stderr(
-            predicate::str::starts_with(format!("scenepal: {missing}: "))
-                .and(predicate::str::contains("does not exist")),
+            predicate::str::starts_with(format!(
+                "scenepal: {}: {missing}: ",
+                fixture("two_colors.png")
+            ))
+            .and(predicate::str::contains("does not exist")),
         );
 
     if Path::new("/dev/full").exists() {
@@ -287,8 +290,11 @@ fn unwritable_targets_exit_1_naming_the_file() {
             .assert()
             .code(1)
             .stderr(
-                predicate::str::starts_with(format!("scenepal: {link}: "))
-                    .and(predicate::str::contains("no space")),
+                predicate::str::starts_with(format!(
+                    "scenepal: {}: {link}: ",
+                    fixture("two_colors.png")
+                ))
+                .and(predicate::str::contains("no space")),
             );
         // The device is written through, never renamed over.
         assert!(std::fs::symlink_metadata(link)
@@ -318,8 +324,11 @@ fn a_failed_write_keeps_the_older_file() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.starts_with(&format!("scenepal: {}: ", card.display()))
-            && stderr.contains("too large")
+        stderr.starts_with(&format!(
+            "scenepal: {}: {}: ",
+            fixture("china_320.jpg"),
+            card.display()
+        )) && stderr.contains("too large")
             && stderr.lines().count() == 1,
         "{stderr}"
     );
