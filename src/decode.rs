@@ -62,6 +62,9 @@ pub fn decode_image_limited(
             limit: max_pixels,
         });
     }
+    if format == ImageFormat::Gif {
+        check_gif_frames(bytes, max_pixels)?;
+    }
     if format == ImageFormat::Jpeg {
         return decode_jpeg_strictly(bytes);
     }
@@ -155,6 +158,63 @@ fn decode_jpeg(bytes: &[u8], strict: bool) -> Result<DynamicImage> {
         image::RgbImage::from_raw(w, h, data).map(DynamicImage::ImageRgb8)
     };
     image.ok_or_else(|| Error::DamagedJpeg("the decoder returned too few pixels".to_owned()))
+}
+
+/// A GIF declares a logical screen and, per frame, the frame's own size,
+/// which decoders allocate whatever the screen says: every frame's size is
+/// held to the pixel limit before decoding. A stream too damaged to walk is
+/// left to the decoder to refuse.
+fn check_gif_frames(bytes: &[u8], max_pixels: u64) -> Result<()> {
+    let byte = |i: usize| bytes.get(i).copied();
+    let word = |i: usize| Some(u16::from_le_bytes([byte(i)?, byte(i + 1)?]) as u32);
+    let table = |flags: u8| {
+        if flags & 0x80 != 0 {
+            3usize << ((flags & 7) + 1)
+        } else {
+            0
+        }
+    };
+    // Data sub-blocks: a length byte, that many bytes, until a zero length.
+    let skip_blocks = |mut i: usize| -> Option<usize> {
+        loop {
+            let len = byte(i)? as usize;
+            i += 1 + len;
+            if len == 0 {
+                return Some(i);
+            }
+        }
+    };
+    let Some(flags) = byte(10) else { return Ok(()) };
+    let mut i = 13 + table(flags);
+    while let Some(kind) = byte(i) {
+        match kind {
+            0x21 => match skip_blocks(i + 2) {
+                Some(next) => i = next,
+                None => break,
+            },
+            0x2C => {
+                let (Some(width), Some(height), Some(frame_flags)) =
+                    (word(i + 5), word(i + 7), byte(i + 9))
+                else {
+                    break;
+                };
+                if width as u64 * height as u64 > max_pixels {
+                    return Err(Error::TooManyPixels {
+                        width,
+                        height,
+                        limit: max_pixels,
+                    });
+                }
+                // Descriptor, local colour table, LZW code size, image data.
+                match skip_blocks(i + 10 + table(frame_flags) + 1) {
+                    Some(next) => i = next,
+                    None => break,
+                }
+            }
+            _ => break, // the trailer, or damage the decoder will report
+        }
+    }
+    Ok(())
 }
 
 /// The JPEG decoder fills a truncated scan with grey and reports success, so
@@ -272,6 +332,32 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains("--"), "library messages name no flags: {err}");
+    }
+
+    #[test]
+    fn a_gif_frame_larger_than_the_limit_is_refused_whatever_the_screen() {
+        // A 1×1 logical screen holding one 4000×4000 frame.
+        let mut gif = b"GIF89a".to_vec();
+        gif.extend([1, 0, 1, 0, 0x80, 0, 0]); // screen 1×1, 2-colour table
+        gif.extend([0, 0, 0, 255, 255, 255]);
+        gif.extend([0x21, 0xF9, 4, 0, 0, 0, 0, 0]); // a graphic control extension
+        gif.extend([0x2C, 0, 0, 0, 0, 0xA0, 0x0F, 0xA0, 0x0F, 0]); // 4000×4000
+        gif.extend([2, 2, 0x4C, 0x01, 0, 0x3B]);
+        let err = decode_image_limited(&gif, None, 100).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::TooManyPixels {
+                    width: 4000,
+                    height: 4000,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        // The formats' own small GIF still decodes under the same limit.
+        let small = encode(ImageFormat::Gif);
+        assert!(decode_image_limited(&small, None, 32 * 24).is_ok());
     }
 
     #[test]

@@ -146,6 +146,11 @@ pub struct Cli {
     #[arg(long, help_heading = "Many images")]
     pub hidden: bool,
 
+    /// Follow symbolic links to directories while walking (each directory
+    /// is visited once). Links to files are always read.
+    #[arg(short = 'L', long, help_heading = "Many images")]
+    pub follow: bool,
+
     /// Write one swatch card per image into DIR (created if missing).
     ///
     /// Each card is named from the input's path below the inputs' common

@@ -14,6 +14,7 @@ use scenepal::{Algorithm, LoadOptions, MergeWeight, Options};
 
 use super::args::{Cli, ColorChoice};
 use super::check::Tolerance;
+use super::input::WalkOptions;
 
 /// What the program was asked to do.
 pub enum Command {
@@ -53,8 +54,8 @@ pub struct Inputs {
     pub files_from: Option<PathBuf>,
     /// The list is NUL-separated.
     pub null: bool,
-    /// Walk hidden entries too.
-    pub hidden: bool,
+    /// How directories are walked.
+    pub walk: WalkOptions,
 }
 
 /// One image's work, shared by the workers.
@@ -239,7 +240,10 @@ impl Config {
                 paths: cli.inputs,
                 files_from: cli.files_from,
                 null: cli.null,
-                hidden: cli.hidden,
+                walk: WalkOptions {
+                    hidden: cli.hidden,
+                    follow: cli.follow,
+                },
             },
             job,
             output,

@@ -48,11 +48,24 @@ fn is_hidden(name: &OsStr) -> bool {
     name.as_bytes().first() == Some(&b'.')
 }
 
+/// How directories are walked.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WalkOptions {
+    /// Take hidden entries (names starting with a dot) too.
+    pub hidden: bool,
+    /// Follow symbolic links to directories (`-L`).
+    pub follow: bool,
+}
+
 /// Expands inputs in order: a directory becomes its image files, walked
-/// recursively in name order (symlinks followed; a loop is reported, not
-/// followed); hidden entries are skipped unless `hidden`. Anything else,
-/// including `-`, is kept as named: explicitly named files are always tried.
-pub fn expand_inputs(args: &[PathBuf], hidden: bool) -> Vec<InputItem> {
+/// recursively in natural order; hidden entries are skipped unless asked
+/// for. A symbolic link to a directory is not followed unless `follow`, and
+/// then no directory is visited twice (by device and inode), so neither a
+/// loop nor a lattice of links can make the walk explode; links to files are
+/// read. Anything else, including `-`, is kept as named: explicitly named
+/// files and directories are always tried.
+pub fn expand_inputs(args: &[PathBuf], walk: WalkOptions) -> Vec<InputItem> {
+    use std::os::unix::fs::MetadataExt;
     let mut items = Vec::new();
     for arg in args {
         if is_stdin(arg) || !arg.is_dir() {
@@ -60,16 +73,32 @@ pub fn expand_inputs(args: &[PathBuf], hidden: bool) -> Vec<InputItem> {
             continue;
         }
         let before = items.len();
-        let walk = WalkDir::new(arg)
-            .follow_links(true)
+        let mut seen = std::collections::HashSet::new();
+        let entries = WalkDir::new(arg)
+            .follow_links(walk.follow)
             .sort_by(|a, b| natural_cmp(a.file_name().as_bytes(), b.file_name().as_bytes()))
             .into_iter()
-            .filter_entry(|e| hidden || e.depth() == 0 || !is_hidden(e.file_name()));
-        for entry in walk {
+            .filter_entry(move |e| {
+                if !(walk.hidden || e.depth() == 0 || !is_hidden(e.file_name())) {
+                    return false;
+                }
+                if e.file_type().is_dir() {
+                    // Followed links can reach one folder by many paths.
+                    return e
+                        .metadata()
+                        .map_or(true, |m| seen.insert((m.dev(), m.ino())));
+                }
+                true
+            });
+        for entry in entries {
             match entry {
+                Ok(e) if e.file_type().is_dir() => {}
+                // A link not followed: read it if it names a file, skip it
+                // if it names a folder.
+                Ok(e) if e.path_is_symlink() && !walk.follow && e.path().is_dir() => {}
                 // Not only regular files: a FIFO or device named like an
                 // image is reported (refused when read), not silently skipped.
-                Ok(e) if !e.file_type().is_dir() && has_image_extension(e.path()) => {
+                Ok(e) if has_image_extension(e.path()) => {
                     items.push(InputItem::Image(e.into_path()))
                 }
                 Ok(_) => {}
@@ -415,18 +444,23 @@ mod tests {
                 })
                 .collect()
         };
+        let plain = WalkOptions::default();
+        let hidden = WalkOptions {
+            hidden: true,
+            ..plain
+        };
         assert_eq!(
-            names(expand_inputs(&[d.to_path_buf()], false)),
+            names(expand_inputs(&[d.to_path_buf()], plain)),
             ["a.PNG", "b.jpg", "sub/c.gif"]
         );
         assert_eq!(
-            names(expand_inputs(&[d.to_path_buf()], true)),
+            names(expand_inputs(&[d.to_path_buf()], hidden)),
             [".git/d.png", ".hidden.png", "a.PNG", "b.jpg", "sub/c.gif"]
         );
         // Explicitly named files are kept whatever their name.
         let notes = d.join("notes.txt");
         assert_eq!(
-            expand_inputs(std::slice::from_ref(&notes), false),
+            expand_inputs(std::slice::from_ref(&notes), plain),
             [InputItem::Image(notes)]
         );
     }
@@ -460,25 +494,68 @@ mod tests {
     }
 
     #[test]
-    fn a_symlink_loop_is_reported_not_followed() {
+    fn directory_links_are_followed_only_when_asked_and_never_twice() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir(dir.path().join("sub")).unwrap();
-        std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
         fs::write(dir.path().join("sub/a.png"), b"x").unwrap();
-        let items = expand_inputs(&[dir.path().to_path_buf()], false);
-        assert!(
-            items
-                .iter()
-                .any(|i| matches!(i, InputItem::Unreadable(_, r) if r.contains("loop"))),
-            "{items:?}"
-        );
+        std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+        std::os::unix::fs::symlink("sub", dir.path().join("again")).unwrap();
+        std::os::unix::fs::symlink("sub/a.png", dir.path().join("b.png")).unwrap();
+        let images = |follow| -> Vec<String> {
+            expand_inputs(
+                &[dir.path().to_path_buf()],
+                WalkOptions {
+                    hidden: false,
+                    follow,
+                },
+            )
+            .into_iter()
+            .map(|i| match i {
+                InputItem::Image(p) => p.strip_prefix(dir.path()).unwrap().display().to_string(),
+                InputItem::Unreadable(p, r) => format!("{}: {r}", p.display()),
+            })
+            .collect()
+        };
+        // Not followed: the file link is read, the folder links are not.
+        assert_eq!(images(false), ["b.png", "sub/a.png"]);
+        // Followed: `again` and `sub` are one folder, visited once; `up`
+        // leads back to the root, which was visited already.
+        let followed = images(true);
         assert_eq!(
-            items
-                .iter()
-                .filter(|i| matches!(i, InputItem::Image(_)))
-                .count(),
-            1
+            followed.iter().filter(|n| n.ends_with("a.png")).count(),
+            1,
+            "{followed:?}"
         );
+        assert!(followed.contains(&"b.png".to_owned()), "{followed:?}");
+    }
+
+    #[test]
+    fn a_lattice_of_directory_links_is_walked_in_linear_time() {
+        // Each level links twice to the next: 2^20 paths, 21 folders.
+        let dir = tempfile::tempdir().unwrap();
+        for level in (0..20).rev() {
+            let here = dir.path().join(format!("d{level}"));
+            fs::create_dir(&here).unwrap();
+            for link in ["x", "y"] {
+                std::os::unix::fs::symlink(
+                    dir.path().join(format!("d{}", level + 1)),
+                    here.join(link),
+                )
+                .unwrap();
+            }
+        }
+        fs::create_dir(dir.path().join("d20")).unwrap();
+        fs::write(dir.path().join("d20/a.png"), b"x").unwrap();
+        let started = std::time::Instant::now();
+        let items = expand_inputs(
+            &[dir.path().join("d0")],
+            WalkOptions {
+                hidden: false,
+                follow: true,
+            },
+        );
+        assert_eq!(items.len(), 1, "{items:?}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]

@@ -81,7 +81,7 @@ pub fn run(config: Config) -> Result<Outcome> {
         }
         None => None,
     };
-    let items = expand_inputs(&paths, config.inputs.hidden);
+    let items = expand_inputs(&paths, config.inputs.walk);
     if let Some(dir) = &config.job.pictures.swatch_dir {
         // Once, before any work: not one error per image.
         if let Err(e) = std::fs::create_dir_all(dir) {
