@@ -40,6 +40,46 @@ pub fn decode_image_limited(
     name: Option<&Path>,
     max_pixels: u64,
 ) -> Result<DynamicImage> {
+    decode_with_limits(bytes, name, max_pixels, None)
+}
+
+/// About how many bytes loading the image in `bytes` holds at its peak:
+/// the decoded pixels, plus their 8-bit RGB(A) copy when the decoder's
+/// layout is another (grey, 16-bit, indexed). Read from the header alone.
+pub fn load_cost(bytes: &[u8], name: Option<&Path>) -> Result<u64> {
+    use image::ImageDecoder;
+    if bytes.is_empty() {
+        return Err(Error::EmptyInput);
+    }
+    let format = detect_format(bytes, name)?;
+    let fail = |error| Error::Decode {
+        format: format_name(format),
+        error,
+    };
+    let decoder = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_decoder()
+        .map_err(fail)?;
+    let (w, h) = decoder.dimensions();
+    let color = decoder.color_type();
+    let pixels = w as u64 * h as u64;
+    let decoded = pixels.saturating_mul(color.bytes_per_pixel() as u64);
+    let eight_bit = matches!(color, image::ColorType::Rgb8 | image::ColorType::Rgba8);
+    let copy = if eight_bit {
+        0
+    } else {
+        pixels.saturating_mul(if color.has_alpha() { 4 } else { 3 })
+    };
+    Ok(decoded.saturating_add(copy))
+}
+
+/// [`decode_image_limited`], with the decoders' allocations held to
+/// `max_alloc` bytes when given.
+pub(crate) fn decode_with_limits(
+    bytes: &[u8],
+    name: Option<&Path>,
+    max_pixels: u64,
+    max_alloc: Option<u64>,
+) -> Result<DynamicImage> {
     if bytes.is_empty() {
         return Err(Error::EmptyInput);
     }
@@ -72,7 +112,10 @@ pub fn decode_image_limited(
     // The image crate's allocation cap stays on, raised only as far as an
     // allowed image needs (16-bit RGBA: 8 bytes a pixel).
     let mut limits = Limits::default();
-    limits.max_alloc = Some(limits.max_alloc.unwrap_or(0).max(pixels.saturating_mul(8)));
+    limits.max_alloc = Some(match max_alloc {
+        Some(budget) => budget,
+        None => limits.max_alloc.unwrap_or(0).max(pixels.saturating_mul(8)),
+    });
     reader.limits(limits);
     reader.decode().map_err(fail)
 }
@@ -358,6 +401,18 @@ mod tests {
         // The formats' own small GIF still decodes under the same limit.
         let small = encode(ImageFormat::Gif);
         assert!(decode_image_limited(&small, None, 32 * 24).is_ok());
+    }
+
+    #[test]
+    fn the_load_cost_counts_the_decoded_layout_and_its_rgb_copy() {
+        let rgb = encode(ImageFormat::Png); // 32×24 RGB8: no copy
+        assert_eq!(load_cost(&rgb, None).unwrap(), 32 * 24 * 3);
+        let grey = image::GrayImage::new(10, 10);
+        let mut png = Cursor::new(Vec::new());
+        DynamicImage::ImageLuma8(grey)
+            .write_to(&mut png, ImageFormat::Png)
+            .unwrap();
+        assert_eq!(load_cost(png.get_ref(), None).unwrap(), 100 + 300);
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub use image;
 
 pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};
-pub use crate::decode::{decode_image, decode_image_limited, MAX_PIXELS_DEFAULT};
+pub use crate::decode::{decode_image, decode_image_limited, load_cost, MAX_PIXELS_DEFAULT};
 pub use crate::error::{Error, Result};
 pub use crate::extract::{
     extract_palette, extract_palette_from_histogram, extract_palette_with_bins, Algorithm, Options,

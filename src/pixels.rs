@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::color::{pack, unpack, Rgb};
-use crate::decode::{decode_image_limited, MAX_PIXELS_DEFAULT};
+use crate::decode::{decode_with_limits, MAX_PIXELS_DEFAULT};
 use crate::error::{Error, Result};
 
 /// Default alpha below which a pixel is not counted.
@@ -313,6 +313,9 @@ pub struct LoadOptions {
     pub preview_width: Option<u32>,
     /// Refuse images whose header announces more pixels.
     pub max_pixels: u64,
+    /// Hold the decoders' allocations to this many bytes (default: what an
+    /// image of `max_pixels` needs).
+    pub max_alloc: Option<u64>,
 }
 
 impl Default for LoadOptions {
@@ -321,15 +324,17 @@ impl Default for LoadOptions {
             alpha_threshold: DEFAULT_ALPHA_THRESHOLD,
             preview_width: None,
             max_pixels: MAX_PIXELS_DEFAULT,
+            max_alloc: None,
         }
     }
 }
 
-/// Decodes an encoded image (see [`decode_image_limited`] and
+/// Decodes an encoded image (see
+/// [`decode_image_limited`](crate::decode_image_limited) and
 /// [`PixelBuffer::from_image`]); with a preview width, also keeps the image
 /// scaled to that width (see [`scaled_preview`]).
 pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Result<LoadedImage> {
-    let image = decode_image_limited(bytes, name, opts.max_pixels)?;
+    let image = decode_with_limits(bytes, name, opts.max_pixels, opts.max_alloc)?;
     let (width, height) = (image.width(), image.height());
     let preview = opts.preview_width.map(|w| scaled_preview(&image, w));
     let pixels = PixelBuffer::from_image(image, opts.alpha_threshold)?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, ValueEnum};
 
+use super::budget::{parse_bytes, DEFAULT_MAX_MEMORY};
 use super::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
 use super::input::MAX_BYTES_DEFAULT;
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
@@ -236,6 +237,16 @@ pub struct Cli {
     #[arg(long, value_name = "N", default_value_t = MAX_PIXELS_DEFAULT,
           value_parser = parse_positive, allow_negative_numbers = true, help_heading = "Limits")]
     pub max_pixels: u64,
+
+    /// Memory for images being decoded at once (e.g. 512M, 2G).
+    ///
+    /// Images are admitted to decoding only while the sizes of those in
+    /// flight (estimated from their headers) fit; an image that alone needs
+    /// more is that file's error, before it is decoded. The decoders'
+    /// allocation limit is this budget.
+    #[arg(long, value_name = "BYTES", default_value = DEFAULT_MAX_MEMORY, value_parser = parse_bytes,
+          help_heading = "Limits")]
+    pub max_memory: u64,
 
     /// Refuse inputs (files or stdin) larger than this many bytes.
     #[arg(long, value_name = "N", default_value_t = MAX_BYTES_DEFAULT,

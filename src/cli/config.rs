@@ -13,6 +13,7 @@ use scenepal::output::{Format, Layout, Preview};
 use scenepal::{Algorithm, LoadOptions, MergeWeight, Options};
 
 use super::args::{Cli, ColorChoice};
+use super::budget::MemoryBudget;
 use super::check::Tolerance;
 use super::input::WalkOptions;
 
@@ -64,8 +65,8 @@ pub struct Job {
     pub options: Options,
     /// Decoding options, including the preview width when a card is drawn.
     pub load: LoadOptions,
-    /// Largest input in bytes.
-    pub max_bytes: u64,
+    /// Largest input, and the memory images may take while decoded.
+    pub limits: Limits,
     /// Pictures drawn per image.
     pub pictures: Pictures,
     /// Compute each image's palette (not needed when only merging).
@@ -76,6 +77,14 @@ pub struct Job {
     pub keep_bins: bool,
     /// What the run's consumers need from each image besides its palette.
     pub extras: Extras,
+}
+
+/// How much of the machine one image, and all in flight, may take.
+pub struct Limits {
+    /// Largest input in bytes.
+    pub max_bytes: u64,
+    /// Memory for the images being decoded at once.
+    pub memory: MemoryBudget,
 }
 
 /// What the run's consumers need from each image besides its palette.
@@ -210,8 +219,12 @@ impl Config {
                 alpha_threshold: cli.alpha_threshold,
                 preview_width: card.then_some(cli.swatch_width),
                 max_pixels: cli.max_pixels,
+                max_alloc: Some(cli.max_memory),
             },
-            max_bytes: cli.max_bytes,
+            limits: Limits {
+                max_bytes: cli.max_bytes,
+                memory: MemoryBudget::new(cli.max_memory),
+            },
             pictures,
             palette,
             // Bins serve k-means and the merge; the bucket algorithm does without.

@@ -16,6 +16,7 @@ mod macros {
 }
 
 mod args;
+mod budget;
 mod check;
 mod config;
 mod gallery;

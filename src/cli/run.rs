@@ -13,10 +13,12 @@ use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
 use scenepal::{
-    extract_palette, extract_palette_with_bins, load_image, Bins, LoadedImage, Palette, Rgb,
+    extract_palette, extract_palette_with_bins, load_cost, load_image, Bins, LoadedImage, Palette,
+    Rgb,
 };
 
 use super::args::explain;
+use super::budget::show_bytes;
 use super::check::Checker;
 use super::config::{Config, Job};
 use super::gallery::GallerySink;
@@ -243,14 +245,27 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
     };
     let shown = path_text(path);
     let name = (!is_stdin(path)).then_some(path.as_path());
+    let bytes = read_input(path, job.limits.max_bytes).map_err(|e| (shown.clone(), e))?;
+    // Admitted only while the images in flight fit the memory budget; the
+    // share is given back when this image's work is done. A header that
+    // cannot be read costs nothing here: decoding reports it.
+    let cost = load_cost(&bytes, name).unwrap_or(0) + bytes.len() as u64;
+    let budget = &job.limits.memory;
+    let Some(_permit) = budget.acquire(cost) else {
+        let reason = anyhow!(
+            "needs about {} of memory to decode, more than --max-memory {}",
+            show_bytes(cost),
+            show_bytes(budget.limit())
+        );
+        return Err((shown, reason));
+    };
     let LoadedImage {
         width,
         height,
         pixels,
         preview,
-    } = read_input(path, job.max_bytes)
-        .and_then(|bytes| load_image(&bytes, name, &job.load).map_err(explain))
-        .map_err(|e| (shown.clone(), e))?;
+    } = load_image(&bytes, name, &job.load).map_err(|e| (shown.clone(), explain(e)))?;
+    drop(bytes);
     let bins = job.bins.then(|| Bins::of(&pixels));
     let palette = if job.palette {
         let palette = match &bins {

@@ -358,3 +358,63 @@ fn names_escape_one_to_one_and_csv_carries_no_terminal_escapes() {
         "{paths:?}"
     );
 }
+
+#[test]
+fn a_memory_budget_refuses_what_cannot_fit_and_loses_no_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    // A header announcing 2^28 RGB pixels (768 MiB decoded), a valid
+    // 1×65535 image, and two ordinary stills.
+    fs::write(d.join("a_bomb.png"), png_announcing(16384, 16384)).unwrap();
+    let tall = image::RgbImage::from_pixel(1, 65535, image::Rgb([30, 60, 90]));
+    fs::write(
+        d.join("b_tall.png"),
+        encode(tall.into(), image::ImageFormat::Png),
+    )
+    .unwrap();
+    fs::copy(
+        crate::common::root().join(fixture("china_320.jpg")),
+        d.join("c.jpg"),
+    )
+    .unwrap();
+    fs::copy(
+        crate::common::root().join(fixture("nuthatch_960.jpg")),
+        d.join("d.jpg"),
+    )
+    .unwrap();
+    let use_time = Path::new("/usr/bin/time").exists();
+    let mut cmd = if use_time {
+        let mut c = clean_command("/usr/bin/time");
+        c.args(["-f", "peak-rss-kb %M"]).arg(bin());
+        c
+    } else {
+        clean_command(bin())
+    };
+    let out = cmd
+        .args(["-f", "json", "-j", "4", "--max-memory", "300M"])
+        .arg(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 4, "one record per input");
+    let error = records[0]["error"].as_str().unwrap();
+    assert!(error.contains("more than --max-memory 300 MiB"), "{error}");
+    assert!(
+        records[1..].iter().all(|r| r["colors"].is_array()),
+        "{records:?}"
+    );
+    if use_time {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let kb: u64 = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak-rss-kb "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("time's report");
+        assert!(kb < 350 * 1024, "peak RSS {kb} kB");
+    }
+}
