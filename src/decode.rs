@@ -45,8 +45,9 @@ pub fn decode_image_limited(
 
 /// About how many bytes loading the image in `bytes` holds at its peak:
 /// the decoded pixels, plus their 8-bit RGB(A) copy when the decoder's
-/// layout is another (grey, 16-bit, indexed). Read from the header alone.
-pub fn load_cost(bytes: &[u8], name: Option<&Path>) -> Result<u64> {
+/// layout is another (grey, 16-bit, indexed). Read from the header alone;
+/// an image over `max_pixels` is that error, as decoding would say.
+pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u64> {
     use image::ImageDecoder;
     if bytes.is_empty() {
         return Err(Error::EmptyInput);
@@ -62,6 +63,13 @@ pub fn load_cost(bytes: &[u8], name: Option<&Path>) -> Result<u64> {
     let (w, h) = decoder.dimensions();
     let color = decoder.color_type();
     let pixels = w as u64 * h as u64;
+    if pixels > max_pixels {
+        return Err(Error::TooManyPixels {
+            width: w,
+            height: h,
+            limit: max_pixels,
+        });
+    }
     let decoded = pixels.saturating_mul(color.bytes_per_pixel() as u64);
     let eight_bit = matches!(color, image::ColorType::Rgb8 | image::ColorType::Rgba8);
     let copy = if eight_bit {
@@ -406,13 +414,18 @@ mod tests {
     #[test]
     fn the_load_cost_counts_the_decoded_layout_and_its_rgb_copy() {
         let rgb = encode(ImageFormat::Png); // 32×24 RGB8: no copy
-        assert_eq!(load_cost(&rgb, None).unwrap(), 32 * 24 * 3);
+        assert_eq!(
+            load_cost(&rgb, None, MAX_PIXELS_DEFAULT).unwrap(),
+            32 * 24 * 3
+        );
+        let err = load_cost(&rgb, None, 100).unwrap_err();
+        assert!(matches!(err, Error::TooManyPixels { .. }), "{err}");
         let grey = image::GrayImage::new(10, 10);
         let mut png = Cursor::new(Vec::new());
         DynamicImage::ImageLuma8(grey)
             .write_to(&mut png, ImageFormat::Png)
             .unwrap();
-        assert_eq!(load_cost(png.get_ref(), None).unwrap(), 100 + 300);
+        assert_eq!(load_cost(png.get_ref(), None, 100).unwrap(), 100 + 300);
     }
 
     #[test]

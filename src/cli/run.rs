@@ -249,7 +249,11 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
     // Admitted only while the images in flight fit the memory budget; the
     // share is given back when this image's work is done. A header that
     // cannot be read costs nothing here: decoding reports it.
-    let cost = load_cost(&bytes, name).unwrap_or(0) + bytes.len() as u64;
+    let cost = match load_cost(&bytes, name, job.load.max_pixels) {
+        Ok(cost) => cost,
+        Err(e @ scenepal::Error::TooManyPixels { .. }) => return Err((shown, explain(e))),
+        Err(_) => 0,
+    } + bytes.len() as u64;
     let budget = &job.limits.memory;
     let Some(_permit) = budget.acquire(cost) else {
         let reason = anyhow!(
