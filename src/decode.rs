@@ -116,14 +116,18 @@ pub(crate) fn decode_with_limits(
     if format == ImageFormat::Jpeg {
         return decode_jpeg_strictly(bytes);
     }
+    let default_alloc = Limits::default()
+        .max_alloc
+        .unwrap_or(0)
+        .max(pixels.saturating_mul(8));
+    if format == ImageFormat::Png {
+        return decode_png_strictly(bytes, max_alloc.unwrap_or(default_alloc));
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     // The image crate's allocation cap stays on, raised only as far as an
     // allowed image needs (16-bit RGBA: 8 bytes a pixel).
     let mut limits = Limits::default();
-    limits.max_alloc = Some(match max_alloc {
-        Some(budget) => budget,
-        None => limits.max_alloc.unwrap_or(0).max(pixels.saturating_mul(8)),
-    });
+    limits.max_alloc = Some(max_alloc.unwrap_or(default_alloc));
     reader.limits(limits);
     reader.decode().map_err(fail)
 }
@@ -266,6 +270,108 @@ fn check_gif_frames(bytes: &[u8], max_pixels: u64) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Decodes PNG with every checksum verified: the CRC of every chunk
+/// (ancillary ones too: the image crate skips a `tRNS` whose CRC fails, and
+/// the transparency silently goes) and the zlib stream's Adler-32, and the
+/// chunks after the image data read to the end. Pixels come out as the image
+/// crate's PNG decoder gives them (palettes and low bit depths expanded,
+/// 16 bits kept).
+fn decode_png_strictly(bytes: &[u8], max_alloc: u64) -> Result<DynamicImage> {
+    use png::{BitDepth, ColorType};
+    let fail = |e: png::DecodingError| Error::Damaged {
+        format: "PNG",
+        reason: png_reason(&e),
+    };
+    let mut options = png::DecodeOptions::default();
+    options.set_ignore_crc(false);
+    options.set_ignore_adler32(false);
+    options.set_skip_ancillary_crc_failures(false);
+    let mut decoder = png::Decoder::new_with_options(Cursor::new(bytes), options);
+    decoder.set_limits(png::Limits {
+        bytes: usize::try_from(max_alloc).unwrap_or(usize::MAX),
+    });
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().map_err(fail)?;
+    let size = reader.output_buffer_size().ok_or_else(|| Error::Damaged {
+        format: "PNG",
+        reason: "the image is too large to hold".to_owned(),
+    })?;
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(size).map_err(|_| Error::Damaged {
+        format: "PNG",
+        reason: format!("no memory for {size} bytes of pixels"),
+    })?;
+    buf.resize(size, 0);
+    let info = reader.next_frame(&mut buf).map_err(fail)?;
+    reader.finish().map_err(fail)?;
+    buf.truncate(info.buffer_size());
+    let (w, h) = (info.width, info.height);
+    let wide = |b: &[u8]| -> Vec<u16> {
+        b.chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect()
+    };
+    let image = match (info.color_type, info.bit_depth) {
+        (ColorType::Grayscale, BitDepth::Sixteen) => {
+            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageLuma16)
+        }
+        (ColorType::GrayscaleAlpha, BitDepth::Sixteen) => {
+            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageLumaA16)
+        }
+        (ColorType::Rgb, BitDepth::Sixteen) => {
+            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageRgb16)
+        }
+        (ColorType::Rgba, BitDepth::Sixteen) => {
+            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageRgba16)
+        }
+        (ColorType::Grayscale, _) => {
+            image::GrayImage::from_raw(w, h, buf).map(DynamicImage::ImageLuma8)
+        }
+        (ColorType::GrayscaleAlpha, _) => {
+            image::GrayAlphaImage::from_raw(w, h, buf).map(DynamicImage::ImageLumaA8)
+        }
+        (ColorType::Rgb, _) => image::RgbImage::from_raw(w, h, buf).map(DynamicImage::ImageRgb8),
+        (ColorType::Rgba, _) => image::RgbaImage::from_raw(w, h, buf).map(DynamicImage::ImageRgba8),
+        (ColorType::Indexed, _) => None,
+    };
+    image.ok_or_else(|| Error::Damaged {
+        format: "PNG",
+        reason: "the decoder returned pixels that do not fill the image".to_owned(),
+    })
+}
+
+/// A PNG decoder's error as a sentence: no debug structures.
+fn png_reason(e: &png::DecodingError) -> String {
+    let text = e.to_string();
+    if text.contains("CRC error") || text.contains("CrcMismatch") {
+        let chunk = text
+            .split("chunk ")
+            .nth(1)
+            .and_then(|rest| rest.get(..4))
+            .filter(|name| name.chars().all(|c| c.is_ascii_alphabetic()));
+        return match chunk {
+            Some(name) => format!("the {name} chunk fails its checksum (CRC)"),
+            None => "a chunk fails its checksum (CRC)".to_owned(),
+        };
+    }
+    let lower = text.to_lowercase();
+    if lower.contains("adler") || (lower.contains("deflate") && lower.contains("checksum")) {
+        return "the compressed image data fails its checksum (Adler-32)".to_owned();
+    }
+    if lower.contains("unexpected end") || lower.contains("eof") {
+        return "the file ends before the image does (truncated)".to_owned();
+    }
+    if lower.contains("deflate") {
+        return "the compressed image data is damaged".to_owned();
+    }
+    // Other messages: one line, debug braces cut.
+    let first = text.lines().next().unwrap_or("");
+    match first.find(" {") {
+        Some(i) => first[..i].to_owned(),
+        None => first.to_owned(),
+    }
 }
 
 /// The JPEG decoder fills a truncated scan with grey and reports success, so

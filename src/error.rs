@@ -39,6 +39,14 @@ pub enum Error {
         /// The decoder's error.
         error: image::ImageError,
     },
+    /// The data breaks its format's rules or fails one of its checksums.
+    #[error("damaged {format} data: {reason}")]
+    Damaged {
+        /// The format the data was recognised as.
+        format: &'static str,
+        /// What is wrong, one sentence.
+        reason: String,
+    },
     /// The JPEG file ends before its image does.
     #[error("truncated JPEG data ({0})")]
     TruncatedJpeg(&'static str),

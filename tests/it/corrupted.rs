@@ -136,3 +136,91 @@ fn truncated_and_bit_flipped_fixtures_never_panic_or_hang() {
     let _ = std::panic::take_hook();
     assert!(mutants > 500, "only {mutants} mutants");
 }
+
+/// A PNG chunk: length, type, data, CRC (`crc` overrides the right one).
+fn chunk(kind: &[u8; 4], data: &[u8], crc: Option<u32>) -> Vec<u8> {
+    let mut out = (data.len() as u32).to_be_bytes().to_vec();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let right = crc32fast::hash(&out[4..]);
+    out.extend(crc.unwrap_or(right).to_be_bytes());
+    out
+}
+
+/// `png`'s chunks as (type, data).
+fn chunks(png: &[u8]) -> Vec<([u8; 4], Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut i = 8;
+    while i + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[i..i + 4].try_into().unwrap()) as usize;
+        let kind: [u8; 4] = png[i + 4..i + 8].try_into().unwrap();
+        out.push((kind, png[i + 8..i + 8 + len].to_vec()));
+        i += 12 + len;
+    }
+    out
+}
+
+/// Rebuilds a PNG from chunks, with a tRNS (a transparent colour key)
+/// before the image data when asked, its CRC right or wrong.
+fn png_with(
+    parts: &[([u8; 4], Vec<u8>)],
+    trns: Option<bool>,
+    idat: impl Fn(&mut Vec<u8>),
+) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in parts {
+        if kind == b"IDAT" {
+            if let Some(right) = trns {
+                let key = [0, 250, 0, 250, 0, 250]; // RGB (250, 250, 250)
+                out.extend(chunk(b"tRNS", &key, (!right).then_some(0xDEAD_BEEF)));
+            }
+            let mut data = data.clone();
+            idat(&mut data);
+            out.extend(chunk(kind, &data, None));
+        } else {
+            out.extend(chunk(kind, data, None));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_png_checksum_is_verified() {
+    use crate::common::{encode, scenepal, temp_file};
+    // Half light grey (the tRNS key), half dark: with the key transparent,
+    // one colour is left.
+    let img = image::RgbImage::from_fn(8, 8, |x, _| {
+        image::Rgb(if x < 4 { [250, 250, 250] } else { [10, 20, 30] })
+    });
+    let parts = chunks(&encode(img.into(), image::ImageFormat::Png));
+    let dir = tempfile::tempdir().unwrap();
+    let good = temp_file(&dir, "good.png", &png_with(&parts, Some(true), |_| {}));
+    let out = scenepal().args(["-k", "4", &good]).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "#0a141e\n",
+        "the key is transparent"
+    );
+    let bad_trns = temp_file(&dir, "trns.png", &png_with(&parts, Some(false), |_| {}));
+    let out = scenepal().arg(&bad_trns).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("damaged PNG data") && stderr.contains("checksum"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('{'), "a sentence, no debug text: {stderr}");
+    // The zlib stream's Adler-32 is its last four bytes.
+    let bad_adler = temp_file(
+        &dir,
+        "adler.png",
+        &png_with(&parts, None, |d| {
+            let n = d.len();
+            d[n - 1] ^= 0x01;
+        }),
+    );
+    let out = scenepal().arg(&bad_adler).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Adler-32"), "{stderr}");
+}
