@@ -118,13 +118,27 @@ fn replace_atomically(
             return replace_via_unnamed(file, dir, name, target, produce);
         }
     }
-    // Elsewhere: a named temporary file, removed on every error path.
+    replace_via_named(dir, name, target, produce)
+}
+
+/// Where unnamed files cannot be made: a named temporary beside the target,
+/// removed on every error path. Only a kill can leave one behind; its name
+/// carries the writer's process id, and the next write of the same target
+/// removes the temporaries of processes that are gone.
+fn replace_via_named(
+    dir: &Path,
+    name: &std::ffi::OsStr,
+    target: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
+    remove_stale_temporaries(dir, &prefix);
+    prefix.push(format!("{}.", std::process::id()));
     let mut temp = tempfile::Builder::new()
         .prefix(&prefix)
-        .suffix(".tmp")
+        .suffix(TEMP_SUFFIX)
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(|e| {
@@ -145,6 +159,45 @@ fn replace_atomically(
         .map_err(|e| io_reason(e.error))
         .context("cannot replace the file")?;
     Ok(())
+}
+
+/// How named temporaries end: `.NAME.PID.RANDOM.scenepal.tmp`.
+const TEMP_SUFFIX: &str = ".scenepal.tmp";
+
+/// Removes `PREFIX PID.*.scenepal.tmp` files in `dir` whose process is gone
+/// (best effort: what cannot be listed or removed stays).
+fn remove_stale_temporaries(dir: &Path, prefix: &std::ffi::OsStr) {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = prefix.as_bytes();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name
+            .as_bytes()
+            .strip_prefix(prefix)
+            .filter(|r| r.ends_with(TEMP_SUFFIX.as_bytes()))
+        else {
+            continue;
+        };
+        let digits: Vec<u8> = rest
+            .iter()
+            .copied()
+            .take_while(u8::is_ascii_digit)
+            .collect();
+        let pid = std::str::from_utf8(&digits)
+            .ok()
+            .and_then(|d| d.parse::<i32>().ok());
+        let gone = pid
+            .and_then(rustix::process::Pid::from_raw)
+            .is_some_and(|pid| {
+                rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH)
+            });
+        if gone {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// An unnamed file in `dir` (Linux `O_TMPFILE`): if the process dies while
@@ -271,6 +324,33 @@ mod tests {
             .unwrap()
             .file_type()
             .is_symlink());
+    }
+
+    #[test]
+    fn the_named_fallback_removes_temporaries_of_dead_writers_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // No process has this id (it is above any pid_max).
+        let stale = d.join(".card.png.2147483646.Ab3xYz.scenepal.tmp");
+        let live = d.join(format!(
+            ".card.png.{}.Qw9rTy.scenepal.tmp",
+            std::process::id()
+        ));
+        let other = d.join(".other.png.2147483646.Ab3xYz.scenepal.tmp");
+        for p in [&stale, &live, &other] {
+            fs::write(p, b"half").unwrap();
+        }
+        let target = d.join("card.png");
+        replace_via_named(d, std::ffi::OsStr::new("card.png"), &target, |w| {
+            w.write_all(b"new")
+        })
+        .unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        assert!(!stale.exists(), "a dead writer's temporary is removed");
+        assert!(
+            live.exists() && other.exists(),
+            "a live writer's, or another target's, stay"
+        );
     }
 
     #[test]
