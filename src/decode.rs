@@ -63,13 +63,7 @@ pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u
     let (w, h) = decoder.dimensions();
     let color = decoder.color_type();
     let pixels = w as u64 * h as u64;
-    if pixels > max_pixels {
-        return Err(Error::TooManyPixels {
-            width: w,
-            height: h,
-            limit: max_pixels,
-        });
-    }
+    check_pixels(w, h, max_pixels)?;
     let decoded = pixels.saturating_mul(color.bytes_per_pixel() as u64);
     let eight_bit = matches!(color, image::ColorType::Rgb8 | image::ColorType::Rgba8);
     let copy = if eight_bit {
@@ -78,6 +72,18 @@ pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u
         pixels.saturating_mul(if color.has_alpha() { 4 } else { 3 })
     };
     Ok(decoded.saturating_add(copy))
+}
+
+/// Refuses a size over the pixel limit, as every format's header is checked.
+fn check_pixels(width: u32, height: u32, max_pixels: u64) -> Result<()> {
+    if width as u64 * height as u64 > max_pixels {
+        return Err(Error::TooManyPixels {
+            width,
+            height,
+            limit: max_pixels,
+        });
+    }
+    Ok(())
 }
 
 /// [`decode_image_limited`], with the decoders' allocations held to
@@ -103,13 +109,7 @@ pub(crate) fn decode_with_limits(
         .into_dimensions()
         .map_err(fail)?;
     let pixels = w as u64 * h as u64;
-    if pixels > max_pixels {
-        return Err(Error::TooManyPixels {
-            width: w,
-            height: h,
-            limit: max_pixels,
-        });
-    }
+    check_pixels(w, h, max_pixels)?;
     if format == ImageFormat::Gif {
         check_gif_frames(bytes, max_pixels)?;
     }
@@ -253,13 +253,7 @@ fn check_gif_frames(bytes: &[u8], max_pixels: u64) -> Result<()> {
                 else {
                     break;
                 };
-                if width as u64 * height as u64 > max_pixels {
-                    return Err(Error::TooManyPixels {
-                        width,
-                        height,
-                        limit: max_pixels,
-                    });
-                }
+                check_pixels(width, height, max_pixels)?;
                 // Descriptor, local colour table, LZW code size, image data.
                 match skip_blocks(i + 10 + table(frame_flags) + 1) {
                     Some(next) => i = next,

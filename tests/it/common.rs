@@ -105,3 +105,11 @@ pub fn jpeg_announcing(w: u16, h: u16) -> Vec<u8> {
     jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
     jpeg
 }
+
+/// JSON Lines output, each line decoded.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON record per line"))
+        .collect()
+}

@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::common::{
-    bin, clean_command, encode, fixture, jpeg_announcing, png_announcing, read, scenepal,
+    bin, clean_command, encode, fixture, jpeg_announcing, json_lines, png_announcing, read,
+    scenepal,
 };
 
 /// Builds the hostile folder; returns (good files, bad files) by name.
@@ -292,11 +293,7 @@ fn a_failed_card_is_its_inputs_record_and_names_the_card() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = json_lines(&out.stdout);
     assert_eq!(records[0]["path"], f.as_str());
     let error = records[0]["error"].as_str().unwrap();
     assert!(
@@ -396,11 +393,7 @@ fn a_memory_budget_refuses_what_cannot_fit_and_loses_no_record() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = json_lines(&out.stdout);
     assert_eq!(records.len(), 4, "one record per input");
     let error = records[0]["error"].as_str().unwrap();
     assert!(error.contains("more than --max-memory 300 MiB"), "{error}");
