@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use crate::color::Rgb;
-use crate::pixels::{is_counted, PixelBuffer};
+use crate::pixels::{counted, with_stride, ColorHistogram, PixelBuffer};
 
 /// Bits of each channel that select a bin.
 pub const BIN_BITS: u32 = 5;
@@ -76,11 +76,11 @@ type BinTable = (Vec<[u32; 4]>, u64);
 fn count_chunk<const STRIDE: usize>(table: &mut BinTable, chunk: &[u8], threshold: u8) {
     let (bins, sum_sq) = table;
     for px in chunk.chunks_exact(STRIDE) {
-        if !is_counted::<STRIDE>(px, threshold) {
+        let Some(c) = counted::<STRIDE>(px, threshold) else {
             continue;
-        }
-        let (r, g, b) = (px[0] as u32, px[1] as u32, px[2] as u32);
-        let e = &mut bins[bin_of(px[0], px[1], px[2])];
+        };
+        let (r, g, b) = (c[0] as u32, c[1] as u32, c[2] as u32);
+        let e = &mut bins[bin_of(c[0], c[1], c[2])];
         e[0] += 1;
         e[1] += r;
         e[2] += g;
@@ -93,6 +93,10 @@ impl Bins {
     /// Counts an image's pixels into bins (exact integers, so the result does
     /// not depend on the number of threads).
     pub fn of(pixels: &PixelBuffer) -> Self {
+        if pixels.is_gray() {
+            // At most 256 colours: binning their counts is exact and cheap.
+            return Self::from_histogram(&pixels.histogram());
+        }
         let stride = pixels.channels();
         let threshold = pixels.alpha_threshold();
         // One 32-bit table per part of the image (a single one below 2^24
@@ -105,11 +109,7 @@ impl Bins {
                     .fold(
                         || (vec![[0u32; 4]; BIN_COUNT], 0u64),
                         |mut t, chunk| {
-                            if stride == 3 {
-                                count_chunk::<3>(&mut t, chunk, threshold);
-                            } else {
-                                count_chunk::<4>(&mut t, chunk, threshold);
-                            }
+                            with_stride!(stride, S => count_chunk::<S>(&mut t, chunk, threshold));
                             t
                         },
                     )
@@ -124,17 +124,26 @@ impl Bins {
                     .unwrap_or_else(|| (vec![[0u32; 4]; BIN_COUNT], 0))
             })
             .collect();
-        let mut bins = Bins {
-            sum_sq: tables.iter().map(|t| t.1 as u128).sum(),
-            ..Bins::default()
-        };
-        for i in 0..BIN_COUNT {
+        let sum_sq = tables.iter().map(|t| t.1 as u128).sum();
+        let totals = (0..BIN_COUNT).map(|i| {
             let mut e = [0u64; 4];
             for (table, _) in &tables {
                 for c in 0..4 {
                     e[c] += table[i][c] as u64;
                 }
             }
+            e
+        });
+        Self::from_table(totals, sum_sq)
+    }
+
+    /// The non-empty bins of a full table of [count, sum r, sum g, sum b].
+    fn from_table(table: impl Iterator<Item = [u64; 4]>, sum_sq: u128) -> Self {
+        let mut bins = Bins {
+            sum_sq,
+            ..Bins::default()
+        };
+        for (i, e) in table.enumerate() {
             if e[0] > 0 {
                 bins.index.push(i as u32);
                 bins.count.push(e[0]);
@@ -143,6 +152,26 @@ impl Bins {
             }
         }
         bins
+    }
+
+    /// Counts weighted colours into bins: the same totals as counting their
+    /// pixels one by one.
+    pub fn from_histogram(hist: &ColorHistogram) -> Self {
+        let mut table = vec![[0u64; 4]; BIN_COUNT];
+        let mut sum_sq = 0u128;
+        for (&c, &n) in hist.colors.iter().zip(&hist.counts) {
+            let e = &mut table[bin_of(c[0], c[1], c[2])];
+            e[0] += n;
+            for i in 0..3 {
+                e[i + 1] += c[i] as u64 * n;
+            }
+            sum_sq += c
+                .iter()
+                .map(|&v| (v as u32 * v as u32) as u128)
+                .sum::<u128>()
+                * n as u128;
+        }
+        Self::from_table(table.into_iter(), sum_sq)
     }
 
     /// Number of non-empty bins.
@@ -195,6 +224,23 @@ mod tests {
             2 * (100 + 400 + 900) + (144 + 400 + 900) + 200 * 200
         );
         assert!((bins.mean(i)[0] - 32.0 / 3.0).abs() < 1e-5);
+    }
+
+    #[test]
+    fn gray_pixels_bin_as_their_rgb_expansion() {
+        let gray: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let rgb: Vec<u8> = gray.iter().flat_map(|&v| [v; 3]).collect();
+        let from_gray = Bins::of(&PixelBuffer::luma8(gray.clone(), 5000, 1).unwrap());
+        assert_eq!(
+            from_gray,
+            Bins::of(&PixelBuffer::rgb8(rgb, 5000, 1).unwrap())
+        );
+        let with_alpha: Vec<u8> = gray.iter().flat_map(|&v| [v, v]).collect();
+        let rgba: Vec<u8> = gray.iter().flat_map(|&v| [v, v, v, v]).collect();
+        assert_eq!(
+            Bins::of(&PixelBuffer::luma_alpha8(with_alpha, 5000, 1, 128).unwrap()),
+            Bins::of(&PixelBuffer::rgba8(rgba, 5000, 1, 128).unwrap())
+        );
     }
 
     #[test]

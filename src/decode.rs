@@ -44,8 +44,10 @@ pub fn decode_image_limited(
 }
 
 /// About how many bytes loading the image in `bytes` holds at its peak:
-/// the decoded pixels, plus their 8-bit RGB(A) copy when the decoder's
-/// layout is another (grey, 16-bit, indexed). Read from the header alone;
+/// the decoded pixels, plus their 8-bit copy when the decoder's layout is
+/// not one the pixel buffer keeps as it is (16-bit, float), and a second
+/// 16-bit buffer where a decoder widens bytes into samples. Read from the
+/// header alone;
 /// an image over `max_pixels` is that error, as decoding would say.
 pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u64> {
     use image::ImageDecoder;
@@ -65,11 +67,12 @@ pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u
     let pixels = w as u64 * h as u64;
     check_pixels(w, h, max_pixels)?;
     let decoded = pixels.saturating_mul(color.bytes_per_pixel() as u64);
-    let eight_bit = matches!(color, image::ColorType::Rgb8 | image::ColorType::Rgba8);
-    let copy = if eight_bit {
+    let kept = color.bytes_per_pixel() == color.channel_count();
+    let copy = if kept {
         0
     } else {
-        pixels.saturating_mul(if color.has_alpha() { 4 } else { 3 })
+        let channels = color.channel_count() as u64;
+        decoded.saturating_add(pixels.saturating_mul(channels))
     };
     Ok(decoded.saturating_add(copy))
 }
@@ -297,17 +300,26 @@ fn decode_png_strictly(bytes: &[u8], max_alloc: u64) -> Result<DynamicImage> {
         format: "PNG",
         reason: format!("no memory for {size} bytes of pixels"),
     })?;
-    buf.resize(size, 0);
-    let info = reader.next_frame(&mut buf).map_err(fail)?;
+    if reader.info().interlaced {
+        buf.resize(size, 0);
+        reader.next_frame(&mut buf).map_err(fail)?;
+    } else {
+        // Row by row into reserved, untouched memory: a header that
+        // announces a large image over little data costs only the rows the
+        // data really holds.
+        while let Some(row) = reader.next_row().map_err(fail)? {
+            buf.extend_from_slice(row.data());
+        }
+    }
     reader.finish().map_err(fail)?;
-    buf.truncate(info.buffer_size());
-    let (w, h) = (info.width, info.height);
+    let (w, h) = (reader.info().width, reader.info().height);
+    let (color_type, bit_depth) = reader.output_color_type();
     let wide = |b: &[u8]| -> Vec<u16> {
         b.chunks_exact(2)
             .map(|p| u16::from_be_bytes([p[0], p[1]]))
             .collect()
     };
-    let image = match (info.color_type, info.bit_depth) {
+    let image = match (color_type, bit_depth) {
         (ColorType::Grayscale, BitDepth::Sixteen) => {
             image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageLuma16)
         }
@@ -512,7 +524,7 @@ mod tests {
     }
 
     #[test]
-    fn the_load_cost_counts_the_decoded_layout_and_its_rgb_copy() {
+    fn the_load_cost_counts_the_decoded_layout_and_its_eight_bit_copy() {
         let rgb = encode(ImageFormat::Png); // 32×24 RGB8: no copy
         assert_eq!(
             load_cost(&rgb, None, MAX_PIXELS_DEFAULT).unwrap(),
@@ -520,12 +532,17 @@ mod tests {
         );
         let err = load_cost(&rgb, None, 100).unwrap_err();
         assert!(matches!(err, Error::TooManyPixels { .. }), "{err}");
-        let grey = image::GrayImage::new(10, 10);
-        let mut png = Cursor::new(Vec::new());
-        DynamicImage::ImageLuma8(grey)
-            .write_to(&mut png, ImageFormat::Png)
-            .unwrap();
-        assert_eq!(load_cost(png.get_ref(), None, 100).unwrap(), 100 + 300);
+        let png = |image: DynamicImage| {
+            let mut png = Cursor::new(Vec::new());
+            image.write_to(&mut png, ImageFormat::Png).unwrap();
+            png.into_inner()
+        };
+        // Gray is kept as gray: no copy.
+        let grey = png(image::GrayImage::new(10, 10).into());
+        assert_eq!(load_cost(&grey, None, 100).unwrap(), 100);
+        // 16-bit: the samples, their widened copy, and the 8-bit copy.
+        let deep = png(image::ImageBuffer::<image::Luma<u16>, _>::new(10, 10).into());
+        assert_eq!(load_cost(&deep, None, 100).unwrap(), 200 + 200 + 100);
     }
 
     #[test]

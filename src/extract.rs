@@ -88,8 +88,9 @@ impl Default for Options {
 /// [`Error::InvalidK`] if `opts.k` is outside `1..=MAX_K`; [`Error::NoPixels`]
 /// if no pixel is counted.
 pub fn extract_palette(pixels: &PixelBuffer, opts: &Options) -> Result<Palette> {
-    if opts.algorithm == Algorithm::Bucket {
-        // The bucket algorithm orders exact colours; bins would go unused.
+    if opts.algorithm == Algorithm::Bucket || pixels.is_gray() {
+        // The bucket algorithm orders exact colours, and a gray image's
+        // exact colours are cheaper than its bins: bins would go unused.
         return extract_palette_from_histogram(&pixels.histogram(), opts);
     }
     extract_palette_with_bins(pixels, &Bins::of(pixels), opts)
@@ -107,8 +108,10 @@ pub fn extract_palette_with_bins(
         return Err(Error::NoPixels);
     }
     // Few bins (flat synthetic images) may mean k or fewer colours, which
-    // must come out exactly; the bucket algorithm orders exact colours.
-    if bins.len() <= opts.k || opts.algorithm == Algorithm::Bucket {
+    // must come out exactly; the bucket algorithm orders exact colours; a
+    // gray image's at most 256 exact colours cluster as cheaply as bins and
+    // more precisely (its levels would share a few dozen bins).
+    if bins.len() <= opts.k || opts.algorithm == Algorithm::Bucket || pixels.is_gray() {
         return extract_palette_from_histogram(&pixels.histogram(), opts);
     }
     // k-means on the bins' mean colours, weighted by pixel count: the same

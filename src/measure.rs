@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::bins::{bin_of, bin_origin, within_bin, Bins, BIN_COUNT, BIN_SIDE, BIN_VOLUME};
 use crate::color::{distance_sq, nearest, rgb_distance_sq, two_nearest, Rgb, Space};
 use crate::palette::{Palette, Swatch};
-use crate::pixels::{is_counted, ColorHistogram, PixelBuffer};
+use crate::pixels::{counted, with_stride, ColorHistogram, PixelBuffer};
 
 /// Unique colours per work item when assigning colours to the palette.
 const ASSIGN_CHUNK: usize = 4096;
@@ -125,13 +125,7 @@ pub(crate) fn measure_pixels(
     let (counts, pixel_err) = pixels
         .raw()
         .par_chunks(ASSIGN_CHUNK * 16 * stride)
-        .map(|chunk| {
-            if stride == 3 {
-                slots.tally::<3>(chunk, threshold)
-            } else {
-                slots.tally::<4>(chunk, threshold)
-            }
-        })
+        .map(|chunk| with_stride!(stride, S => slots.tally::<S>(chunk, threshold)))
         .reduce(
             || (vec![0u64; colors.len()], 0i128),
             |(mut a, ea), (b, eb)| {
@@ -182,10 +176,9 @@ impl Slots<'_> {
         let mut counts = vec![0u64; self.colors.len()];
         let mut err = 0i64;
         for px in chunk.chunks_exact(STRIDE) {
-            if !is_counted::<STRIDE>(px, threshold) {
+            let Some(c) = counted::<STRIDE>(px, threshold) else {
                 continue;
-            }
-            let c = [px[0], px[1], px[2]];
+            };
             let within = within_bin(c);
             let [l0, l1] = self.lut[bin_of(c[0], c[1], c[2])];
             let pick = |l: u32| (l & !STRADDLES) + (within & 0u32.wrapping_sub(l >> 31));

@@ -15,12 +15,47 @@ use crate::error::{Error, Result};
 /// Default alpha below which a pixel is not counted.
 pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
 
-/// The alpha policy, the one place it is written: a pixel of `STRIDE` bytes
-/// (3: RGB, 4: RGBA) is counted unless its alpha is below `threshold`.
+/// The pixel layouts and the alpha policy, the one place they are written: a
+/// pixel of `STRIDE` bytes (1: gray, 2: gray and alpha, 3: RGB, 4: RGBA) as
+/// its sRGB colour, or `None` when its alpha is below `threshold` (it is not
+/// counted).
 #[inline(always)]
-pub(crate) fn is_counted<const STRIDE: usize>(px: &[u8], threshold: u8) -> bool {
-    STRIDE == 3 || px[3] >= threshold
+pub(crate) fn counted<const STRIDE: usize>(px: &[u8], threshold: u8) -> Option<Rgb> {
+    if STRIDE % 2 == 0 && px[STRIDE - 1] < threshold {
+        return None;
+    }
+    Some(if STRIDE < 3 {
+        [px[0]; 3]
+    } else {
+        [px[0], px[1], px[2]]
+    })
 }
+
+/// Evaluates `$body` with `$stride` bound to a buffer's bytes per pixel as a
+/// constant, so that each per-pixel loop is compiled once per layout.
+macro_rules! with_stride {
+    ($channels:expr, $stride:ident => $body:expr) => {
+        match $channels {
+            1 => {
+                const $stride: usize = 1;
+                $body
+            }
+            2 => {
+                const $stride: usize = 2;
+                $body
+            }
+            3 => {
+                const $stride: usize = 3;
+                $body
+            }
+            _ => {
+                const $stride: usize = 4;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_stride;
 
 /// Pixels per work item when counting colours in parallel: large enough that
 /// merging per-thread tables costs little next to the counting itself.
@@ -56,14 +91,50 @@ impl ColorHistogram {
             .par_chunks(COUNT_CHUNK_PX * STRIDE)
             .fold(FxHashMap::<u32, u64>::default, |mut table, chunk| {
                 for px in chunk.chunks_exact(STRIDE) {
-                    if is_counted::<STRIDE>(px, threshold) {
-                        *table.entry(pack([px[0], px[1], px[2]])).or_default() += 1;
+                    if let Some(c) = counted::<STRIDE>(px, threshold) {
+                        *table.entry(pack(c)).or_default() += 1;
                     }
                 }
                 table
             })
             .reduce(FxHashMap::default, merge_tables);
         Self::from_table(table)
+    }
+
+    /// Counts a gray buffer (`STRIDE` 1 or 2) into its at most 256 levels:
+    /// one array of counts instead of a hash table.
+    fn count_gray<const STRIDE: usize>(raw: &[u8], threshold: u8) -> Self {
+        let levels = raw
+            .par_chunks(COUNT_CHUNK_PX * STRIDE)
+            .fold(
+                || [0u64; 256],
+                |mut levels, chunk| {
+                    if STRIDE == 1 {
+                        // Every byte is a counted pixel: the plainest loop.
+                        for &v in chunk {
+                            levels[v as usize] += 1;
+                        }
+                        return levels;
+                    }
+                    for px in chunk.chunks_exact(STRIDE) {
+                        if let Some(c) = counted::<STRIDE>(px, threshold) {
+                            levels[c[0] as usize] += 1;
+                        }
+                    }
+                    levels
+                },
+            )
+            .reduce(|| [0u64; 256], |a, b| std::array::from_fn(|i| a[i] + b[i]));
+        let (colors, counts): (Vec<Rgb>, Vec<u64>) = (0..=255u8)
+            .zip(levels)
+            .filter(|&(_, n)| n > 0)
+            .map(|(v, n)| ([v; 3], n))
+            .unzip();
+        ColorHistogram {
+            total: counts.iter().sum(),
+            colors,
+            counts,
+        }
     }
 
     fn from_table(table: FxHashMap<u32, u64>) -> Self {
@@ -124,8 +195,9 @@ fn merge_tables(mut a: FxHashMap<u32, u64>, mut b: FxHashMap<u32, u64>) -> FxHas
 }
 
 /// A decoded image's pixels as 8-bit sRGB: the recipe's N×3 list, kept as
-/// the decoder's interleaved buffer (RGB8, or RGBA8 with the alpha policy
-/// applied whenever pixels are visited).
+/// the decoder's interleaved buffer (gray, gray and alpha, RGB or RGBA, 8 bits
+/// a channel, with the alpha policy applied whenever pixels are visited), so
+/// that a gray image is never expanded to three channels to be counted.
 #[derive(Clone, Debug)]
 pub struct PixelBuffer {
     raw: Vec<u8>,
@@ -147,6 +219,19 @@ impl PixelBuffer {
     /// another length is an error.
     pub fn rgba8(raw: Vec<u8>, width: u32, height: u32, alpha_threshold: u8) -> Result<Self> {
         Self::new(raw, 4, width, height, alpha_threshold)
+    }
+
+    /// Wraps an 8-bit gray buffer of `width` × `height` pixels; a buffer of
+    /// another length is an error.
+    pub fn luma8(raw: Vec<u8>, width: u32, height: u32) -> Result<Self> {
+        Self::new(raw, 1, width, height, 0)
+    }
+
+    /// Wraps an interleaved 8-bit gray-and-alpha buffer of `width` × `height`
+    /// pixels; pixels with alpha below `alpha_threshold` are not counted. A
+    /// buffer of another length is an error.
+    pub fn luma_alpha8(raw: Vec<u8>, width: u32, height: u32, alpha_threshold: u8) -> Result<Self> {
+        Self::new(raw, 2, width, height, alpha_threshold)
     }
 
     fn new(
@@ -174,29 +259,34 @@ impl PixelBuffer {
         })
     }
 
-    /// Flattens a decoded image. Images with an alpha channel keep it (pixels
-    /// with alpha below `alpha_threshold` are not counted); every other image
-    /// (grayscale, 16-bit, palette-indexed, CMYK) becomes 8-bit sRGB. An
-    /// image with no pixel left to count is an error.
+    /// Flattens a decoded image. 8-bit gray, gray-and-alpha, RGB and RGBA
+    /// buffers are kept as decoded; every other layout (16-bit, float) is
+    /// brought to the nearest of those with 8 bits a channel, keeping gray as
+    /// gray and alpha as alpha. Pixels with alpha below `alpha_threshold` are
+    /// not counted; an image with no pixel left to count is an error.
     pub fn from_image(image: DynamicImage, alpha_threshold: u8) -> Result<Self> {
         let (width, height) = (image.width(), image.height());
-        let buffer = if image.color().has_alpha() {
-            Self::rgba8(
-                image.into_rgba8().into_raw(),
-                width,
-                height,
-                alpha_threshold,
-            )
-        } else {
-            Self::rgb8(image.into_rgb8().into_raw(), width, height)
+        let t = alpha_threshold;
+        let buffer = match image {
+            DynamicImage::ImageLuma8(b) => Self::luma8(b.into_raw(), width, height),
+            DynamicImage::ImageLumaA8(b) => Self::luma_alpha8(b.into_raw(), width, height, t),
+            DynamicImage::ImageRgb8(b) => Self::rgb8(b.into_raw(), width, height),
+            DynamicImage::ImageRgba8(b) => Self::rgba8(b.into_raw(), width, height, t),
+            DynamicImage::ImageLuma16(_) => {
+                Self::luma8(image.into_luma8().into_raw(), width, height)
+            }
+            DynamicImage::ImageLumaA16(_) => {
+                Self::luma_alpha8(image.into_luma_alpha8().into_raw(), width, height, t)
+            }
+            _ if image.color().has_alpha() => {
+                Self::rgba8(image.into_rgba8().into_raw(), width, height, t)
+            }
+            _ => Self::rgb8(image.into_rgb8().into_raw(), width, height),
         }?;
-        let any_counted = match buffer.channels {
-            3 => !buffer.raw.is_empty(),
-            _ => buffer
-                .raw
-                .chunks_exact(4)
-                .any(|px| is_counted::<4>(px, alpha_threshold)),
-        };
+        let any_counted = with_stride!(buffer.channels, S => buffer
+            .raw
+            .chunks_exact(S)
+            .any(|px| counted::<S>(px, t).is_some()));
         if !any_counted {
             return Err(Error::NoCountedPixels {
                 threshold: alpha_threshold,
@@ -215,7 +305,7 @@ impl PixelBuffer {
         self.alpha_threshold
     }
 
-    /// Bytes per pixel: 3 or 4.
+    /// Bytes per pixel: 1 (gray), 2 (gray and alpha), 3 (RGB) or 4 (RGBA).
     pub fn channels(&self) -> usize {
         self.channels
     }
@@ -227,32 +317,36 @@ impl PixelBuffer {
 
     /// The exact histogram of unique colours.
     pub fn histogram(&self) -> ColorHistogram {
-        if self.channels == 3 {
-            ColorHistogram::count::<3>(&self.raw, self.alpha_threshold)
-        } else {
-            ColorHistogram::count::<4>(&self.raw, self.alpha_threshold)
+        let (raw, threshold) = (&self.raw, self.alpha_threshold);
+        match self.channels {
+            1 => ColorHistogram::count_gray::<1>(raw, threshold),
+            2 => ColorHistogram::count_gray::<2>(raw, threshold),
+            3 => ColorHistogram::count::<3>(raw, threshold),
+            _ => ColorHistogram::count::<4>(raw, threshold),
         }
+    }
+
+    /// True for a gray buffer (with or without alpha): it has at most 256
+    /// colours, so its exact histogram is one cheap pass.
+    pub fn is_gray(&self) -> bool {
+        self.channels < 3
     }
 
     /// The mean colour of the counted pixels (each channel rounded): the
     /// colour a still is squeezed to in a classic movie barcode. Exact
     /// integer sums, so it does not depend on the thread count.
     pub fn mean_color(&self) -> Rgb {
+        let threshold = self.alpha_threshold;
         let sums = |chunk: &[u8]| -> [u64; 4] {
             let mut s = [0u64; 4];
-            let mut add = |px: &[u8]| {
-                s[0] += px[0] as u64;
-                s[1] += px[1] as u64;
-                s[2] += px[2] as u64;
-                s[3] += 1;
-            };
-            match self.channels {
-                3 => chunk.chunks_exact(3).for_each(&mut add),
-                _ => chunk
-                    .chunks_exact(4)
-                    .filter(|px| is_counted::<4>(px, self.alpha_threshold))
-                    .for_each(&mut add),
-            }
+            with_stride!(self.channels, S => {
+                for c in chunk.chunks_exact(S).filter_map(|px| counted::<S>(px, threshold)) {
+                    s[0] += c[0] as u64;
+                    s[1] += c[1] as u64;
+                    s[2] += c[2] as u64;
+                    s[3] += 1;
+                }
+            });
             s
         };
         let total = self
@@ -279,13 +373,8 @@ impl PixelBuffer {
             }
             let i = rng.random_range(0..pixels) * self.channels;
             let px = &self.raw[i..i + self.channels];
-            let counted = match self.channels {
-                3 => is_counted::<3>(px, self.alpha_threshold),
-                _ => is_counted::<4>(px, self.alpha_threshold),
-            };
-            if counted {
-                out.push([px[0], px[1], px[2]]);
-            }
+            let color = with_stride!(self.channels, S => counted::<S>(px, self.alpha_threshold));
+            out.extend(color);
         }
         out
     }
@@ -348,17 +437,36 @@ pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Resu
 
 impl PixelBuffer {
     /// The pixels scaled to at most `width` (never enlarged), transparency
-    /// over white: a still's thumbnail.
+    /// over white: a still's thumbnail. Read in place: a huge image is not
+    /// copied to be shrunk.
     pub fn thumbnail(&self, width: u32) -> RgbImage {
-        let image = match self.channels {
-            3 => RgbImage::from_raw(self.width, self.height, self.raw.clone())
-                .map(DynamicImage::from),
-            _ => image::RgbaImage::from_raw(self.width, self.height, self.raw.clone())
-                .map(DynamicImage::from),
+        let width = width.min(self.width).max(1);
+        let (fit_w, fit_h) = fitted_size(self.width, self.height, width);
+        let small = match self.channels {
+            1 => self.resized::<image::Luma<u8>>(fit_w, fit_h),
+            2 => self.resized::<image::LumaA<u8>>(fit_w, fit_h),
+            3 => self.resized::<image::Rgb<u8>>(fit_w, fit_h),
+            _ => self.resized::<image::Rgba<u8>>(fit_w, fit_h),
         };
-        // The buffer's length was checked against its size when it was made.
-        let image = image.unwrap_or_else(|| DynamicImage::new_rgb8(1, 1));
-        scaled_preview(&image, width.min(self.width).max(1))
+        over_white(&small, width)
+    }
+
+    fn resized<P>(&self, width: u32, height: u32) -> image::RgbaImage
+    where
+        P: image::Pixel<Subpixel = u8> + 'static,
+        DynamicImage: From<image::ImageBuffer<P, Vec<u8>>>,
+    {
+        match image::ImageBuffer::<P, &[u8]>::from_raw(self.width, self.height, &self.raw[..]) {
+            Some(view) => DynamicImage::from(image::imageops::resize(
+                &view,
+                width,
+                height,
+                FilterType::Triangle,
+            ))
+            .into_rgba8(),
+            // The buffer's length was checked against its size when it was made.
+            None => image::RgbaImage::new(width, height),
+        }
     }
 }
 
@@ -366,26 +474,27 @@ impl PixelBuffer {
 /// fits whole; a taller image is fitted into this box, not stretched.
 const MAX_PREVIEW_HEIGHT_PER_WIDTH: f64 = 1.5;
 
-/// The image scaled to `width` (aspect kept, triangle filter), with any
-/// transparency composited over white: the top of a card. An image taller
-/// than 1.5 × `width` is fitted into `width` × 1.5 `width`, centred on white,
-/// so the preview's size never follows an extreme aspect ratio.
-pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
-    let (w, h) = (image.width().max(1) as f64, image.height().max(1) as f64);
+/// The size an image of `w` × `h` is scaled to in a preview `width` wide:
+/// the full width, or, for an image taller than 1.5 × `width` once scaled,
+/// the box `width` × 1.5 `width`.
+fn fitted_size(w: u32, h: u32, width: u32) -> (u32, u32) {
+    let (w, h) = (w.max(1) as f64, h.max(1) as f64);
     let max_height = (width as f64 * MAX_PREVIEW_HEIGHT_PER_WIDTH).round();
-    let (fit_w, fit_h) = if h * width as f64 / w <= max_height {
+    if h * width as f64 / w <= max_height {
         (width, (h * width as f64 / w).round().max(1.0) as u32)
     } else {
         (
             (w * max_height / h).round().max(1.0) as u32,
             max_height as u32,
         )
-    };
-    let small = image
-        .resize_exact(fit_w, fit_h, FilterType::Triangle)
-        .into_rgba8();
-    let left = (width - fit_w) / 2;
-    RgbImage::from_fn(width, fit_h, |x, y| {
+    }
+}
+
+/// `small` centred on a white preview `width` wide, its transparency
+/// composited over white.
+fn over_white(small: &image::RgbaImage, width: u32) -> RgbImage {
+    let left = (width - small.width()) / 2;
+    RgbImage::from_fn(width, small.height(), |x, y| {
         let Some(p) = x
             .checked_sub(left)
             .and_then(|sx| small.get_pixel_checked(sx, y))
@@ -395,6 +504,20 @@ pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
         let a = p[3] as u32;
         image::Rgb([0, 1, 2].map(|i| ((p[i] as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
     })
+}
+
+/// The image scaled to `width` (aspect kept, triangle filter), with any
+/// transparency composited over white: the top of a card. An image taller
+/// than 1.5 × `width` is fitted into `width` × 1.5 `width`, centred on white,
+/// so the preview's size never follows an extreme aspect ratio.
+pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
+    let (fit_w, fit_h) = fitted_size(image.width(), image.height(), width);
+    over_white(
+        &image
+            .resize_exact(fit_w, fit_h, FilterType::Triangle)
+            .into_rgba8(),
+        width,
+    )
 }
 
 #[cfg(test)]
@@ -474,6 +597,44 @@ mod tests {
         assert_eq!(scaled_preview(&wide, 1000).dimensions(), (1000, 1));
         let photo = DynamicImage::ImageRgb8(RgbImage::new(300, 200));
         assert_eq!(scaled_preview(&photo, 600).dimensions(), (600, 400));
+    }
+
+    #[test]
+    fn gray_images_stay_gray_and_count_as_their_rgb_expansion() {
+        let levels: Vec<u8> = (0..70_000u32).map(|i| (i * 31 % 256) as u8).collect();
+        let gray = image::GrayImage::from_raw(70_000, 1, levels.clone()).unwrap();
+        let buffer = PixelBuffer::from_image(gray.into(), 128).unwrap();
+        assert!(buffer.is_gray());
+        assert_eq!(buffer.raw().len(), 70_000, "one byte a pixel");
+        let rgb = PixelBuffer::rgb8(levels.iter().flat_map(|&v| [v; 3]).collect(), 70_000, 1);
+        let rgb = rgb.unwrap();
+        assert_eq!(buffer.histogram(), rgb.histogram());
+        assert_eq!(buffer.mean_color(), rgb.mean_color());
+        assert_eq!(buffer.sample(50, 7), rgb.sample(50, 7));
+        // Gray and alpha: the alpha rule holds.
+        let pairs = vec![10, 255, 20, 0, 30, 200];
+        let h = PixelBuffer::luma_alpha8(pairs, 3, 1, 128)
+            .unwrap()
+            .histogram();
+        assert_eq!(h.colors, vec![[10; 3], [30; 3]]);
+        let deep =
+            image::ImageBuffer::<image::Luma<u16>, _>::from_pixel(2, 2, image::Luma([257 * 9]));
+        let deep = PixelBuffer::from_image(deep.into(), 128).unwrap();
+        assert_eq!((deep.channels(), deep.histogram().colors[0]), (1, [9; 3]));
+    }
+
+    #[test]
+    fn thumbnails_read_every_layout_in_place() {
+        let gray = PixelBuffer::luma8(vec![50; 40 * 20], 40, 20).unwrap();
+        let t = gray.thumbnail(10);
+        assert_eq!(t.dimensions(), (10, 5));
+        assert_eq!(t.get_pixel(3, 3).0, [50; 3]);
+        let clear = PixelBuffer::luma_alpha8([50, 0].repeat(40 * 20), 40, 20, 128).unwrap();
+        assert_eq!(
+            clear.thumbnail(10).get_pixel(3, 3).0,
+            [255; 3],
+            "over white"
+        );
     }
 
     #[test]

@@ -356,13 +356,33 @@ fn names_escape_one_to_one_and_csv_carries_no_terminal_escapes() {
     );
 }
 
+/// A valid 1-bit PNG of `width` × `height`, black with a white quarter: a
+/// few kilobytes on disk for up to 2^32 pixels.
+fn one_bit_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_depth(png::BitDepth::One);
+    let mut writer = encoder.write_header().unwrap();
+    let row_bytes = width.div_ceil(8) as usize;
+    let mut data = vec![0u8; row_bytes * height as usize];
+    for row in data.chunks_exact_mut(row_bytes).take(height as usize / 2) {
+        row[..row_bytes / 2].fill(0xff);
+    }
+    writer.write_image_data(&data).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
 #[test]
 fn a_memory_budget_refuses_what_cannot_fit_and_loses_no_record() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     // A header announcing 2^28 RGB pixels (768 MiB decoded), a valid
+    // 2^28-pixel 1-bit image (256 MiB as gray levels: it fits), a valid
     // 1×65535 image, and two ordinary stills.
     fs::write(d.join("a_bomb.png"), png_announcing(16384, 16384)).unwrap();
+    fs::write(d.join("a_one_bit.png"), one_bit_png(16384, 16384)).unwrap();
     let tall = image::RgbImage::from_pixel(1, 65535, image::Rgb([30, 60, 90]));
     fs::write(
         d.join("b_tall.png"),
@@ -394,13 +414,20 @@ fn a_memory_budget_refuses_what_cannot_fit_and_loses_no_record() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let records = json_lines(&out.stdout);
-    assert_eq!(records.len(), 4, "one record per input");
+    assert_eq!(records.len(), 5, "one record per input");
     let error = records[0]["error"].as_str().unwrap();
     assert!(error.contains("more than --max-memory 300 MiB"), "{error}");
     assert!(
         records[1..].iter().all(|r| r["colors"].is_array()),
         "{records:?}"
     );
+    let hex: Vec<&str> = records[1]["colors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["hex"].as_str().unwrap())
+        .collect();
+    assert_eq!(hex, ["#000000", "#ffffff"], "the 1-bit image's two levels");
     if use_time {
         let stderr = String::from_utf8_lossy(&out.stderr);
         let kb: u64 = stderr
