@@ -21,7 +21,7 @@ pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
 /// counted).
 #[inline(always)]
 pub(crate) fn counted<const STRIDE: usize>(px: &[u8], threshold: u8) -> Option<Rgb> {
-    if STRIDE % 2 == 0 && px[STRIDE - 1] < threshold {
+    if STRIDE.is_multiple_of(2) && px[STRIDE - 1] < threshold {
         return None;
     }
     Some(if STRIDE < 3 {
