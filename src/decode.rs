@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{sentence, Error, Result};
 use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 /// The formats scenepal decodes.
@@ -45,8 +45,7 @@ pub fn decode_image_limited(
 
 /// About how many bytes loading the image in `bytes` holds at its peak:
 /// the decoded pixels, plus their 8-bit copy when the decoder's layout is
-/// not one the pixel buffer keeps as it is (16-bit, float), and a second
-/// 16-bit buffer where a decoder widens bytes into samples. Read from the
+/// not one the pixel buffer keeps as it is (16-bit, float). Read from the
 /// header alone;
 /// an image over `max_pixels` is that error, as decoding would say.
 pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u64> {
@@ -71,8 +70,7 @@ pub fn load_cost(bytes: &[u8], name: Option<&Path>, max_pixels: u64) -> Result<u
     let copy = if kept {
         0
     } else {
-        let channels = color.channel_count() as u64;
-        decoded.saturating_add(pixels.saturating_mul(channels))
+        pixels.saturating_mul(color.channel_count() as u64)
     };
     Ok(decoded.saturating_add(copy))
 }
@@ -101,8 +99,10 @@ pub(crate) fn decode_with_limits(
         return Err(Error::EmptyInput);
     }
     let format = detect_format(bytes, name)?;
-    if format == ImageFormat::Jpeg {
-        check_jpeg_complete(bytes)?;
+    match format {
+        ImageFormat::Jpeg => check_jpeg_complete(bytes)?,
+        ImageFormat::WebP => check_riff_complete(bytes)?,
+        _ => {}
     }
     let fail = |error| Error::Decode {
         format: format_name(format),
@@ -179,7 +179,7 @@ fn format_name(format: ImageFormat) -> &'static str {
 /// through. Greyscale stays grey; every other colour model comes out as RGB.
 fn decode_jpeg_strictly(bytes: &[u8]) -> Result<DynamicImage> {
     match decode_jpeg(bytes, true) {
-        Err(Error::DamagedJpeg(e)) if e.contains("Extra bytes between headers") => {
+        Err(Error::DamagedJpeg(e)) if e.contains("xtra bytes between headers") => {
             decode_jpeg(bytes, false)
         }
         result => result,
@@ -188,7 +188,7 @@ fn decode_jpeg_strictly(bytes: &[u8]) -> Result<DynamicImage> {
 
 fn decode_jpeg(bytes: &[u8], strict: bool) -> Result<DynamicImage> {
     use zune_core::{bytestream::ZCursor, colorspace::ColorSpace, options::DecoderOptions};
-    let fail = |e: zune_jpeg::errors::DecodeErrors| Error::DamagedJpeg(e.to_string());
+    let fail = |e: zune_jpeg::errors::DecodeErrors| Error::DamagedJpeg(sentence(&e.to_string()));
     let options = DecoderOptions::default()
         .set_strict_mode(strict)
         .set_max_width(usize::MAX)
@@ -272,9 +272,9 @@ fn check_gif_frames(bytes: &[u8], max_pixels: u64) -> Result<()> {
 /// Decodes PNG with every checksum verified: the CRC of every chunk
 /// (ancillary ones too: the image crate skips a `tRNS` whose CRC fails, and
 /// the transparency silently goes) and the zlib stream's Adler-32, and the
-/// chunks after the image data read to the end. Pixels come out as the image
-/// crate's PNG decoder gives them (palettes and low bit depths expanded,
-/// 16 bits kept).
+/// chunks after the image data read to the end. Pixels come out with 8 bits
+/// a channel (palettes and low bit depths expanded, 16-bit samples rounded
+/// as the image crate rounds them), so the peak is the decoded samples alone.
 fn decode_png_strictly(bytes: &[u8], max_alloc: u64) -> Result<DynamicImage> {
     use png::{BitDepth, ColorType};
     let fail = |e: png::DecodingError| Error::Damaged {
@@ -314,33 +314,25 @@ fn decode_png_strictly(bytes: &[u8], max_alloc: u64) -> Result<DynamicImage> {
     reader.finish().map_err(fail)?;
     let (w, h) = (reader.info().width, reader.info().height);
     let (color_type, bit_depth) = reader.output_color_type();
-    let wide = |b: &[u8]| -> Vec<u16> {
-        b.chunks_exact(2)
-            .map(|p| u16::from_be_bytes([p[0], p[1]]))
-            .collect()
-    };
-    let image = match (color_type, bit_depth) {
-        (ColorType::Grayscale, BitDepth::Sixteen) => {
-            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageLuma16)
+    if bit_depth == BitDepth::Sixteen {
+        // Rounded to 8 bits in place, as the image crate rounds them
+        // (round(v × 255 / 65535)): no second buffer of 16-bit samples.
+        let samples = buf.len() / 2;
+        for i in 0..samples {
+            let v = u16::from_be_bytes([buf[2 * i], buf[2 * i + 1]]) as u32;
+            buf[i] = ((v + 128) / 257) as u8;
         }
-        (ColorType::GrayscaleAlpha, BitDepth::Sixteen) => {
-            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageLumaA16)
-        }
-        (ColorType::Rgb, BitDepth::Sixteen) => {
-            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageRgb16)
-        }
-        (ColorType::Rgba, BitDepth::Sixteen) => {
-            image::ImageBuffer::from_raw(w, h, wide(&buf)).map(DynamicImage::ImageRgba16)
-        }
-        (ColorType::Grayscale, _) => {
-            image::GrayImage::from_raw(w, h, buf).map(DynamicImage::ImageLuma8)
-        }
-        (ColorType::GrayscaleAlpha, _) => {
+        buf.truncate(samples);
+        buf.shrink_to_fit();
+    }
+    let image = match color_type {
+        ColorType::Grayscale => image::GrayImage::from_raw(w, h, buf).map(DynamicImage::ImageLuma8),
+        ColorType::GrayscaleAlpha => {
             image::GrayAlphaImage::from_raw(w, h, buf).map(DynamicImage::ImageLumaA8)
         }
-        (ColorType::Rgb, _) => image::RgbImage::from_raw(w, h, buf).map(DynamicImage::ImageRgb8),
-        (ColorType::Rgba, _) => image::RgbaImage::from_raw(w, h, buf).map(DynamicImage::ImageRgba8),
-        (ColorType::Indexed, _) => None,
+        ColorType::Rgb => image::RgbImage::from_raw(w, h, buf).map(DynamicImage::ImageRgb8),
+        ColorType::Rgba => image::RgbaImage::from_raw(w, h, buf).map(DynamicImage::ImageRgba8),
+        ColorType::Indexed => None,
     };
     image.ok_or_else(|| Error::Damaged {
         format: "PNG",
@@ -366,17 +358,28 @@ fn png_reason(e: &png::DecodingError) -> String {
     if lower.contains("adler") || (lower.contains("deflate") && lower.contains("checksum")) {
         return "the compressed image data fails its checksum (Adler-32)".to_owned();
     }
-    if lower.contains("unexpected end") || lower.contains("eof") {
+    if lower.contains("unexpected end") || lower.contains("eof") || lower.contains("enough data") {
         return "the file ends before the image does (truncated)".to_owned();
     }
     if lower.contains("deflate") {
         return "the compressed image data is damaged".to_owned();
     }
-    // Other messages: one line, debug braces cut.
-    let first = text.lines().next().unwrap_or("");
-    match first.find(" {") {
-        Some(i) => first[..i].to_owned(),
-        None => first.to_owned(),
+    sentence(&text)
+}
+
+/// A WebP file's RIFF header states the length of what follows it; a file
+/// shorter than that was cut (the decoder would call it a corrupt bitstream,
+/// or not notice when the cut falls in metadata).
+fn check_riff_complete(bytes: &[u8]) -> Result<()> {
+    let stated = bytes
+        .get(4..8)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64 + 8);
+    match stated {
+        Some(len) if (bytes.len() as u64) < len => Err(Error::Damaged {
+            format: "WebP",
+            reason: "the file ends before the image does (truncated)".to_owned(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -540,9 +543,9 @@ mod tests {
         // Gray is kept as gray: no copy.
         let grey = png(image::GrayImage::new(10, 10).into());
         assert_eq!(load_cost(&grey, None, 100).unwrap(), 100);
-        // 16-bit: the samples, their widened copy, and the 8-bit copy.
+        // 16-bit: the samples and their 8-bit copy.
         let deep = png(image::ImageBuffer::<image::Luma<u16>, _>::new(10, 10).into());
-        assert_eq!(load_cost(&deep, None, 100).unwrap(), 200 + 200 + 100);
+        assert_eq!(load_cost(&deep, None, 100).unwrap(), 200 + 100);
     }
 
     #[test]

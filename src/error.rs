@@ -32,7 +32,7 @@ pub enum Error {
     /// The image crate's decoder refused the data. The decoder's error is
     /// part of the message rather than a `source`, so a report that prints
     /// the whole chain says it once.
-    #[error("cannot decode {format} data: {error}")]
+    #[error("cannot decode {format} data: {}", sentence(&error.to_string()))]
     Decode {
         /// The format the data was recognised as.
         format: &'static str,
@@ -92,5 +92,93 @@ pub enum Error {
     },
 }
 
+/// A decoder's message as one short sentence: the decoders' own prefixes,
+/// quotes and debug structures removed, and the several ways they say "the
+/// data ends early" said one way.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut text = text.lines().next().unwrap_or("").trim();
+    if let Some(rest) = text.strip_prefix("Format error decoding ") {
+        text = rest.split_once(": ").map_or("", |(_, why)| why);
+    }
+    for prefix in ["i/o error: ", "I/O error: ", "IoError: "] {
+        text = text.strip_prefix(prefix).unwrap_or(text);
+    }
+    let text = text.trim_matches('"').trim_end_matches('.');
+    let lower = text.to_lowercase();
+    let truncated = [
+        "failed to fill whole buffer",
+        "unexpected end of file",
+        "image truncated",
+        "not have enough data",
+    ];
+    if truncated.iter().any(|t| lower.contains(t)) {
+        return "the file ends before the image does (truncated)".to_owned();
+    }
+    // Debug output of a decoder's structures: keep the words before it.
+    let cut = match (text.find('{'), text.find(['(', '['])) {
+        (Some(brace), _) => Some(brace),
+        (None, Some(open)) if text.len() > 120 => Some(open),
+        _ => None,
+    };
+    let words = cut.map_or(text, |i| text[..i].trim_end());
+    let words = if words.is_empty() {
+        "the data breaks the format's rules"
+    } else {
+        words
+    };
+    // A capital that only starts the sentence is lowered; a name (IDAT,
+    // JPEG) keeps its case.
+    let mut chars = words.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if second.is_lowercase() => first
+            .to_lowercase()
+            .chain(words[first.len_utf8()..].chars())
+            .collect(),
+        _ => words.to_owned(),
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn decoder_messages_become_short_sentences() {
+        let cases = [
+            (
+                "Format error decoding WebP: Corrupt bitstream",
+                "corrupt bitstream",
+            ),
+            (
+                "failed to fill whole buffer",
+                "the file ends before the image does (truncated)",
+            ),
+            (
+                "Format error decoding Qoi: i/o error: failed to fill whole buffer",
+                "the file ends before the image does (truncated)",
+            ),
+            (
+                "\"Bad Huffman Code 0xFFEC, corrupt JPEG\"",
+                "bad Huffman Code 0xFFEC, corrupt JPEG",
+            ),
+            ("Unknown filter method 255.", "unknown filter method 255"),
+            (
+                "Format error decoding Tiff",
+                "the data breaks the format's rules",
+            ),
+            ("IDAT chunk is too short", "IDAT chunk is too short"),
+            (
+                "invalid chunk ChunkType { type: IHDR, critical: true }",
+                "invalid chunk ChunkType",
+            ),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(sentence(raw), want, "{raw}");
+        }
+        let long = format!("unsupported tags ({})", "Tag(1), ".repeat(200));
+        assert_eq!(sentence(&long), "unsupported tags");
+    }
+}

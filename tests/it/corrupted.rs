@@ -224,3 +224,72 @@ fn every_png_checksum_is_verified() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Adler-32"), "{stderr}");
 }
+
+/// An 8-bit RLE-compressed BMP of `w` × `h` in vertical stripes of two
+/// palette colours (the image crate writes no RLE).
+fn rle8_bmp(w: u8, h: u8) -> Vec<u8> {
+    let mut data = Vec::new();
+    for _ in 0..h {
+        data.extend([w / 2, 0, w - w / 2, 1, 0, 0]); // two runs, end of line
+    }
+    data.extend([0, 1]); // end of bitmap
+    let table: Vec<u8> = [[200u8, 100, 50, 0], [10, 20, 30, 0]]
+        .iter()
+        .flatten()
+        .copied()
+        .chain(std::iter::repeat_n(0, 254 * 4))
+        .collect();
+    let offset = 14 + 40 + table.len() as u32;
+    let mut bmp = b"BM".to_vec();
+    for v in [offset + data.len() as u32, 0, offset] {
+        bmp.extend(v.to_le_bytes());
+    }
+    bmp.extend(40u32.to_le_bytes());
+    bmp.extend((w as i32).to_le_bytes());
+    bmp.extend((h as i32).to_le_bytes());
+    bmp.extend(1u16.to_le_bytes());
+    bmp.extend(8u16.to_le_bytes());
+    for v in [1u32, data.len() as u32, 2835, 2835, 256, 0] {
+        bmp.extend(v.to_le_bytes());
+    }
+    bmp.extend(table);
+    bmp.extend(data);
+    bmp
+}
+
+#[test]
+fn cut_compressed_data_is_an_error_in_every_format_and_reads_as_a_sentence() {
+    use crate::common::{encode, fixture, read, scenepal, temp_file};
+    let dir = tempfile::tempdir().unwrap();
+    let rle = rle8_bmp(20, 10);
+    let whole = temp_file(&dir, "rle.bmp", &rle);
+    let out = scenepal().args(["-k", "4", &whole]).output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "#1e140a\n#3264c8\n");
+    let photo = image::open(crate::common::root().join(fixture("chelsea_225.png"))).unwrap();
+    let mut files = vec![("rle.bmp", rle)];
+    for (name, format) in [
+        ("photo.tiff", image::ImageFormat::Tiff),
+        ("photo.gif", image::ImageFormat::Gif),
+        ("photo.webp", image::ImageFormat::WebP),
+        ("photo.bmp", image::ImageFormat::Bmp),
+    ] {
+        files.push((name, encode(photo.clone(), format)));
+    }
+    files.push(("photo.jpg", read(fixture("china_320.jpg"))));
+    for (name, bytes) in files {
+        let cut = temp_file(&dir, &format!("cut-{name}"), &bytes[..bytes.len() * 3 / 4]);
+        let out = scenepal().arg(&cut).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let line = stderr.trim_end();
+        assert!(!line.contains('\n'), "one line: {line}");
+        assert!(
+            line.contains("truncated") && line.contains(&format!("cut-{name}: ")),
+            "{line}"
+        );
+        for debug in ['{', '"', '`'] {
+            assert!(!line.contains(debug), "a sentence: {line}");
+        }
+        assert!(line.len() < 200, "{line}");
+    }
+}
