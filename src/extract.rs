@@ -117,12 +117,13 @@ pub fn extract_palette_with_bins(
     // k-means on the bins' mean colours, weighted by pixel count: the same
     // clusters as on every pixel, from a few thousand points.
     let points = bin_points(bins, opts.space);
-    let centroids = kmeans::cluster(&points, opts.k, opts.seed);
     let colors = if bins.total <= REFINE_MAX_PIXELS {
         // A small image's bins hold few pixels each, and lumping them costs
         // a few percent of error; refining on its fine bins (cubes of 4×4×4
         // colours) wins that back as fully as its exact colours do, from a
-        // third as many points or fewer (benches/oracle.rs).
+        // third as many points or fewer, and lets the runs on bins stop
+        // early (benches/oracle.rs).
+        let centroids = kmeans::cluster_roughly(&points, opts.k, opts.seed);
         let (means, counts) = crate::bins::fine_means(pixels);
         let fine: Vec<kmeans::WeightedPoint> = means
             .iter()
@@ -137,6 +138,7 @@ pub fn extract_palette_with_bins(
         let candidates: Vec<Rgb> = means.iter().map(|m| m.map(|v| v.round() as u8)).collect();
         distinct_colors(&candidates, &counts, &refined, opts.space)
     } else {
+        let centroids = kmeans::cluster(&points, opts.k, opts.seed);
         let candidates: Vec<Rgb> = (0..bins.len())
             .map(|i| bins.mean(i).map(|v| v.round() as u8))
             .collect();
