@@ -82,6 +82,9 @@ pub enum Error {
         /// The buffer's length in bytes.
         len: usize,
     },
+    /// A merged-histogram document cannot be used.
+    #[error("{0}")]
+    Histogram(String),
     /// A picture could not be drawn.
     #[error("cannot draw the {what}: {reason}")]
     Draw {

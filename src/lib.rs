@@ -61,7 +61,7 @@ pub use crate::extract::{
     extract_palette, extract_palette_from_histogram, extract_palette_with_bins, Algorithm, Options,
     DEFAULT_K, DEFAULT_SEED, MAX_K,
 };
-pub use crate::merge::{MergeWeight, MergedHistogram};
+pub use crate::merge::{HistogramOptions, MergeWeight, MergedHistogram};
 pub use crate::palette::{Palette, SortOrder, Swatch};
 pub use crate::pixels::{
     load_image, ColorHistogram, LoadOptions, LoadedImage, PixelBuffer, DEFAULT_ALPHA_THRESHOLD,

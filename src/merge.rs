@@ -1,9 +1,20 @@
 //! One palette for many images (a scene, a film): per-image colour
 //! histograms folded into a fixed grid of colour bins, so memory stays the
-//! same whatever the number of images.
+//! same whatever the number of images. The grid is exact integers, so merges
+//! can be split across processes and machines and added in any order: a
+//! merged histogram is written and read as a JSON document.
 
-use crate::bins::{Bins, BIN_COUNT};
+use crate::bins::{Bins, BIN_BITS, BIN_COUNT};
+use crate::color::Space;
+use crate::error::{Error, Result};
 use crate::pixels::ColorHistogram;
+
+/// The `schema` of a histogram document: its number changes when its
+/// meaning does.
+pub const HISTOGRAM_SCHEMA: u32 = 1;
+
+/// The `kind` that marks a JSON document as a scenepal histogram.
+pub const HISTOGRAM_KIND: &str = "scenepal-histogram";
 
 /// In `image` weighting every image carries this total weight.
 pub const IMAGE_WEIGHT: u64 = 1 << 32;
@@ -20,6 +31,7 @@ pub enum MergeWeight {
 }
 
 /// Colour bins accumulating weight and weighted colour sums.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergedHistogram {
     weight: Vec<u64>,
     sums: Vec<[u128; 3]>,
@@ -77,6 +89,127 @@ impl MergedHistogram {
         }
     }
 
+    /// Adds another merge of the same weighting (another shard's images):
+    /// integer sums, so the result does not depend on the order or grouping
+    /// of the merges.
+    ///
+    /// # Errors
+    /// [`Error::Histogram`] if the weightings differ.
+    pub fn absorb(&mut self, other: &MergedHistogram) -> Result<()> {
+        if self.mode != other.mode {
+            return Err(Error::Histogram(format!(
+                "a histogram whose images are weighted by {}, not by {}",
+                other.mode.name(),
+                self.mode.name()
+            )));
+        }
+        self.images += other.images;
+        self.pixels += other.pixels;
+        for (w, o) in self.weight.iter_mut().zip(&other.weight) {
+            *w += o;
+        }
+        for (s, o) in self.sums.iter_mut().zip(&other.sums) {
+            for (a, b) in s.iter_mut().zip(o) {
+                *a += b;
+            }
+        }
+        Ok(())
+    }
+
+    /// The histogram as a JSON document (one line), with the options that
+    /// decide a palette made from it.
+    pub fn to_json(&self, options: &HistogramOptions) -> String {
+        let filled: Vec<usize> = (0..BIN_COUNT).filter(|&b| self.weight[b] > 0).collect();
+        let doc = HistogramDoc {
+            schema: HISTOGRAM_SCHEMA,
+            kind: HISTOGRAM_KIND.to_owned(),
+            bin_bits: BIN_BITS,
+            options: *options,
+            images: self.images,
+            pixels: self.pixels,
+            bins: BinColumns {
+                index: filled.iter().map(|&b| b as u32).collect(),
+                weight: filled.iter().map(|&b| self.weight[b]).collect(),
+                sum: filled.iter().map(|&b| self.sums[b]).collect(),
+            },
+        };
+        serde_json::to_string(&doc).expect("a histogram serialises")
+    }
+
+    /// Reads a document written by [`to_json`](Self::to_json), checking it
+    /// whole: a foreign document, another schema or bin size, or bins that
+    /// cannot come from pixels are errors.
+    ///
+    /// # Errors
+    /// [`Error::Histogram`] naming what is wrong.
+    pub fn from_json(text: &str) -> Result<(Self, HistogramOptions)> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| Error::Histogram(format!("not a scenepal histogram (not JSON: {e})")))?;
+        if value.get("kind").and_then(|k| k.as_str()) != Some(HISTOGRAM_KIND) {
+            return Err(Error::Histogram(format!(
+                "not a scenepal histogram (no \"kind\": \"{HISTOGRAM_KIND}\")"
+            )));
+        }
+        match value.get("schema").and_then(|s| s.as_u64()) {
+            Some(v) if v == HISTOGRAM_SCHEMA as u64 => {}
+            other => {
+                return Err(Error::Histogram(format!(
+                    "a histogram of schema {}, but this scenepal reads schema {HISTOGRAM_SCHEMA}",
+                    other.map_or("missing".to_owned(), |v| v.to_string())
+                )))
+            }
+        }
+        // Parsed again from the text: serde_json's Value holds no u128.
+        let doc: HistogramDoc = serde_json::from_str(text)
+            .map_err(|e| Error::Histogram(format!("damaged histogram ({e})")))?;
+        if doc.bin_bits != BIN_BITS {
+            return Err(Error::Histogram(format!(
+                "a histogram of {}-bit colour bins, but this scenepal uses {BIN_BITS}",
+                doc.bin_bits
+            )));
+        }
+        let mut merged = MergedHistogram::new(doc.options.merge_weight);
+        merged.images = doc.images;
+        merged.pixels = doc.pixels;
+        let bins = &doc.bins;
+        if bins.weight.len() != bins.index.len() || bins.sum.len() != bins.index.len() {
+            return Err(Error::Histogram(
+                "damaged histogram (its bin columns differ in length)".to_owned(),
+            ));
+        }
+        let mut last = None;
+        for ((&b, &w), s) in bins.index.iter().zip(&bins.weight).zip(&bins.sum) {
+            let b = b as usize;
+            if b >= BIN_COUNT || last.is_some_and(|l| l >= b) || w == 0 {
+                return Err(Error::Histogram(format!(
+                    "damaged histogram (bin {b} is out of order, out of range or empty)"
+                )));
+            }
+            // A bin's weighted mean lies inside its cube of colours (give or
+            // take one level: image weighting rounds weights and sums apart).
+            let origin = crate::bins::bin_origin(b);
+            let inside = (0..3).all(|c| {
+                let lo = (origin[c] as u128).saturating_sub(1);
+                let hi = origin[c] as u128 + crate::bins::BIN_SIDE as u128;
+                s[c] >= lo * w as u128 && s[c] <= hi * w as u128
+            });
+            if !inside {
+                return Err(Error::Histogram(format!(
+                    "damaged histogram (bin {b}'s colour sums lie outside it)"
+                )));
+            }
+            merged.weight[b] = w;
+            merged.sums[b] = *s;
+            last = Some(b);
+        }
+        if doc.images == 0 && !bins.index.is_empty() {
+            return Err(Error::Histogram(
+                "damaged histogram (colours from no image)".to_owned(),
+            ));
+        }
+        Ok((merged, doc.options))
+    }
+
     /// What was merged: images, counted pixels, weighting.
     pub fn summary(&self) -> MergeSummary {
         MergeSummary {
@@ -101,6 +234,54 @@ impl MergedHistogram {
                 }),
         )
     }
+}
+
+impl MergeWeight {
+    /// The lowercase name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            MergeWeight::Pixel => "pixel",
+            MergeWeight::Image => "image",
+        }
+    }
+}
+
+/// The options a merged histogram was made with, besides its colours: those
+/// that decide a palette made from it. Histograms merge only when these are
+/// equal, and a palette is made from them only with the same options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HistogramOptions {
+    /// How much each image counts.
+    pub merge_weight: MergeWeight,
+    /// Pixels with alpha below this were not counted.
+    pub alpha_threshold: u8,
+    /// Space for clustering and for assigning colours.
+    pub space: Space,
+}
+
+/// The histogram document: bins as columns, so that a shard's histogram of
+/// a few thousand bins is some tens of kilobytes.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistogramDoc {
+    schema: u32,
+    kind: String,
+    bin_bits: u32,
+    #[serde(flatten)]
+    options: HistogramOptions,
+    images: usize,
+    pixels: u64,
+    bins: BinColumns,
+}
+
+/// The non-empty bins, in bin order: index, weight, and weighted sums of
+/// red, green and blue.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BinColumns {
+    index: Vec<u32>,
+    weight: Vec<u64>,
+    sum: Vec<[u128; 3]>,
 }
 
 #[cfg(test)]
@@ -145,5 +326,82 @@ mod tests {
         let h = m.to_histogram();
         assert_eq!(h.colors, vec![[9, 8, 8]]); // (3·8 + 11) / 4 = 8.75
         assert_eq!(h.total, 4);
+    }
+
+    fn options() -> HistogramOptions {
+        HistogramOptions {
+            merge_weight: MergeWeight::Pixel,
+            alpha_threshold: 128,
+            space: Space::Oklab,
+        }
+    }
+
+    #[test]
+    fn a_histogram_reads_back_as_it_was_written() {
+        for mode in [MergeWeight::Pixel, MergeWeight::Image] {
+            let mut m = MergedHistogram::new(mode);
+            m.add(&bins(&[([255, 0, 0], 300), ([1, 2, 3], 7)]));
+            m.add(&bins(&[([0, 0, 255], 100)]));
+            let opts = HistogramOptions {
+                merge_weight: mode,
+                ..options()
+            };
+            let (back, back_opts) = MergedHistogram::from_json(&m.to_json(&opts)).unwrap();
+            assert_eq!((back, back_opts), (m, opts));
+        }
+    }
+
+    #[test]
+    fn merges_of_any_split_and_order_are_equal() {
+        let images: Vec<Bins> = (0..7u8)
+            .map(|i| {
+                bins(&[
+                    ([i * 30, 255 - i * 20, 9], 50 + i as usize * 13),
+                    ([7, i, 200], 31),
+                ])
+            })
+            .collect();
+        for mode in [MergeWeight::Pixel, MergeWeight::Image] {
+            let mut whole = MergedHistogram::new(mode);
+            images.iter().for_each(|b| whole.add(b));
+            for split in [1, 2, 3, 7] {
+                let shards: Vec<MergedHistogram> = images
+                    .chunks(split)
+                    .map(|c| {
+                        let mut m = MergedHistogram::new(mode);
+                        c.iter().for_each(|b| m.add(b));
+                        m
+                    })
+                    .collect();
+                let mut reduced = MergedHistogram::new(mode);
+                for shard in shards.iter().rev() {
+                    reduced.absorb(shard).unwrap();
+                }
+                assert_eq!(reduced, whole, "split {split}, {mode:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn foreign_and_damaged_documents_are_errors() {
+        let mut m = MergedHistogram::new(MergeWeight::Pixel);
+        m.add(&bins(&[([255, 0, 0], 3)]));
+        let good = m.to_json(&options());
+        let cases = [
+            ("[1, 2]".to_owned(), "not a scenepal histogram"),
+            ("{not json".to_owned(), "not a scenepal histogram (not JSON"),
+            (good.replace("\"schema\":1", "\"schema\":9"), "schema 9"),
+            (good.replace("\"bin_bits\":5", "\"bin_bits\":6"), "6-bit"),
+            (good.replace("\"weight\":[3]", "\"weight\":[0]"), "damaged"),
+            (good.replace("\"weight\":[3]", "\"weight\":[1]"), "outside"),
+            (good.replace("\"images\":1", "\"images\":\"x\""), "damaged"),
+        ];
+        for (text, want) in cases {
+            let err = MergedHistogram::from_json(&text).unwrap_err().to_string();
+            assert!(err.contains(want), "{text}: {err}");
+        }
+        let mut other = MergedHistogram::new(MergeWeight::Image);
+        let err = other.absorb(&m).unwrap_err().to_string();
+        assert!(err.contains("weighted by pixel, not by image"), "{err}");
     }
 }

@@ -81,9 +81,9 @@ pub struct Cli {
     pub alpha_threshold: u8,
 
     /// Output format.
-    #[arg(short, long, value_enum, ignore_case = true, default_value_t = Format::Hex,
+    #[arg(short, long, value_enum, ignore_case = true, default_value_t = FormatArg::Hex,
           help_heading = "Output")]
-    pub format: Format,
+    pub format: FormatArg,
 
     /// When to show a colour block before each hex code.
     ///
@@ -166,8 +166,18 @@ pub struct Cli {
 
     /// With --merge: does every pixel count once, or every image the same?
     #[arg(long, value_enum, ignore_case = true, value_name = "WEIGHT",
-          default_value_t = MergeWeight::Pixel, requires = "merge", help_heading = "Many images")]
+          default_value_t = MergeWeight::Pixel, help_heading = "Many images")]
     pub merge_weight: MergeWeight,
+
+    /// The inputs are merged histograms (written by --merge -f histogram, or
+    /// read from stdin as -): merge them, exactly as one --merge over all
+    /// their images would, into a palette or (-f histogram) one histogram.
+    ///
+    /// Give the same --merge-weight, --space and --alpha-threshold as the
+    /// runs that wrote them: histograms made otherwise are refused.
+    #[arg(long, conflicts_with_all = ["check", "barcode", "swatch_dir", "merge"],
+          help_heading = "Many images")]
+    pub from_histograms: bool,
 
     /// Write a movie barcode PNG: one column per input, in input order.
     #[arg(long, value_name = "PATH", help_heading = "Many images")]
@@ -464,9 +474,20 @@ impl Cli {
             pictures_on_stdout > 0 && std::io::stdout().is_terminal(),
             stdin_readers > 0 && std::io::stdin().is_terminal(),
         )?;
-        let one_palette = !self.is_batch() || self.merge;
+        let merged = self.merge || self.from_histograms;
+        if self.format == FormatArg::Histogram && !merged {
+            return Err(usage_error(
+                "-f histogram writes a merged histogram: add --merge (or --from-histograms)",
+            ));
+        }
+        if self.merge_weight != MergeWeight::Pixel && !merged {
+            return Err(usage_error(
+                "--merge-weight weighs images in a merge: add --merge (or --from-histograms)",
+            ));
+        }
+        let one_palette = !self.is_batch() || merged;
         if !one_palette {
-            if self.format.holds_one_palette() {
+            if self.format.palette().is_some_and(Format::holds_one_palette) {
                 return Err(usage_error(
                     "--format gpl and css hold one palette: give one image, or add --merge",
                 ));
@@ -477,7 +498,7 @@ impl Cli {
                 ));
             }
         }
-        if self.merge && self.swatch.is_some() && self.swatch_style == SwatchStyle::Card {
+        if merged && self.swatch.is_some() && self.swatch_style == SwatchStyle::Card {
             return Err(usage_error(
                 "a merged palette has no single image for a card: add --swatch-style strip",
             ));
@@ -512,6 +533,41 @@ impl Cli {
             )));
         }
         Ok(())
+    }
+}
+
+/// `--format`: a palette format, or the merged histogram itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// #rrggbb, one per line.
+    Hex,
+    /// r,g,b, one per line.
+    Rgb,
+    /// One JSON object with the colours, their fractions and the mse.
+    Json,
+    /// hex,r,g,b,fraction with a header line.
+    Csv,
+    /// GIMP palette (.gpl).
+    Gpl,
+    /// CSS custom properties (--scenepal-1: #rrggbb;).
+    Css,
+    /// The merged colour histogram (one JSON document), to merge further
+    /// with --from-histograms; with --merge or --from-histograms only.
+    Histogram,
+}
+
+impl FormatArg {
+    /// The palette format, or `None` for the histogram.
+    pub fn palette(self) -> Option<Format> {
+        Some(match self {
+            FormatArg::Hex => Format::Hex,
+            FormatArg::Rgb => Format::Rgb,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Gpl => Format::Gpl,
+            FormatArg::Css => Format::Css,
+            FormatArg::Histogram => return None,
+        })
     }
 }
 

@@ -10,9 +10,9 @@ use scenepal::output::barcode::{BarcodeOptions, BarcodeStyle};
 use scenepal::output::html::HtmlImages;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
-use scenepal::{Algorithm, LoadOptions, MergeWeight, Options};
+use scenepal::{Algorithm, HistogramOptions, LoadOptions, Options};
 
-use super::args::{Cli, ColorChoice};
+use super::args::{Cli, ColorChoice, FormatArg};
 use super::budget::MemoryBudget;
 use super::check::Tolerance;
 use super::input::WalkOptions;
@@ -37,6 +37,8 @@ pub struct Config {
     pub output: OutputConfig,
     /// One palette for all inputs, instead of (or besides) one per image.
     pub merge: Option<MergeConfig>,
+    /// The inputs are merged histograms, not images.
+    pub from_histograms: bool,
     /// Pictures of the whole run: the barcode and the gallery.
     pub run_pictures: RunPictures,
     /// Compare with a golden file instead of printing.
@@ -147,8 +149,11 @@ pub struct OutputConfig {
 
 /// The merged palette's weighting and pictures.
 pub struct MergeConfig {
-    /// How much each image counts.
-    pub weight: MergeWeight,
+    /// How much each image counts, and the other options a histogram
+    /// records (and must agree on to be merged).
+    pub histogram: HistogramOptions,
+    /// Write the merged histogram instead of a palette.
+    pub write_histogram: bool,
     /// Pictures of the merged palette.
     pub pictures: Pictures,
 }
@@ -200,8 +205,13 @@ impl Config {
         };
         // A merged palette's pictures are drawn once at the end; per image,
         // only the --swatch-dir cards are.
-        let merge = cli.merge.then(|| MergeConfig {
-            weight: cli.merge_weight,
+        let merge = (cli.merge || cli.from_histograms).then(|| MergeConfig {
+            histogram: HistogramOptions {
+                merge_weight: cli.merge_weight,
+                alpha_threshold: cli.alpha_threshold,
+                space: cli.space,
+            },
+            write_histogram: cli.format == FormatArg::Histogram,
             pictures: Pictures {
                 swatch: pictures.swatch.take(),
                 swatch_dir: None,
@@ -238,10 +248,12 @@ impl Config {
             },
         };
         let stdout = std::io::stdout();
+        // The histogram is written by the merge itself.
+        let format = cli.format.palette().unwrap_or(Format::Json);
         let output = OutputConfig {
-            format: cli.format,
+            format,
             layout: if batch { Layout::Batch } else { Layout::Single },
-            preview: if cli.format == Format::Hex {
+            preview: if format == Format::Hex {
                 preview(cli.color, stdout.is_terminal(), &Env::read())
             } else {
                 Preview::Off
@@ -261,6 +273,7 @@ impl Config {
             job,
             output,
             merge,
+            from_histograms: cli.from_histograms,
             run_pictures: RunPictures {
                 barcode: cli.barcode.map(|target| BarcodeConfig {
                     target,

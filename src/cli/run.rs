@@ -40,6 +40,38 @@ pub enum Outcome {
     InputFailed,
 }
 
+/// The reduce of a distributed merge: reads every merged histogram named
+/// (files, or `-`), adds them up and finishes as `--merge` does. One that
+/// cannot be read or merged fails the whole run, before anything is
+/// printed: a palette with a shard missing would look complete.
+fn merge_histograms(paths: &[std::path::PathBuf], config: Config) -> Result<Outcome> {
+    let merge_config = config
+        .merge
+        .context("--from-histograms merges: the merge is configured")?;
+    let mut merge = MergeSink::new(merge_config);
+    for path in paths {
+        let added = read_input(path, config.job.limits.max_bytes).and_then(|bytes| {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| anyhow!("not a scenepal histogram (not UTF-8 text)"))?;
+            merge.add_document(&text)
+        });
+        if let Err(e) = added {
+            say!("scenepal: {}: {e:#}", display_path(path));
+            return Ok(Outcome::InputFailed);
+        }
+    }
+    let mut printer = Printer::new(config.output, false);
+    let (mut ok, merged) = merge.finish(&config.job.options, &mut printer)?;
+    if let Some(html) = config.run_pictures.html {
+        ok &= GallerySink::new(html).finish(merged);
+    }
+    Ok(if ok {
+        Outcome::Success
+    } else {
+        Outcome::InputFailed
+    })
+}
+
 /// What processing one image yields.
 struct ImageResult {
     width: u32,
@@ -53,13 +85,13 @@ struct ImageResult {
 }
 
 /// Runs a palette run.
-pub fn run(config: Config) -> Result<Outcome> {
+pub fn run(mut config: Config) -> Result<Outcome> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = config.threads {
         pool = pool.num_threads(n);
     }
     let pool = pool.build().context("cannot start worker threads")?;
-    let mut paths = config.inputs.paths;
+    let mut paths = std::mem::take(&mut config.inputs.paths);
     if let Some(list) = &config.inputs.files_from {
         match read_file_list(list, config.inputs.null) {
             Ok(more) => paths.extend(more),
@@ -68,6 +100,9 @@ pub fn run(config: Config) -> Result<Outcome> {
                 return Ok(Outcome::InputFailed);
             }
         }
+    }
+    if config.from_histograms {
+        return merge_histograms(&paths, config);
     }
     let layout = config.output.layout;
     let checker = match &config.check {

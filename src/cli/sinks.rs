@@ -53,6 +53,15 @@ impl Printer {
         self.note(result)
     }
 
+    /// Prints a text (a histogram document) and a newline.
+    pub fn print_text(&mut self, text: &str) -> bool {
+        if !self.config.text {
+            return true;
+        }
+        let result = writeln!(self.out, "{text}");
+        self.note(result)
+    }
+
     /// The layout of per-image records.
     pub fn layout(&self) -> Layout {
         self.config.layout
@@ -170,7 +179,7 @@ impl MergeSink {
     /// An empty merge.
     pub fn new(config: MergeConfig) -> Self {
         MergeSink {
-            merged: MergedHistogram::new(config.weight),
+            merged: MergedHistogram::new(config.histogram.merge_weight),
             config,
         }
     }
@@ -178,6 +187,39 @@ impl MergeSink {
     /// Adds one image's bins.
     pub fn add(&mut self, bins: &Bins) {
         self.merged.add(bins);
+    }
+
+    /// Adds a merged histogram document (another shard's merge); an error
+    /// names what keeps it from being merged.
+    pub fn add_document(&mut self, text: &str) -> Result<()> {
+        let (histogram, made_with) = MergedHistogram::from_json(text).map_err(explain)?;
+        let ours = self.config.histogram;
+        let differences = [
+            (made_with.merge_weight != ours.merge_weight).then(|| {
+                format!(
+                    "--merge-weight {}, but this run uses --merge-weight {}",
+                    made_with.merge_weight.name(),
+                    ours.merge_weight.name()
+                )
+            }),
+            (made_with.space != ours.space).then(|| {
+                format!(
+                    "--space {}, but this run uses --space {}",
+                    made_with.space.name(),
+                    ours.space.name()
+                )
+            }),
+            (made_with.alpha_threshold != ours.alpha_threshold).then(|| {
+                format!(
+                    "--alpha-threshold {}, but this run uses --alpha-threshold {}",
+                    made_with.alpha_threshold, ours.alpha_threshold
+                )
+            }),
+        ];
+        if let Some(difference) = differences.into_iter().flatten().next() {
+            anyhow::bail!("made with {difference} (give every step the same options)");
+        }
+        self.merged.absorb(&histogram).map_err(explain)
     }
 
     /// Extracts, draws and prints the merged palette; false (reported) if
@@ -188,6 +230,15 @@ impl MergeSink {
         options: &Options,
         printer: &mut Printer,
     ) -> Result<(bool, Option<GalleryMerged>)> {
+        if self.config.write_histogram {
+            // Written even when empty: a shard whose images all failed is
+            // still a shard, and its reduce adds nothing.
+            printer.print_text(&self.merged.to_json(&self.config.histogram));
+            return match printer.take_error() {
+                Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
+                None => Ok((true, None)),
+            };
+        }
         let histogram = self.merged.to_histogram();
         if histogram.is_empty() {
             say!("scenepal: no image could be read, so there is nothing to merge");

@@ -6,6 +6,7 @@ mod batch;
 mod cli;
 mod common;
 mod corrupted;
+mod distributed;
 mod gallery;
 mod golden;
 mod hostile;
