@@ -248,8 +248,9 @@ impl Config {
             },
         };
         let stdout = std::io::stdout();
-        // The histogram is written by the merge itself.
-        let format = cli.format.palette().unwrap_or(Format::Json);
+        // The histogram is written by the merge itself, as one document: no
+        // per-image error records beside it (those are JSON's only).
+        let format = cli.format.palette().unwrap_or(Format::Hex);
         let output = OutputConfig {
             format,
             layout: if batch { Layout::Batch } else { Layout::Single },
