@@ -143,14 +143,27 @@ impl MergedHistogram {
     /// # Errors
     /// [`Error::Histogram`] naming what is wrong.
     pub fn from_json(text: &str) -> Result<(Self, HistogramOptions)> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| Error::Histogram(format!("not a scenepal histogram (not JSON: {e})")))?;
-        if value.get("kind").and_then(|k| k.as_str()) != Some(HISTOGRAM_KIND) {
-            return Err(Error::Histogram(format!(
-                "not a scenepal histogram (no \"kind\": \"{HISTOGRAM_KIND}\")"
-            )));
+        // The header first, to tell a foreign document from a damaged one.
+        #[derive(serde::Deserialize)]
+        struct Header {
+            #[serde(default)]
+            kind: Option<serde_json::Value>,
+            #[serde(default)]
+            schema: Option<serde_json::Value>,
         }
-        match value.get("schema").and_then(|s| s.as_u64()) {
+        let foreign = || {
+            Error::Histogram(format!(
+                "not a scenepal histogram (no \"kind\": \"{HISTOGRAM_KIND}\")"
+            ))
+        };
+        let header: Header = serde_json::from_str(text).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => foreign(),
+            _ => Error::Histogram(format!("not a scenepal histogram (not JSON: {e})")),
+        })?;
+        if header.kind.as_ref().and_then(|k| k.as_str()) != Some(HISTOGRAM_KIND) {
+            return Err(foreign());
+        }
+        match header.schema.as_ref().and_then(|s| s.as_u64()) {
             Some(v) if v == HISTOGRAM_SCHEMA as u64 => {}
             other => {
                 return Err(Error::Histogram(format!(
@@ -159,7 +172,6 @@ impl MergedHistogram {
                 )))
             }
         }
-        // Parsed again from the text: serde_json's Value holds no u128.
         let doc: HistogramDoc = serde_json::from_str(text)
             .map_err(|e| Error::Histogram(format!("damaged histogram ({e})")))?;
         if doc.bin_bits != BIN_BITS {

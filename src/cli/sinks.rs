@@ -189,9 +189,10 @@ impl MergeSink {
         self.merged.add(bins);
     }
 
-    /// Adds a merged histogram document (another shard's merge); an error
-    /// names what keeps it from being merged.
-    pub fn add_document(&mut self, text: &str) -> Result<()> {
+    /// Reads a merged histogram document (another shard's merge) for
+    /// [`absorb`](Self::absorb); an error names what keeps it from being
+    /// merged into this one.
+    pub fn read_document(&self, text: &str) -> Result<MergedHistogram> {
         let (histogram, made_with) = MergedHistogram::from_json(text).map_err(explain)?;
         let ours = self.config.histogram;
         let differences = [
@@ -219,7 +220,12 @@ impl MergeSink {
         if let Some(difference) = differences.into_iter().flatten().next() {
             anyhow::bail!("made with {difference} (give every step the same options)");
         }
-        self.merged.absorb(&histogram).map_err(explain)
+        Ok(histogram)
+    }
+
+    /// Adds a histogram read by [`read_document`](Self::read_document).
+    pub fn absorb(&mut self, histogram: &MergedHistogram) -> Result<()> {
+        self.merged.absorb(histogram).map_err(explain)
     }
 
     /// Extracts, draws and prints the merged palette; false (reported) if

@@ -214,10 +214,22 @@ fn merged_histograms_draw_the_pictures_a_merge_draws() {
 fn a_map_task_prints_a_record_for_every_input_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let bad = temp_file(&dir, "bad.png", b"not an image");
-    let merged = run(&["--merge", "-f", "histogram", &fixture("china_320.jpg"), &bad], None);
+    let merged = run(
+        &[
+            "--merge",
+            "-f",
+            "histogram",
+            &fixture("china_320.jpg"),
+            &bad,
+        ],
+        None,
+    );
     assert_eq!(merged.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&merged.stdout).expect("one document");
-    assert_eq!(doc["images"], 1, "the failed image is left out, and named on stderr");
+    assert_eq!(
+        doc["images"], 1,
+        "the failed image is left out, and named on stderr"
+    );
     let out = run(
         &[
             "-f",
