@@ -207,7 +207,19 @@ fn merged_histograms_draw_the_pictures_a_merge_draws() {
     assert!(strip.width() > 0 && strip.height() > 0);
     image::open(plot).unwrap();
     let html = std::fs::read_to_string(page).unwrap();
-    assert!(html.contains("#"), "the merged palette is on the page");
+    let start = html.find("id=\"gallery-data\">").unwrap() + "id=\"gallery-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(
+        data["stills"].as_array().unwrap().len(),
+        0,
+        "no stills, only the merge"
+    );
+    assert_eq!(
+        data["merged"]["palette"].as_array().unwrap().len(),
+        5,
+        "{data}"
+    );
 }
 
 #[test]

@@ -323,6 +323,12 @@
     barcode.hidden = false;
   }
   show(0);
+  // A page of merged histograms alone has no stills to show: only the
+  // merged palette.
+  if (!stills.length) {
+    $("slides").hidden = true;
+    document.querySelector("header nav").hidden = true;
+  }
 
   // `#selftest`: drive the page as a person would and write what happened
   // into the page, for a headless browser's --dump-dom to read.
