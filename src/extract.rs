@@ -88,9 +88,12 @@ impl Default for Options {
 /// [`Error::InvalidK`] if `opts.k` is outside `1..=MAX_K`; [`Error::NoPixels`]
 /// if no pixel is counted.
 pub fn extract_palette(pixels: &PixelBuffer, opts: &Options) -> Result<Palette> {
-    if opts.algorithm == Algorithm::Bucket || pixels.is_gray() {
-        // The bucket algorithm orders exact colours, and a gray image's
-        // exact colours are cheaper than its bins: bins would go unused.
+    let (w, h) = pixels.dimensions();
+    let small = (w as u64 * h as u64) <= REFINE_MAX_PIXELS;
+    if pixels.is_gray() || (opts.algorithm == Algorithm::Bucket && small) {
+        // A gray image's exact colours are cheaper than its bins, and a
+        // small image's buckets are measured on its exact colours: bins
+        // would go unused.
         return extract_palette_from_histogram(&pixels.histogram(), opts);
     }
     extract_palette_with_bins(pixels, &Bins::of(pixels), opts)
@@ -111,8 +114,20 @@ pub fn extract_palette_with_bins(
     // must come out exactly; the bucket algorithm orders exact colours; a
     // gray image's at most 256 exact colours cluster as cheaply as bins and
     // more precisely (its levels would share a few dozen bins).
-    if bins.len() <= opts.k || opts.algorithm == Algorithm::Bucket || pixels.is_gray() {
+    if bins.len() <= opts.k || pixels.is_gray() {
         return extract_palette_from_histogram(&pixels.histogram(), opts);
+    }
+    if opts.algorithm == Algorithm::Bucket {
+        let hist = pixels.histogram();
+        if bins.total <= REFINE_MAX_PIXELS || hist.len() <= opts.k {
+            return extract_palette_from_histogram(&hist, opts);
+        }
+        // A large image's buckets are measured like its k-means palette:
+        // per pixel through its bins, exactly, rather than colour by colour
+        // over its (many) exact colours.
+        let mut palette = measure_pixels(pixels, bins, bucket_colors(&hist, opts.k), opts.space);
+        sort_palette(&mut palette, opts.sort);
+        return Ok(palette);
     }
     // k-means on the bins' mean colours, weighted by pixel count: the same
     // clusters as on every pixel, from a few thousand points.
@@ -173,17 +188,21 @@ pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> 
                     .collect();
                 distinct_colors(&hist.colors, &hist.counts, &centroids, opts.space)
             }
-            Algorithm::Bucket => {
-                let mut means = bucket::bucket_means(hist, opts.k);
-                let mut seen = HashSet::new();
-                means.retain(|c| seen.insert(*c));
-                means
-            }
+            Algorithm::Bucket => bucket_colors(hist, opts.k),
         }
     };
     let mut palette = measure(hist, colors, opts.space);
     sort_palette(&mut palette, opts.sort);
     Ok(palette)
+}
+
+/// The bucket algorithm's colours: the k group means, those that round to
+/// the same colour merged into one.
+fn bucket_colors(hist: &ColorHistogram, k: usize) -> Vec<Rgb> {
+    let mut means = bucket::bucket_means(hist, k);
+    let mut seen = HashSet::new();
+    means.retain(|c| seen.insert(*c));
+    means
 }
 
 fn check_k(k: usize) -> Result<()> {
@@ -308,6 +327,16 @@ mod tests {
         let colors = fast.colors.iter().map(|s| s.rgb).collect();
         let exact = measure(&pixels.histogram(), colors, opts.space);
         assert_eq!(fast, exact);
+        // The bucket algorithm measures a large image through its bins too,
+        // with the same result as on its exact colours.
+        let bucket = Options {
+            algorithm: Algorithm::Bucket,
+            ..Options::default()
+        };
+        assert_eq!(
+            extract_palette(&pixels, &bucket).unwrap(),
+            extract_palette_from_histogram(&pixels.histogram(), &bucket).unwrap()
+        );
     }
 
     #[test]
