@@ -26,6 +26,11 @@ pub const DEFAULT_SEED: u64 = 42;
 /// result refined on their exact colours (2^20, about a megapixel).
 pub const REFINE_MAX_PIXELS: u64 = 1 << 20;
 
+/// An image whose pixels fill fewer bins than this (of 32,768; colour
+/// photos fill 4,000 and more) is low-dimensional: its palette is refined
+/// on its exact colours, whatever its size (benches/low_dimensional.py).
+pub const FEW_BINS: usize = 2048;
+
 /// How the palette is found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -132,7 +137,15 @@ pub fn extract_palette_with_bins(
     // k-means on the bins' mean colours, weighted by pixel count: the same
     // clusters as on every pixel, from a few thousand points.
     let points = bin_points(bins, opts.space);
-    let colors = if bins.total <= REFINE_MAX_PIXELS {
+    let colors = if bins.len() < FEW_BINS {
+        // A low-dimensional image (sepia, a two-ink print, a near-grey
+        // photo) fills few bins, each lumping many of its colours: it is
+        // refined on its exact colours, which are few for the same reason.
+        let centroids = kmeans::cluster(&points, opts.k, opts.seed);
+        let hist = pixels.histogram();
+        let exact = weighted_points(&hist, opts.space);
+        refined_colors(&exact, centroids, &hist.colors, &hist.counts, opts)
+    } else if bins.total <= REFINE_MAX_PIXELS {
         // A small image's bins hold few pixels each, and lumping them costs
         // a few percent of error; refining on its fine bins (cubes of 4×4×4
         // colours) wins that back as fully as its exact colours do, from a
@@ -140,18 +153,16 @@ pub fn extract_palette_with_bins(
         // early (benches/oracle.rs).
         let centroids = kmeans::cluster_roughly(&points, opts.k, opts.seed);
         let (means, counts) = crate::bins::fine_means(pixels);
-        let fine: Vec<kmeans::WeightedPoint> = means
+        let candidates: Vec<Rgb> = means.iter().map(|m| m.map(|v| v.round() as u8)).collect();
+        let fine: Vec<kmeans::WeightedPoint> = candidates
             .iter()
             .zip(&counts)
-            .map(|(&m, &n)| kmeans::WeightedPoint {
-                p: opts.space.from_rgb(m.map(|v| v.round() as u8)),
+            .map(|(&c, &n)| kmeans::WeightedPoint {
+                p: opts.space.from_rgb(c),
                 w: n as f32,
             })
             .collect();
-        let refined = kmeans::refine(&fine, centroids, opts.seed);
-        let refined: Vec<[f32; 3]> = refined.iter().map(|c| c.p).collect();
-        let candidates: Vec<Rgb> = means.iter().map(|m| m.map(|v| v.round() as u8)).collect();
-        distinct_colors(&candidates, &counts, &refined, opts.space)
+        refined_colors(&fine, centroids, &candidates, &counts, opts)
     } else {
         let centroids = kmeans::cluster(&points, opts.k, opts.seed);
         let candidates: Vec<Rgb> = (0..bins.len())
@@ -211,6 +222,22 @@ fn check_k(k: usize) -> Result<()> {
     } else {
         Err(Error::InvalidK { k })
     }
+}
+
+/// Centroids found on bins, refined on finer `points` (whose sRGB colours
+/// and weights are `candidates` and `weights`), as k distinct colours.
+fn refined_colors(
+    points: &[kmeans::WeightedPoint],
+    centroids: Vec<kmeans::WeightedPoint>,
+    candidates: &[Rgb],
+    weights: &[u64],
+    opts: &Options,
+) -> Vec<Rgb> {
+    let refined: Vec<[f32; 3]> = kmeans::refine(points, centroids, opts.seed)
+        .iter()
+        .map(|c| c.p)
+        .collect();
+    distinct_colors(candidates, weights, &refined, opts.space)
 }
 
 /// The bins' mean colours as weighted points of the clustering space.
