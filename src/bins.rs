@@ -96,7 +96,8 @@ pub const FINE_BITS: u32 = 6;
 
 /// The non-empty fine bins of an image (cubes of [`FINE_BITS`]), as their
 /// unrounded mean colours and pixel counts, in bin order. One sequential
-/// pass; meant for images of up to 2^24 pixels (the sums are 32-bit).
+/// pass, into a table of 2^18 64-bit entries that is touched only where
+/// the image has colours.
 pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
     let shift = 8 - FINE_BITS;
     let fine_of = |c: Rgb| {
@@ -104,7 +105,7 @@ pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
             | ((c[1] as usize >> shift) << FINE_BITS)
             | (c[2] as usize >> shift)
     };
-    let mut table = vec![[0u32; 4]; 1 << (3 * FINE_BITS)];
+    let mut table = vec![[0u64; 4]; 1 << (3 * FINE_BITS)];
     let threshold = pixels.alpha_threshold();
     with_stride!(pixels.channels(), S => {
         for c in pixels
@@ -114,9 +115,9 @@ pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
         {
             let e = &mut table[fine_of(c)];
             e[0] += 1;
-            e[1] += c[0] as u32;
-            e[2] += c[1] as u32;
-            e[3] += c[2] as u32;
+            e[1] += c[0] as u64;
+            e[2] += c[1] as u64;
+            e[3] += c[2] as u64;
         }
     });
     table
@@ -124,7 +125,7 @@ pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
         .filter(|e| e[0] > 0)
         .map(|e| {
             let n = e[0] as f64;
-            ([1, 2, 3].map(|i| (e[i] as f64 / n) as f32), e[0] as u64)
+            ([1, 2, 3].map(|i| (e[i] as f64 / n) as f32), e[0])
         })
         .unzip()
 }

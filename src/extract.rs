@@ -28,7 +28,7 @@ pub const REFINE_MAX_PIXELS: u64 = 1 << 20;
 
 /// An image whose pixels fill fewer bins than this (of 32,768; colour
 /// photos fill 4,000 and more) is low-dimensional: its palette is refined
-/// on its exact colours, whatever its size (benches/low_dimensional.py).
+/// on its fine bins, whatever its size (benches/low_dimensional.py).
 pub const FEW_BINS: usize = 2048;
 
 /// How the palette is found.
@@ -137,20 +137,14 @@ pub fn extract_palette_with_bins(
     // k-means on the bins' mean colours, weighted by pixel count: the same
     // clusters as on every pixel, from a few thousand points.
     let points = bin_points(bins, opts.space);
-    let colors = if bins.len() < FEW_BINS {
-        // A low-dimensional image (sepia, a two-ink print, a near-grey
-        // photo) fills few bins, each lumping many of its colours: it is
-        // refined on its exact colours, which are few for the same reason.
-        let centroids = kmeans::cluster(&points, opts.k, opts.seed);
-        let hist = pixels.histogram();
-        let exact = weighted_points(&hist, opts.space);
-        refined_colors(&exact, centroids, &hist.colors, &hist.counts, opts)
-    } else if bins.total <= REFINE_MAX_PIXELS {
-        // A small image's bins hold few pixels each, and lumping them costs
-        // a few percent of error; refining on its fine bins (cubes of 4×4×4
-        // colours) wins that back as fully as its exact colours do, from a
-        // third as many points or fewer, and lets the runs on bins stop
-        // early (benches/oracle.rs).
+    let colors = if bins.total <= REFINE_MAX_PIXELS || bins.len() < FEW_BINS {
+        // Where bins lump many colours each (a small image's bins hold few
+        // pixels; a low-dimensional image, such as sepia, a two-ink print or
+        // a near-grey photo, fills few bins), the result on bins costs a few
+        // percent of error. Refining on the image's fine bins (cubes of
+        // 4×4×4 colours) wins that back as fully as its exact colours do,
+        // from a third as many points or fewer, and lets the runs on bins
+        // stop early (benches/oracle.rs, benches/low_dimensional.py).
         let centroids = kmeans::cluster_roughly(&points, opts.k, opts.seed);
         let (means, counts) = crate::bins::fine_means(pixels);
         let candidates: Vec<Rgb> = means.iter().map(|m| m.map(|v| v.round() as u8)).collect();
@@ -162,7 +156,11 @@ pub fn extract_palette_with_bins(
                 w: n as f32,
             })
             .collect();
-        refined_colors(&fine, centroids, &candidates, &counts, opts)
+        let refined: Vec<[f32; 3]> = kmeans::refine(&fine, centroids, opts.seed)
+            .iter()
+            .map(|c| c.p)
+            .collect();
+        distinct_colors(&candidates, &counts, &refined, opts.space)
     } else {
         let centroids = kmeans::cluster(&points, opts.k, opts.seed);
         let candidates: Vec<Rgb> = (0..bins.len())
@@ -222,22 +220,6 @@ fn check_k(k: usize) -> Result<()> {
     } else {
         Err(Error::InvalidK { k })
     }
-}
-
-/// Centroids found on bins, refined on finer `points` (whose sRGB colours
-/// and weights are `candidates` and `weights`), as k distinct colours.
-fn refined_colors(
-    points: &[kmeans::WeightedPoint],
-    centroids: Vec<kmeans::WeightedPoint>,
-    candidates: &[Rgb],
-    weights: &[u64],
-    opts: &Options,
-) -> Vec<Rgb> {
-    let refined: Vec<[f32; 3]> = kmeans::refine(points, centroids, opts.seed)
-        .iter()
-        .map(|c| c.p)
-        .collect();
-    distinct_colors(candidates, weights, &refined, opts.space)
 }
 
 /// The bins' mean colours as weighted points of the clustering space.
