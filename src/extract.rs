@@ -23,7 +23,7 @@ pub const MAX_K: usize = 256;
 /// Default k-means seed: the recipe's `random_state`.
 pub const DEFAULT_SEED: u64 = 42;
 /// Images of at most this many counted pixels have their binned k-means
-/// result refined on their exact colours (2^20, about a megapixel).
+/// result refined on their fine bins (2^20, about a megapixel).
 pub const REFINE_MAX_PIXELS: u64 = 1 << 20;
 
 /// An image whose pixels fill fewer bins than this (of 32,768; colour
@@ -116,9 +116,9 @@ pub fn extract_palette_with_bins(
         return Err(Error::NoPixels);
     }
     // Few bins (flat synthetic images) may mean k or fewer colours, which
-    // must come out exactly; the bucket algorithm orders exact colours; a
-    // gray image's at most 256 exact colours cluster as cheaply as bins and
-    // more precisely (its levels would share a few dozen bins).
+    // must come out exactly; a gray image's at most 256 exact colours
+    // cluster as cheaply as bins and more precisely (its levels would share
+    // a few dozen bins).
     if bins.len() <= opts.k || pixels.is_gray() {
         return extract_palette_from_histogram(&pixels.histogram(), opts);
     }
