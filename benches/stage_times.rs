@@ -1,12 +1,15 @@
 //! Per-stage times of one extraction, for each image given: `cargo bench
 //! --bench stage_times -- IMAGE...` prints decode, bins, k-means on bins,
-//! fine bins with refinement, and the whole extraction (best of 15 runs each,
+//! fine bins with refinement, the whole extraction, and the bucket algorithm's
+//! hue passes and whole extraction (best of 15 runs each,
 //! milliseconds, on this machine's threads).
 
 use std::time::Instant;
 
 use scenepal::kmeans::{self, WeightedPoint};
-use scenepal::{bins, decode_image, extract_palette, Bins, Options, PixelBuffer, Space};
+use scenepal::{
+    bins, bucket, decode_image, extract_palette, Algorithm, Bins, Options, PixelBuffer, Space,
+};
 
 /// The result of the fastest of 15 calls, with its time in milliseconds.
 fn best<T>(f: impl Fn() -> T) -> (T, f64) {
@@ -47,10 +50,17 @@ fn main() {
             .collect();
         let (_, refining) = best(|| kmeans::refine(&fine, centroids.clone(), 42));
         let (_, whole) = best(|| extract_palette(&pixels, &Options::default()).expect("palette"));
+        let (_, hue_steps) = best(|| bucket::bucket_means_of_pixels(&pixels, 10));
+        let bucket = Options {
+            algorithm: Algorithm::Bucket,
+            ..Options::default()
+        };
+        let (_, bucket_whole) = best(|| extract_palette(&pixels, &bucket).expect("palette"));
         let name = path.rsplit('/').next().unwrap_or(&path);
         println!(
             "{name:24} decode {decode:5.1}  bins {binning:4.1} ({:5})  k-means {clustering:5.1}  \
-             fine bins {fine_ms:4.1} ({:6})  refine {refining:5.1}  | extract {whole:5.1} ms",
+             fine bins {fine_ms:4.1} ({:6})  refine {refining:5.1}  | extract {whole:5.1} ms  | \
+             bucket: hue steps {hue_steps:5.1}  extract {bucket_whole:5.1} ms",
             bins.len(),
             fine.len(),
         );

@@ -235,21 +235,47 @@ pub fn unpack(v: u32) -> Rgb {
 /// HSL hue in degrees `[0, 360)` exactly as Python's `colorsys.rgb_to_hls`
 /// computes it (the recipe's key), with 0 for colours whose channels are equal.
 pub fn hsl_hue(rgb: Rgb) -> f32 {
-    let [r, g, b] = rgb.map(|c| c as f32);
-    let max = r.max(g).max(b);
-    let min = r.min(g).min(b);
-    let range = max - min;
-    if range == 0.0 {
-        return 0.0;
+    match hue_parts(rgb) {
+        Some((sector, diff, range)) => hue_degrees(sector, diff, range),
+        None => 0.0,
     }
-    let h = if r == max {
-        (g - b) / range
+}
+
+/// What a hue depends on: the largest channel (0 red, 1 green, 2 blue; ties
+/// go to the earlier), the difference of the two others taken in hue order,
+/// and max − min; `None` when all channels are equal.
+#[inline]
+pub(crate) fn hue_parts(rgb: Rgb) -> Option<(usize, i16, u8)> {
+    let [r, g, b] = rgb;
+    let max = r.max(g).max(b);
+    let range = max - r.min(g).min(b);
+    if range == 0 {
+        None
+    } else if r == max {
+        Some((0, g as i16 - b as i16, range))
     } else if g == max {
-        2.0 + (b - r) / range
+        Some((1, b as i16 - r as i16, range))
     } else {
-        4.0 + (r - g) / range
+        Some((2, r as i16 - g as i16, range))
+    }
+}
+
+/// The hue of [`hue_parts`], in degrees.
+pub(crate) fn hue_degrees(sector: usize, diff: i16, range: u8) -> f32 {
+    let (d, range) = (diff as f32, range as f32);
+    let h = match sector {
+        0 => d / range,
+        1 => 2.0 + d / range,
+        _ => 4.0 + d / range,
     };
-    (h * 60.0).rem_euclid(360.0)
+    // h lies in [-1, 5], so this is `rem_euclid(360.0)` bit for bit without
+    // its call to fmod.
+    let degrees = h * 60.0;
+    if degrees < 0.0 {
+        degrees + 360.0
+    } else {
+        degrees
+    }
 }
 
 /// HSL lightness in `[0, 1]`.
@@ -322,6 +348,29 @@ mod tests {
         assert_eq!(hsl_hue([0, 0, 255]), 240.0);
         assert_eq!(hsl_hue([255, 0, 255]), 300.0);
         assert_eq!(hsl_hue([128, 128, 128]), 0.0);
+    }
+
+    #[test]
+    fn hue_is_the_rem_euclid_formula_bit_for_bit() {
+        for r in (0..=255u8).step_by(3) {
+            for g in (0..=255u8).step_by(3) {
+                for b in (0..=255u8).step_by(3) {
+                    let [rf, gf, bf] = [r, g, b].map(|c| c as f32);
+                    let (max, min) = (rf.max(gf).max(bf), rf.min(gf).min(bf));
+                    let range = max - min;
+                    let expected = if range == 0.0 {
+                        0.0
+                    } else if rf == max {
+                        ((gf - bf) / range * 60.0).rem_euclid(360.0)
+                    } else if gf == max {
+                        ((2.0 + (bf - rf) / range) * 60.0).rem_euclid(360.0)
+                    } else {
+                        ((4.0 + (rf - gf) / range) * 60.0).rem_euclid(360.0)
+                    };
+                    assert_eq!(hsl_hue([r, g, b]).to_bits(), expected.to_bits());
+                }
+            }
+        }
     }
 
     #[test]

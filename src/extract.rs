@@ -123,14 +123,15 @@ pub fn extract_palette_with_bins(
         return extract_palette_from_histogram(&pixels.histogram(), opts);
     }
     if opts.algorithm == Algorithm::Bucket {
-        let hist = pixels.histogram();
-        if bins.total <= REFINE_MAX_PIXELS || hist.len() <= opts.k {
-            return extract_palette_from_histogram(&hist, opts);
+        if bins.total <= REFINE_MAX_PIXELS {
+            return extract_palette_from_histogram(&pixels.histogram(), opts);
         }
-        // A large image's buckets are measured like its k-means palette:
-        // per pixel through its bins, exactly, rather than colour by colour
-        // over its (many) exact colours.
-        let mut palette = measure_pixels(pixels, bins, bucket_colors(&hist, opts.k), opts.space);
+        // A large image (more than k colours, as it fills more than k bins)
+        // is ordered by hue steps without its histogram of unique colours,
+        // and its buckets are measured like its k-means palette: per pixel
+        // through its bins, exactly, rather than colour by colour.
+        let colors = dedup(bucket::bucket_means_of_pixels(pixels, opts.k));
+        let mut palette = measure_pixels(pixels, bins, colors, opts.space);
         sort_palette(&mut palette, opts.sort);
         return Ok(palette);
     }
@@ -208,10 +209,14 @@ pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> 
 /// The bucket algorithm's colours: the k group means, those that round to
 /// the same colour merged into one.
 fn bucket_colors(hist: &ColorHistogram, k: usize) -> Vec<Rgb> {
-    let mut means = bucket::bucket_means(hist, k);
+    dedup(bucket::bucket_means(hist, k))
+}
+
+/// The colours in their order, each kept once.
+fn dedup(mut colors: Vec<Rgb>) -> Vec<Rgb> {
     let mut seen = HashSet::new();
-    means.retain(|c| seen.insert(*c));
-    means
+    colors.retain(|c| seen.insert(*c));
+    colors
 }
 
 fn check_k(k: usize) -> Result<()> {

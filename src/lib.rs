@@ -34,7 +34,7 @@
 //! [`record`] (the JSON schema) and [`output`] (one renderer per format).
 //! The `scenepal` program (feature `cli`, on by default) is built on them.
 
-mod bucket;
+pub mod bucket;
 mod error;
 mod measure;
 
