@@ -70,6 +70,9 @@ pub struct PaletteRecord {
     /// Image height in pixels (absent for a merged palette).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
+    /// For a frame of a video: its time in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
     /// Counted pixels (alpha at or above the threshold), of all merged
     /// images for a merged palette.
     #[serde(default)]
@@ -165,6 +168,7 @@ impl PaletteRecord {
             merge_weight: merged.map(|m| m.weight),
             width: size.map(|s| s.0),
             height: size.map(|s| s.1),
+            time: None,
             pixels: merged.map_or(palette.pixels, |m| m.pixels),
             k: Some(options.k),
             algorithm: Some(options.algorithm),

@@ -219,6 +219,30 @@ pub struct Cli {
           help_heading = "Pictures")]
     pub html_width: u32,
 
+    /// Sample a video every DURATION (e.g. 1s, 500ms, 2.5s, 1m).
+    ///
+    /// A video input (any container and codec ffmpeg reads, recognised by
+    /// its first bytes) is read through the ffmpeg program, and each sampled
+    /// frame is one record, named film.mkv@00:00:12.500 (JSON also gives
+    /// "time" in seconds). A frame alone is read as film.mkv@00:00:12.500.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms,
+          default_value = "1s", help_heading = "Video")]
+    pub every: u64,
+
+    /// Sample N frames spread evenly over the video (or over --start..--end)
+    /// instead of one every --every.
+    #[arg(long, value_name = "N", value_parser = parse_frames, conflicts_with = "every",
+          help_heading = "Video")]
+    pub frames: Option<usize>,
+
+    /// Start sampling at this time (skip titles): 90s, 1:30, 00:01:30.5.
+    #[arg(long, value_name = "TIME", value_parser = parse_duration_ms, help_heading = "Video")]
+    pub start: Option<u64>,
+
+    /// Stop sampling at this time (skip credits).
+    #[arg(long, value_name = "TIME", value_parser = parse_duration_ms, help_heading = "Video")]
+    pub end: Option<u64>,
+
     /// Compare each image's palette with GOLDEN, a JSON, JSON Lines or hex
     /// file scenepal wrote earlier; exit 1 with a diff on stderr if any differ.
     ///
@@ -383,6 +407,14 @@ fn parse_seed(s: &str) -> Result<u64, String> {
     parse_ranged(s, 0, u64::MAX)
 }
 
+fn parse_duration_ms(s: &str) -> Result<u64, String> {
+    super::video::parse_duration(s)
+}
+
+fn parse_frames(s: &str) -> Result<usize, String> {
+    parse_ranged(s, 1, 1_000_000)
+}
+
 fn parse_alpha(s: &str) -> Result<u8, String> {
     parse_ranged(s, 0, 255)
 }
@@ -431,7 +463,10 @@ impl Cli {
     /// True when the output lists many images: several inputs, a directory,
     /// or a file list (even if it names one image).
     pub fn is_batch(&self) -> bool {
-        self.files_from.is_some() || self.inputs.len() != 1 || self.inputs[0].is_dir()
+        self.files_from.is_some()
+            || self.inputs.len() != 1
+            || self.inputs[0].is_dir()
+            || super::video::is_video(&self.inputs[0])
     }
 
     /// True when a picture (swatch, plot or barcode) goes to stdout, which

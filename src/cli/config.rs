@@ -16,6 +16,7 @@ use super::args::{Cli, ColorChoice, FormatArg};
 use super::budget::MemoryBudget;
 use super::check::Tolerance;
 use super::input::WalkOptions;
+use super::video::Sampling;
 
 /// What the program was asked to do.
 pub enum Command {
@@ -59,6 +60,8 @@ pub struct Inputs {
     pub null: bool,
     /// How directories are walked.
     pub walk: WalkOptions,
+    /// How videos are sampled into frames.
+    pub sampling: Sampling,
 }
 
 /// One image's work, shared by the workers.
@@ -269,6 +272,12 @@ impl Config {
                 walk: WalkOptions {
                     hidden: cli.hidden,
                     follow: cli.follow,
+                },
+                sampling: Sampling {
+                    every_ms: cli.every,
+                    frames: cli.frames,
+                    start_ms: cli.start.unwrap_or(0),
+                    end_ms: cli.end,
                 },
             },
             job,

@@ -26,13 +26,36 @@ pub enum InputItem {
     /// Something in a walked directory that could not be read (an
     /// unreadable folder, a symlink loop), reported in its place.
     Unreadable(PathBuf, String),
+    /// A sampled frame of a video: frame `index` of the run's video number
+    /// `video`, named `film.mkv@00:00:12.500`.
+    Frame {
+        /// The video file.
+        film: PathBuf,
+        /// The frame's name.
+        name: String,
+        /// Which of the run's videos.
+        video: usize,
+        /// Which of its sampled frames.
+        index: usize,
+        /// Its time in milliseconds.
+        ms: u64,
+    },
 }
 
 impl InputItem {
-    /// The path this entry stands for.
+    /// The path this entry stands for (a frame's video file).
     pub fn path(&self) -> &Path {
         match self {
             InputItem::Image(p) | InputItem::Unreadable(p, _) => p,
+            InputItem::Frame { film, .. } => film,
+        }
+    }
+
+    /// The name its record goes by.
+    pub fn name(&self) -> String {
+        match self {
+            InputItem::Frame { name, .. } => name.clone(),
+            _ => path_text(self.path()),
         }
     }
 }
@@ -441,6 +464,7 @@ mod tests {
                         p.strip_prefix(d).unwrap().to_string_lossy().into_owned()
                     }
                     InputItem::Unreadable(p, r) => format!("{}: {r}", p.display()),
+                    InputItem::Frame { name, .. } => name,
                 })
                 .collect()
         };
@@ -513,6 +537,7 @@ mod tests {
             .map(|i| match i {
                 InputItem::Image(p) => p.strip_prefix(dir.path()).unwrap().display().to_string(),
                 InputItem::Unreadable(p, r) => format!("{}: {r}", p.display()),
+                InputItem::Frame { name, .. } => name,
             })
             .collect()
         };

@@ -25,6 +25,7 @@ mod ordered;
 mod pictures;
 mod run;
 mod sinks;
+mod video;
 mod write;
 
 pub use args::{write_man, Cli};

@@ -14,7 +14,7 @@ use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
 use scenepal::{
     extract_palette, extract_palette_with_bins, load_cost, load_image, Bins, LoadedImage, Palette,
-    Rgb,
+    PixelBuffer, Rgb,
 };
 
 use super::args::explain;
@@ -23,13 +23,14 @@ use super::check::Checker;
 use super::config::{Config, Job};
 use super::gallery::GallerySink;
 use super::input::{
-    common_folder, display_path, expand_inputs, io_reason, is_stdin, path_text, picture_file_name,
+    common_folder, display_path, expand_inputs, io_reason, is_stdin, picture_file_name,
     read_file_list, read_input, InputItem,
 };
 use super::is_broken_pipe;
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
+use super::video::{clock, open_videos, Video};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -91,6 +92,8 @@ fn merge_histograms(
 struct ImageResult {
     width: u32,
     height: u32,
+    /// A video frame's time in seconds.
+    time: Option<f64>,
     palette: Option<Palette>,
     bins: Option<Bins>,
     /// The mean colour, for the barcode.
@@ -134,6 +137,8 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         None => None,
     };
     let items = expand_inputs(&paths, config.inputs.walk);
+    let (items, videos) = open_videos(items, &config.inputs.sampling);
+    let videos = Arc::new(videos);
     if let Some(dir) = &config.job.pictures.swatch_dir {
         // Once, before any work: not one error per image.
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -153,7 +158,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
     };
     // Named before the items go to the workers: a worker's panic is
     // reported under its input's name.
-    let names: Vec<String> = items.iter().map(|item| path_text(item.path())).collect();
+    let names: Vec<String> = items.iter().map(InputItem::name).collect();
     let job = Arc::new(config.job);
     let worker_job = Arc::clone(&job);
     // Two images per thread keep every core busy while one waits its turn.
@@ -166,7 +171,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         &pool,
         items,
         window,
-        move |_, item| process(&worker_job, &base, item),
+        move |_, item| process(&worker_job, &base, &videos, item),
         |i, result| sinks.take(result, &job, &names[i]),
     );
     sinks.progress.clear();
@@ -278,6 +283,7 @@ impl Sinks {
             merged: None,
             width: Some(image.width),
             height: Some(image.height),
+            time: image.time,
             options: &job.options,
             palette,
         };
@@ -288,38 +294,75 @@ impl Sinks {
 }
 
 /// Decodes, extracts and draws one input's pictures (in a worker thread).
-fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageResult), Failure> {
-    let path = match item {
-        InputItem::Image(p) => p,
-        InputItem::Unreadable(p, reason) => return Err((path_text(p), anyhow!("{reason}"))),
-    };
-    let shown = path_text(path);
-    let name = (!is_stdin(path)).then_some(path.as_path());
-    let bytes = read_input(path, job.limits.max_bytes).map_err(|e| (shown.clone(), e))?;
-    // Admitted only while the images in flight fit the memory budget; the
-    // share is given back when this image's work is done. A header that
-    // cannot be read costs nothing here: decoding reports it.
-    let cost = match load_cost(&bytes, name, job.load.max_pixels) {
-        Ok(cost) => cost,
-        Err(e @ scenepal::Error::TooManyPixels { .. }) => return Err((shown, explain(e))),
-        Err(_) => 0,
-    } + bytes.len() as u64;
+fn process(
+    job: &Job,
+    base: &Path,
+    videos: &[Video],
+    item: &InputItem,
+) -> Result<(String, ImageResult), Failure> {
+    let shown = item.name();
     let budget = &job.limits.memory;
-    let Some(_permit) = budget.acquire(cost) else {
-        let reason = anyhow!(
+    let over_budget = |cost: u64| {
+        anyhow!(
             "needs about {} of memory to decode, more than --max-memory {}",
             show_bytes(cost),
             show_bytes(budget.limit())
-        );
-        return Err((shown, reason));
+        )
+    };
+    // Admitted only while the images in flight fit the memory budget; the
+    // share is given back when this image's work is done.
+    let (loaded, _permit, time, picture_name) = match item {
+        InputItem::Unreadable(_, reason) => return Err((shown, anyhow!("{reason}"))),
+        InputItem::Image(path) => {
+            let name = (!is_stdin(path)).then_some(path.as_path());
+            let bytes = read_input(path, job.limits.max_bytes).map_err(|e| (shown.clone(), e))?;
+            // A header that cannot be read costs nothing here: decoding
+            // reports it.
+            let cost = match load_cost(&bytes, name, job.load.max_pixels) {
+                Ok(cost) => cost,
+                Err(e @ scenepal::Error::TooManyPixels { .. }) => return Err((shown, explain(e))),
+                Err(_) => 0,
+            } + bytes.len() as u64;
+            let permit = budget
+                .acquire(cost)
+                .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
+            let loaded =
+                load_image(&bytes, name, &job.load).map_err(|e| (shown.clone(), explain(e)))?;
+            (loaded, permit, None, picture_file_name(path, base))
+        }
+        InputItem::Frame {
+            film,
+            video,
+            index,
+            ms,
+            ..
+        } => {
+            let video = &videos[*video];
+            let cost = video.frame_bytes();
+            let permit = budget
+                .acquire(cost)
+                .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
+            let raw = video.frame(*index).map_err(|e| (shown.clone(), e))?;
+            let pixels = PixelBuffer::rgb8(raw, video.width, video.height)
+                .map_err(|e| (shown.clone(), explain(e)))?;
+            let loaded = LoadedImage {
+                width: video.width,
+                height: video.height,
+                preview: job.load.preview_width.map(|w| pixels.thumbnail(w)),
+                pixels,
+            };
+            let file = picture_file_name(film, base);
+            let stem = file.strip_suffix(".png").unwrap_or(&file);
+            let picture = format!("{stem}@{}.png", clock(*ms).replace(':', "-"));
+            (loaded, permit, Some(*ms as f64 / 1000.0), picture)
+        }
     };
     let LoadedImage {
         width,
         height,
         pixels,
         preview,
-    } = load_image(&bytes, name, &job.load).map_err(|e| (shown.clone(), explain(e)))?;
-    drop(bytes);
+    } = loaded;
     let bins = job.bins.then(|| Bins::of(&pixels));
     let palette = if job.palette {
         let palette = match &bins {
@@ -336,7 +379,7 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
         let of_input = |(target, e): Failure| (shown.clone(), e.context(escape_control(&target)));
         let pictures = &job.pictures;
         if let Some(dir) = &pictures.swatch_dir {
-            let target = dir.join(picture_file_name(path, base));
+            let target = dir.join(&picture_name);
             let card = SwatchOptions {
                 style: SwatchStyle::Card,
                 ..pictures.swatch_options
@@ -361,8 +404,10 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
         .gallery
         .zip(palette.as_ref())
         .map(|((images, thumb), palette)| {
-            // Linked stills get their URL from the gallery's owner.
-            let embed = images == HtmlImages::Embed || is_stdin(path);
+            // Linked stills get their URL from the gallery's owner; stdin
+            // and video frames have no file to link to.
+            let embed =
+                images == HtmlImages::Embed || !matches!(item, InputItem::Image(p) if !is_stdin(p));
             GalleryStill {
                 name: shown.clone(),
                 width: Some(width),
@@ -376,6 +421,7 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
     let result = ImageResult {
         width,
         height,
+        time,
         palette,
         bins: bins.filter(|_| job.keep_bins),
         mean: job.extras.mean.then(|| pixels.mean_color()),

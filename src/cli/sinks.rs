@@ -281,6 +281,7 @@ impl MergeSink {
             merged: Some(summary),
             width: None,
             height: None,
+            time: None,
             options,
             palette: &palette,
         };

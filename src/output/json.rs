@@ -8,13 +8,14 @@ use crate::record::{ErrorRecord, PaletteRecord, Record};
 /// One line of JSON followed by a newline.
 pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let size = report.width.zip(report.height);
-    let record = PaletteRecord::new(
+    let mut record = PaletteRecord::new(
         report.path,
         report.merged,
         size,
         report.options,
         report.palette,
     );
+    record.time = report.time;
     write_record(out, &Record::Palette(record))
 }
 

@@ -49,6 +49,8 @@ pub struct Report<'a> {
     pub width: Option<u32>,
     /// Image height in pixels (`None` for a merged palette).
     pub height: Option<u32>,
+    /// For a frame of a video: its time in seconds.
+    pub time: Option<f64>,
     /// The options the palette was extracted with.
     pub options: &'a Options,
     /// The palette.

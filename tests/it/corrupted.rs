@@ -51,6 +51,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                 merged: None,
                 width: Some(image.width),
                 height: Some(image.height),
+                time: None,
                 options: &opts,
                 palette: &palette,
             };

@@ -13,3 +13,4 @@ mod hostile;
 mod pictures;
 mod readme;
 mod terminal;
+mod video;
