@@ -38,6 +38,7 @@ pub mod bucket;
 mod error;
 mod measure;
 
+pub mod bars;
 pub mod bins;
 pub mod color;
 pub mod decode;
@@ -53,6 +54,7 @@ pub mod record;
 /// appear in this API.
 pub use image;
 
+pub use crate::bars::{find_bars, Crop};
 pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};
 pub use crate::decode::{decode_image, decode_image_limited, load_cost, MAX_PIXELS_DEFAULT};

@@ -359,6 +359,31 @@ impl PixelBuffer {
         self.channels
     }
 
+    /// The colour at (`x`, `y`), alpha ignored (gray as equal channels).
+    pub fn rgb_at(&self, x: u32, y: u32) -> Rgb {
+        let i = (y as usize * self.width as usize + x as usize) * self.channels;
+        match self.channels {
+            1 | 2 => [self.raw[i]; 3],
+            _ => [self.raw[i], self.raw[i + 1], self.raw[i + 2]],
+        }
+    }
+
+    /// Keeps only the part of the image inside `crop` (rows moved down in
+    /// place: no second buffer). `crop` must lie inside the image.
+    pub fn crop(mut self, crop: crate::bars::Crop) -> Self {
+        let stride = self.channels;
+        let row = self.width as usize * stride;
+        let (x0, w) = (crop.x as usize * stride, crop.width as usize * stride);
+        for (to, y) in (crop.y as usize..(crop.y + crop.height) as usize).enumerate() {
+            let from = y * row + x0;
+            self.raw.copy_within(from..from + w, to * w);
+        }
+        self.raw.truncate(w * crop.height as usize);
+        self.width = crop.width;
+        self.height = crop.height;
+        self
+    }
+
     /// (width, height) in pixels.
     pub fn dimensions(&self) -> (u32, u32) {
         (self.width, self.height)

@@ -73,6 +73,10 @@ pub struct PaletteRecord {
     /// For a frame of a video: its time in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,
+    /// The part of the image counted, when letterbox or pillarbox bars were
+    /// left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop: Option<crate::bars::Crop>,
     /// Counted pixels (alpha at or above the threshold), of all merged
     /// images for a merged palette.
     #[serde(default)]
@@ -169,6 +173,7 @@ impl PaletteRecord {
             width: size.map(|s| s.0),
             height: size.map(|s| s.1),
             time: None,
+            crop: None,
             pixels: merged.map_or(palette.pixels, |m| m.pixels),
             k: Some(options.k),
             algorithm: Some(options.algorithm),

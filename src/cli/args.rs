@@ -80,6 +80,17 @@ pub struct Cli {
           value_parser = parse_alpha, allow_negative_numbers = true, help_heading = "Palette")]
     pub alpha_threshold: u8,
 
+    /// Leave letterbox and pillarbox bars (uniform bands on opposite edges)
+    /// out of the counted pixels: auto (video frames only), always, never.
+    ///
+    /// Plain --trim-bars means always. The default trims video frames only:
+    /// a film's bars are not its colours, but a still's uniform border may
+    /// well be its picture. JSON gives the kept part as "crop".
+    #[arg(long, value_enum, ignore_case = true, value_name = "WHEN", num_args = 0..=1,
+          require_equals = true, default_value_t = TrimBars::Auto, default_missing_value = "always",
+          help_heading = "Palette")]
+    pub trim_bars: TrimBars,
+
     /// Output format.
     #[arg(short, long, value_enum, ignore_case = true, default_value_t = FormatArg::Hex,
           help_heading = "Output")]
@@ -305,6 +316,17 @@ pub struct Cli {
     /// Print the man page (roff) and exit.
     #[arg(long, exclusive = true, help_heading = "Shell")]
     pub man: bool,
+}
+
+/// When letterbox and pillarbox bars are left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrimBars {
+    /// In video frames only.
+    Auto,
+    /// In every image.
+    Always,
+    /// Never: every pixel counts.
+    Never,
 }
 
 /// When to use terminal colours.

@@ -12,7 +12,7 @@ use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
 use scenepal::{Algorithm, HistogramOptions, LoadOptions, Options};
 
-use super::args::{Cli, ColorChoice, FormatArg};
+use super::args::{Cli, ColorChoice, FormatArg, TrimBars};
 use super::budget::MemoryBudget;
 use super::check::Tolerance;
 use super::input::WalkOptions;
@@ -80,6 +80,8 @@ pub struct Job {
     pub bins: bool,
     /// Hand each image's bins back for the merge.
     pub keep_bins: bool,
+    /// When bars are left out of the counted pixels.
+    pub trim_bars: TrimBars,
     /// What the run's consumers need from each image besides its palette.
     pub extras: Extras,
 }
@@ -243,6 +245,7 @@ impl Config {
             // Bins serve k-means and the merge; the bucket algorithm does without.
             bins: cli.merge || (palette && cli.algorithm == Algorithm::Kmeans),
             keep_bins: cli.merge,
+            trim_bars: cli.trim_bars,
             extras: Extras {
                 // The gallery's barcode uses the classic style.
                 mean: cli.html.is_some()

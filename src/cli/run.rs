@@ -13,11 +13,11 @@ use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
 use scenepal::{
-    extract_palette, extract_palette_with_bins, load_cost, load_image, Bins, LoadedImage, Palette,
-    PixelBuffer, Rgb,
+    extract_palette, extract_palette_with_bins, find_bars, load_cost, load_image, Bins, Crop,
+    LoadedImage, Palette, PixelBuffer, Rgb,
 };
 
-use super::args::explain;
+use super::args::{explain, TrimBars};
 use super::budget::show_bytes;
 use super::check::Checker;
 use super::config::{Config, Job};
@@ -94,6 +94,8 @@ struct ImageResult {
     height: u32,
     /// A video frame's time in seconds.
     time: Option<f64>,
+    /// The part counted, when bars were left out.
+    crop: Option<Crop>,
     palette: Option<Palette>,
     bins: Option<Bins>,
     /// The mean colour, for the barcode.
@@ -284,6 +286,7 @@ impl Sinks {
             width: Some(image.width),
             height: Some(image.height),
             time: image.time,
+            crop: image.crop,
             options: &job.options,
             palette,
         };
@@ -363,6 +366,16 @@ fn process(
         pixels,
         preview,
     } = loaded;
+    let trim = match job.trim_bars {
+        TrimBars::Always => true,
+        TrimBars::Auto => time.is_some(),
+        TrimBars::Never => false,
+    };
+    let crop = if trim { find_bars(&pixels) } else { None };
+    let pixels = match crop {
+        Some(crop) => pixels.crop(crop),
+        None => pixels,
+    };
     let bins = job.bins.then(|| Bins::of(&pixels));
     let palette = if job.palette {
         let palette = match &bins {
@@ -422,6 +435,7 @@ fn process(
         width,
         height,
         time,
+        crop,
         palette,
         bins: bins.filter(|_| job.keep_bins),
         mean: job.extras.mean.then(|| pixels.mean_color()),

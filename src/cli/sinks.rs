@@ -282,6 +282,7 @@ impl MergeSink {
             width: None,
             height: None,
             time: None,
+            crop: None,
             options,
             palette: &palette,
         };

@@ -16,6 +16,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
         report.palette,
     );
     record.time = report.time;
+    record.crop = report.crop;
     write_record(out, &Record::Palette(record))
 }
 

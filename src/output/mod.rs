@@ -51,6 +51,8 @@ pub struct Report<'a> {
     pub height: Option<u32>,
     /// For a frame of a video: its time in seconds.
     pub time: Option<f64>,
+    /// The part of the image counted, when bars were left out.
+    pub crop: Option<crate::bars::Crop>,
     /// The options the palette was extracted with.
     pub options: &'a Options,
     /// The palette.

@@ -52,6 +52,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                 width: Some(image.width),
                 height: Some(image.height),
                 time: None,
+                crop: None,
                 options: &opts,
                 palette: &palette,
             };

@@ -291,3 +291,90 @@ fn a_cut_film_gives_the_frames_it_holds_and_an_error_for_each_missing_one() {
         );
     }
 }
+
+#[test]
+fn letterbox_bars_are_left_out_of_film_frames_and_of_stills_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    // A red scene letterboxed in black: 64×26 picture in a 64×36 frame.
+    let film = dir.path().join("wide.mkv");
+    let status = Std::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=64x26:r=10:d=1",
+        ])
+        .args([
+            "-vf",
+            "pad=64:36:0:5:black",
+            "-c:v",
+            "ffv1",
+            "-pix_fmt",
+            "bgr0",
+        ])
+        .arg(&film)
+        .status()
+        .expect("ffmpeg is needed for the video tests (.ci/run installs it)");
+    assert!(status.success());
+    let film = film.to_str().unwrap();
+    let record = |args: &[&str]| -> serde_json::Value {
+        let out = scenepal()
+            .args(["-f", "json", "-q", "-k", "3"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json_lines(&out.stdout).remove(0)
+    };
+    let hexes = |r: &serde_json::Value| -> Vec<String> {
+        r["colors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["hex"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Untrimmed: the scene's red (as ffmpeg's YUV makes it) and the bars.
+    let untrimmed = record(&["--trim-bars=never", film]);
+    let (red, black) = (hexes(&untrimmed)[0].clone(), "#000000".to_owned());
+    assert_eq!(hexes(&untrimmed), [red.clone(), black.clone()]);
+    assert!(untrimmed.get("crop").is_none());
+    // Frames: trimmed by default, the crop recorded, the size kept. The pad
+    // lands on an even line (4 above, 6 below) as 4:2:0 chroma makes it.
+    let frame = record(&[film]);
+    assert_eq!(hexes(&frame), std::slice::from_ref(&red));
+    assert_eq!(
+        frame["crop"],
+        serde_json::json!({"x": 0, "y": 4, "width": 64, "height": 26})
+    );
+    assert_eq!(
+        (frame["width"].as_u64(), frame["height"].as_u64()),
+        (Some(64), Some(36))
+    );
+    assert_eq!(frame["pixels"], 64 * 26);
+    // The same frame as a still: kept whole unless asked.
+    let still = dir.path().join("wide.png");
+    scenepal_frame_to_png(film, &still);
+    let still = still.to_str().unwrap();
+    assert_eq!(hexes(&record(&[still])), [red.clone(), black]);
+    let trimmed = record(&["--trim-bars", still]);
+    assert_eq!(hexes(&trimmed), [red]);
+    assert_eq!(trimmed["crop"]["height"], 26);
+}
+
+/// The film's first frame as a PNG, by ffmpeg.
+fn scenepal_frame_to_png(film: &str, png: &Path) {
+    let status = Std::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i", film, "-frames:v", "1"])
+        .arg(png)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
