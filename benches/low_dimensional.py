@@ -62,7 +62,7 @@ def main():
                 image.save(path)
             ref = subprocess.run([sys.executable, os.path.join(args.shared, "reference", "sklearn_reference.py"), path],
                                  check=True, capture_output=True, text=True).stdout.split()
-            ours = json.loads(subprocess.run([args.bin, "--space", "rgb", "-f", "json", path],
+            ours = json.loads(subprocess.run([args.bin, "--space", "rgb", "--no-color-manage", "-f", "json", path],
                                              check=True, capture_output=True, text=True).stdout)
             theirs = mse(args.shared, path, ref)
             mine = mse(args.shared, path, [c["hex"] for c in ours["colors"]])

@@ -107,7 +107,8 @@ def corpus(args, decode_only):
             sp.append(timed([SCENEPAL, image]))
             bu.append(timed([SCENEPAL, "-a", "bucket", image]))
         d, s, b = (statistics.median(v) * 1000 for v in (dec, sp, bu))
-        out = subprocess.run([SCENEPAL, "-f", "json", "--space", "rgb", image], check=True, capture_output=True, text=True)
+        # scikit-learn's reference scored the file's values unconverted.
+        out = subprocess.run([SCENEPAL, "-f", "json", "--space", "rgb", "--no-color-manage", image], check=True, capture_output=True, text=True)
         mse = json.loads(out.stdout)["mse"] / float(r["sklearn_mse_rgb"])
         rss = peak_rss_kb([SCENEPAL, image]) / peak_rss_kb([decode_only, image])
         print(f"| {name} | {mp:.1f} | {d:.0f} | {s:.0f} | {s / d:.2f} | {b / d:.2f} | {mse:.3f} | {rss:.2f} |")

@@ -135,7 +135,7 @@ pub(crate) fn decode_with_limits(
     reader.decode().map_err(fail)
 }
 
-fn detect_format(bytes: &[u8], name: Option<&Path>) -> Result<ImageFormat> {
+pub(crate) fn detect_format(bytes: &[u8], name: Option<&Path>) -> Result<ImageFormat> {
     match image::guess_format(bytes) {
         Ok(format) if SUPPORTED_FORMATS.contains(&format) => Ok(format),
         Ok(format) => Err(Error::UnsupportedFormat(format_name(format))),

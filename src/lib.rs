@@ -44,6 +44,7 @@ pub mod color;
 pub mod decode;
 pub mod extract;
 pub mod kmeans;
+pub mod manage;
 pub mod merge;
 pub mod output;
 pub mod palette;

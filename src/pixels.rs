@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::color::{pack, unpack, Rgb};
-use crate::decode::{decode_with_limits, MAX_PIXELS_DEFAULT};
+use crate::decode::{decode_with_limits, detect_format, MAX_PIXELS_DEFAULT};
 use crate::error::{Error, Result};
 
 /// Default alpha below which a pixel is not counted.
@@ -465,6 +465,9 @@ pub struct LoadedImage {
     pub pixels: PixelBuffer,
     /// The image scaled to the requested preview width (for a swatch card).
     pub preview: Option<RgbImage>,
+    /// What colour management did (the profile converted from, or why the
+    /// declared one was not used).
+    pub managed: crate::manage::Managed,
 }
 
 /// How an image is loaded.
@@ -479,6 +482,9 @@ pub struct LoadOptions {
     /// Hold the decoders' allocations to this many bytes (default: what an
     /// image of `max_pixels` needs).
     pub max_alloc: Option<u64>,
+    /// Convert the colours the file declares (an ICC profile, PNG's cICP or
+    /// gAMA) to sRGB; otherwise its values are taken as sRGB.
+    pub color_manage: bool,
 }
 
 impl Default for LoadOptions {
@@ -488,6 +494,7 @@ impl Default for LoadOptions {
             preview_width: None,
             max_pixels: MAX_PIXELS_DEFAULT,
             max_alloc: None,
+            color_manage: true,
         }
     }
 }
@@ -497,7 +504,11 @@ impl Default for LoadOptions {
 /// [`PixelBuffer::from_image`]); with a preview width, also keeps the image
 /// scaled to that width (see [`scaled_preview`]).
 pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Result<LoadedImage> {
-    let image = decode_with_limits(bytes, name, opts.max_pixels, opts.max_alloc)?;
+    let mut image = decode_with_limits(bytes, name, opts.max_pixels, opts.max_alloc)?;
+    let managed = match opts.color_manage {
+        true => crate::manage::manage(&mut image, bytes, detect_format(bytes, name)?),
+        false => crate::manage::Managed::default(),
+    };
     let (width, height) = (image.width(), image.height());
     let preview = opts.preview_width.map(|w| scaled_preview(&image, w));
     let pixels = PixelBuffer::from_image(image, opts.alpha_threshold)?;
@@ -506,6 +517,7 @@ pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Resu
         height,
         pixels,
         preview,
+        managed,
     })
 }
 

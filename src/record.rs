@@ -77,6 +77,10 @@ pub struct PaletteRecord {
     /// left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop: Option<crate::bars::Crop>,
+    /// The colour profile the pixels were converted to sRGB from (an
+    /// embedded ICC profile's name, or PNG's cICP or gAMA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color_profile: Option<String>,
     /// Counted pixels (alpha at or above the threshold), of all merged
     /// images for a merged palette.
     #[serde(default)]
@@ -174,6 +178,7 @@ impl PaletteRecord {
             height: size.map(|s| s.1),
             time: None,
             crop: None,
+            color_profile: None,
             pixels: merged.map_or(palette.pixels, |m| m.pixels),
             k: Some(options.k),
             algorithm: Some(options.algorithm),

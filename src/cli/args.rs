@@ -91,6 +91,16 @@ pub struct Cli {
           help_heading = "Palette")]
     pub trim_bars: TrimBars,
 
+    /// Take pixel values as sRGB whatever the file declares.
+    ///
+    /// By default an embedded ICC profile (JPEG, PNG, WebP, TIFF) or PNG's
+    /// cICP or gAMA/cHRM is honoured: pixels are converted to sRGB first, so
+    /// the palette holds the colours a colour-managed viewer shows (JSON
+    /// names the profile as "color_profile"). A profile that cannot be read
+    /// is a warning, and the pixels are then taken as sRGB.
+    #[arg(long, help_heading = "Palette")]
+    pub no_color_manage: bool,
+
     /// Output format.
     #[arg(short, long, value_enum, ignore_case = true, default_value_t = FormatArg::Hex,
           help_heading = "Output")]

@@ -235,6 +235,7 @@ impl Config {
                 preview_width: card.then_some(cli.swatch_width),
                 max_pixels: cli.max_pixels,
                 max_alloc: Some(cli.max_memory),
+                color_manage: !cli.no_color_manage,
             },
             limits: Limits {
                 max_bytes: cli.max_bytes,

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
+use scenepal::manage::Managed;
 use scenepal::output::html::{
     encode_sample, jpeg_data_uri, palette_entries, GalleryStill, HtmlImages, HTML_SAMPLE_PX,
 };
@@ -96,6 +97,8 @@ struct ImageResult {
     time: Option<f64>,
     /// The part counted, when bars were left out.
     crop: Option<Crop>,
+    /// What colour management did.
+    managed: Managed,
     palette: Option<Palette>,
     bins: Option<Bins>,
     /// The mean colour, for the barcode.
@@ -260,6 +263,12 @@ impl Sinks {
                 return self.progress.suspend(|| printer.print_error(&shown, &e));
             }
         };
+        if let Some(warning) = &image.managed.warning {
+            self.progress.diagnose(&format!(
+                "scenepal: {}: warning: {warning}",
+                escape_control(&path)
+            ));
+        }
         if let (Some(merge), Some(bins)) = (&mut self.merge, &image.bins) {
             merge.add(bins);
         }
@@ -287,6 +296,7 @@ impl Sinks {
             height: Some(image.height),
             time: image.time,
             crop: image.crop,
+            color_profile: image.managed.profile.as_deref(),
             options: &job.options,
             palette,
         };
@@ -348,11 +358,13 @@ fn process(
             let raw = video.frame(*index).map_err(|e| (shown.clone(), e))?;
             let pixels = PixelBuffer::rgb8(raw, video.width, video.height)
                 .map_err(|e| (shown.clone(), explain(e)))?;
+            // ffmpeg has converted the film's YUV with its matrix.
             let loaded = LoadedImage {
                 width: video.width,
                 height: video.height,
                 preview: job.load.preview_width.map(|w| pixels.thumbnail(w)),
                 pixels,
+                managed: Managed::default(),
             };
             let file = picture_file_name(film, base);
             let stem = file.strip_suffix(".png").unwrap_or(&file);
@@ -365,6 +377,7 @@ fn process(
         height,
         pixels,
         preview,
+        managed,
     } = loaded;
     let trim = match job.trim_bars {
         TrimBars::Always => true,
@@ -436,6 +449,7 @@ fn process(
         height,
         time,
         crop,
+        managed,
         palette,
         bins: bins.filter(|_| job.keep_bins),
         mean: job.extras.mean.then(|| pixels.mean_color()),

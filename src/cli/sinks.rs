@@ -283,6 +283,7 @@ impl MergeSink {
             height: None,
             time: None,
             crop: None,
+            color_profile: None,
             options,
             palette: &palette,
         };

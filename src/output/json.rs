@@ -17,6 +17,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     );
     record.time = report.time;
     record.crop = report.crop;
+    record.color_profile = report.color_profile.map(str::to_owned);
     write_record(out, &Record::Palette(record))
 }
 

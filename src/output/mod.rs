@@ -53,6 +53,8 @@ pub struct Report<'a> {
     pub time: Option<f64>,
     /// The part of the image counted, when bars were left out.
     pub crop: Option<crate::bars::Crop>,
+    /// The colour profile the pixels were converted from, if any.
+    pub color_profile: Option<&'a str>,
     /// The options the palette was extracted with.
     pub options: &'a Options,
     /// The palette.

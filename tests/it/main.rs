@@ -10,6 +10,7 @@ mod distributed;
 mod gallery;
 mod golden;
 mod hostile;
+mod managed;
 mod pictures;
 mod readme;
 mod terminal;
