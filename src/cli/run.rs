@@ -31,7 +31,7 @@ use super::is_broken_pipe;
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
-use super::video::{clock, open_videos, Video};
+use super::video::{clock, is_video_header, open_videos, Video};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -329,6 +329,10 @@ fn process(
         InputItem::Image(path) => {
             let name = (!is_stdin(path)).then_some(path.as_path());
             let bytes = read_input(path, job.limits.max_bytes).map_err(|e| (shown.clone(), e))?;
+            if name.is_none() && is_video_header(&bytes) {
+                let reason = anyhow!("a video on stdin cannot be sampled: give the film's path");
+                return Err((shown, reason));
+            }
             // A header that cannot be read costs nothing here: decoding
             // reports it.
             let cost = match load_cost(&bytes, name, job.load.max_pixels) {
@@ -351,6 +355,15 @@ fn process(
             ..
         } => {
             let video = &videos[*video];
+            let (w, h) = (video.width as u64, video.height as u64);
+            if w * h > job.load.max_pixels {
+                let e = scenepal::Error::TooManyPixels {
+                    width: video.width,
+                    height: video.height,
+                    limit: job.load.max_pixels,
+                };
+                return Err((shown, explain(e)));
+            }
             let cost = video.frame_bytes();
             let permit = budget
                 .acquire(cost)

@@ -63,7 +63,8 @@ pub fn is_video(path: &Path) -> bool {
     is_video_header(&head)
 }
 
-fn is_video_header(h: &[u8]) -> bool {
+/// True when `h`, a file's first bytes, starts like a video container.
+pub fn is_video_header(h: &[u8]) -> bool {
     let at = |i: usize, s: &[u8]| h.len() >= i + s.len() && &h[i..i + s.len()] == s;
     if at(4, b"ftyp") {
         const STILL_BRANDS: [&[u8]; 10] = [

@@ -378,3 +378,31 @@ fn scenepal_frame_to_png(film: &str, png: &Path) {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn a_video_on_stdin_and_frames_over_the_pixel_limit_are_clear_errors() {
+    let film = std::fs::read("fixtures/bigbuckbunny_160.mp4").unwrap();
+    let out = scenepal().arg("-").write_stdin(film).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "scenepal: -: a video on stdin cannot be sampled: give the film's path\n"
+    );
+    let out = scenepal()
+        .args([
+            "-q",
+            "--max-pixels",
+            "1000",
+            "fixtures/bigbuckbunny_160.mp4",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 3, "one line per frame: {err}");
+    assert!(
+        err.lines()
+            .all(|l| l.contains("more than the limit of 1000")),
+        "{err}"
+    );
+}
