@@ -46,6 +46,7 @@ pub mod extract;
 pub mod kmeans;
 pub mod manage;
 pub mod merge;
+pub mod names;
 pub mod output;
 pub mod palette;
 pub mod pixels;

@@ -122,6 +122,9 @@ pub struct ColorRecord {
         serialize_with = "fixed_some::<FRACTION_DECIMALS, _>"
     )]
     pub fraction: Option<f64>,
+    /// With `--names`: the nearest CSS colour name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// The record of an input that failed.
@@ -192,6 +195,7 @@ impl PaletteRecord {
                     hex: to_hex(s.rgb),
                     rgb: Some(s.rgb),
                     fraction: Some(s.fraction),
+                    name: None,
                 })
                 .collect(),
             mse: palette.mse,

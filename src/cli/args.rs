@@ -106,6 +106,15 @@ pub struct Cli {
           help_heading = "Output")]
     pub format: FormatArg,
 
+    /// Name each colour: the nearest of CSS's 148 named colours (CIEDE2000).
+    ///
+    /// Hex, rgb: a tab and the name after each colour (in a batch, the names
+    /// in a third column); CSV: a name column; JSON: "name"; GIMP palette:
+    /// the colour's name; CSS: a comment; the swatch card: under each hex
+    /// code where it fits.
+    #[arg(long, help_heading = "Output")]
+    pub names: bool,
+
     /// When to show a colour block before each hex code.
     ///
     /// auto shows it when stdout is a terminal, NO_COLOR is not set and TERM

@@ -150,6 +150,8 @@ pub struct OutputConfig {
     /// Palette text goes to stdout at all (not when checking, nor when a
     /// picture does).
     pub text: bool,
+    /// Each colour's nearest CSS name is printed too.
+    pub names: bool,
 }
 
 /// The merged palette's weighting and pictures.
@@ -199,6 +201,7 @@ impl Config {
             style: cli.swatch_style,
             width: cli.swatch_width,
             proportional: cli.proportional,
+            names: cli.names,
         };
         let batch = cli.is_batch();
         let picture_on_stdout = cli.picture_on_stdout();
@@ -267,6 +270,7 @@ impl Config {
                 Preview::Off
             },
             text: cli.check.is_none() && !picture_on_stdout,
+            names: cli.names,
         };
         Config {
             inputs: Inputs {

@@ -297,6 +297,7 @@ impl Sinks {
             time: image.time,
             crop: image.crop,
             color_profile: image.managed.profile.as_deref(),
+            names: self.printer.names(),
             options: &job.options,
             palette,
         };

@@ -36,7 +36,7 @@ impl Printer {
         };
         let layout = printer.config.layout;
         if per_image && layout == Layout::Batch && printer.config.format == Format::Csv {
-            let result = write_csv_header(&mut printer.out, layout);
+            let result = write_csv_header(&mut printer.out, layout, printer.config.names);
             printer.note(result);
         }
         printer
@@ -60,6 +60,11 @@ impl Printer {
         }
         let result = writeln!(self.out, "{text}");
         self.note(result)
+    }
+
+    /// True when colour names are printed.
+    pub fn names(&self) -> bool {
+        self.config.names
     }
 
     /// The layout of per-image records.
@@ -284,6 +289,7 @@ impl MergeSink {
             time: None,
             crop: None,
             color_profile: None,
+            names: printer.names(),
             options,
             palette: &palette,
         };

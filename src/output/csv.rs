@@ -4,14 +4,20 @@ use std::io::{self, Write};
 
 use super::{escape_control, Layout, Report};
 use crate::color::to_hex;
+use crate::names::nearest_name;
 use crate::record::FRACTION_DECIMALS;
 
-/// The header line: `hex,r,g,b,fraction`, led by `path` in batch layout.
-pub fn write_csv_header(out: &mut impl Write, layout: Layout) -> io::Result<()> {
+/// The header line: `hex,r,g,b,fraction` (and `name` with names), led by
+/// `path` in batch layout.
+pub fn write_csv_header(out: &mut impl Write, layout: Layout, names: bool) -> io::Result<()> {
     if layout == Layout::Batch {
         write!(out, "path,")?;
     }
-    writeln!(out, "hex,r,g,b,fraction")
+    writeln!(
+        out,
+        "hex,r,g,b,fraction{}",
+        if names { ",name" } else { "" }
+    )
 }
 
 /// RFC 4180 quoting: a field holding a comma, quote or line break is quoted,
@@ -29,7 +35,7 @@ fn csv_field(s: &str) -> String {
 pub fn write_csv(out: &mut impl Write, report: &Report, layout: Layout) -> io::Result<()> {
     let prefix = match layout {
         Layout::Single => {
-            write_csv_header(out, layout)?;
+            write_csv_header(out, layout, report.names)?;
             String::new()
         }
         // Escaped first: a file name must not carry terminal escapes into
@@ -41,13 +47,17 @@ pub fn write_csv(out: &mut impl Write, report: &Report, layout: Layout) -> io::R
     };
     for s in &report.palette.colors {
         let [r, g, b] = s.rgb;
-        writeln!(
+        write!(
             out,
             "{prefix}{},{r},{g},{b},{:.*}",
             to_hex(s.rgb),
             FRACTION_DECIMALS,
             s.fraction
         )?;
+        if report.names {
+            write!(out, ",{}", nearest_name(s.rgb))?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use image::{Rgb, RgbImage};
 
 use super::font::{draw_text_centered, text_width};
 use crate::color::to_hex;
+use crate::names::nearest_name;
 use crate::palette::Palette;
 
 /// Default width of a swatch picture.
@@ -36,6 +37,8 @@ pub struct SwatchOptions {
     pub width: u32,
     /// One row of cells whose widths follow the colours' fractions.
     pub proportional: bool,
+    /// Each colour's CSS name under its hex code, where it fits.
+    pub names: bool,
 }
 
 /// One palette cell's rectangle, `x0..x1` × `y0..y1`.
@@ -170,6 +173,16 @@ pub fn render_swatch(
     let row_h = row_height(opts.width) as f32;
     let fit = (plain_cell - 2.0 * LABEL_PAD_PX) / text_width("#000000", 1.0);
     let px = fit.min(row_h * 0.22).max(MIN_LABEL_PX);
+    // Names share one size too: what the longest one needs, at most 0.8 of
+    // the hex codes' (a cell too small for a name shows its hex code alone).
+    let longest = palette
+        .colors
+        .iter()
+        .map(|s| text_width(nearest_name(s.rgb), 1.0))
+        .fold(0.0, f32::max);
+    let name_px = ((plain_cell - 2.0 * LABEL_PAD_PX) / longest.max(1.0))
+        .min(px * 0.8)
+        .max(MIN_LABEL_PX);
     for cell in &cells {
         let rgb = palette.colors[cell.index].rgb;
         for y in cell.y0..cell.y1 {
@@ -186,7 +199,20 @@ pub fn render_swatch(
         }
         let cy = (cell.y0 + cell.y1) as f32 / 2.0;
         let cx = (cell.x0 + cell.x1) as f32 / 2.0;
-        draw_text_centered(&mut img, &label, cx, cy, px, Rgb(label_color(rgb)));
+        let ink = Rgb(label_color(rgb));
+        // The name goes under the hex code, smaller, when both fit.
+        let name = opts.names.then(|| nearest_name(rgb));
+        let fits = |name: &str| {
+            text_width(name, name_px) + 2.0 * LABEL_PAD_PX <= cell_w
+                && (cell.y1 - cell.y0) as f32 >= 2.0 * (px + name_px)
+        };
+        match name.filter(|n| fits(n)) {
+            Some(name) => {
+                draw_text_centered(&mut img, &label, cx, cy - 0.55 * px, px, ink);
+                draw_text_centered(&mut img, name, cx, cy + 0.6 * name_px, name_px, ink);
+            }
+            None => draw_text_centered(&mut img, &label, cx, cy, px, ink),
+        }
     }
     img
 }
@@ -266,6 +292,7 @@ mod tests {
             style: SwatchStyle::Strip,
             width: 400,
             proportional: true,
+            names: false,
         };
         let img = render_swatch(&palette(&[0.9, 0.1]), None, &opts);
         let labelled = |x0: u32, x1: u32| {

@@ -4,18 +4,25 @@ use std::io::{self, Write};
 
 use super::{escape_control, Layout, Preview, Report};
 use crate::color::{rgb_distance_sq, to_hex, Rgb};
+use crate::names::nearest_name;
 
 /// Writes one entry per colour: a line each (single) or, after the path and
-/// a tab, separated by spaces on one line (batch).
+/// a tab, separated by spaces on one line (batch). With names, each line
+/// ends in a tab and the colour's name (single), or the line in a tab and
+/// the names separated by spaces (batch).
 fn write_entries(
     out: &mut impl Write,
     report: &Report,
     layout: Layout,
     entry: impl Fn(&mut dyn Write, [u8; 3]) -> io::Result<()>,
 ) -> io::Result<()> {
+    let name = |rgb| report.names.then(|| nearest_name(rgb));
     if layout == Layout::Single {
         for s in &report.palette.colors {
             entry(out, s.rgb)?;
+            if let Some(name) = name(s.rgb) {
+                write!(out, "\t{name}")?;
+            }
             writeln!(out)?;
         }
         return Ok(());
@@ -28,6 +35,16 @@ fn write_entries(
             write!(out, " ")?;
         }
         entry(out, s.rgb)?;
+    }
+    // Names in a third column, in the same order (CSS names have no spaces).
+    if report.names {
+        let names: Vec<&str> = report
+            .palette
+            .colors
+            .iter()
+            .map(|s| nearest_name(s.rgb))
+            .collect();
+        write!(out, "\t{}", names.join(" "))?;
     }
     writeln!(out)
 }
@@ -79,7 +96,8 @@ pub fn write_rgb(out: &mut impl Write, report: &Report, layout: Layout) -> io::R
     })
 }
 
-/// A GIMP palette file; each colour is named by its hex code.
+/// A GIMP palette file; each colour is named by its hex code (its CSS name
+/// with names).
 pub fn write_gpl(out: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(out, "GIMP Palette")?;
     // The name line must stay one line, whatever the file name holds.
@@ -95,7 +113,11 @@ pub fn write_gpl(out: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(out, "#")?;
     for s in &report.palette.colors {
         let [r, g, b] = s.rgb;
-        writeln!(out, "{r:3} {g:3} {b:3}\t{}", to_hex(s.rgb))?;
+        let name = match report.names {
+            true => nearest_name(s.rgb).to_owned(),
+            false => to_hex(s.rgb),
+        };
+        writeln!(out, "{r:3} {g:3} {b:3}\t{name}")?;
     }
     Ok(())
 }
@@ -104,7 +126,11 @@ pub fn write_gpl(out: &mut impl Write, report: &Report) -> io::Result<()> {
 pub fn write_css(out: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(out, ":root {{")?;
     for (i, s) in report.palette.colors.iter().enumerate() {
-        writeln!(out, "  --scenepal-{}: {};", i + 1, to_hex(s.rgb))?;
+        write!(out, "  --scenepal-{}: {};", i + 1, to_hex(s.rgb))?;
+        if report.names {
+            write!(out, " /* {} */", nearest_name(s.rgb))?;
+        }
+        writeln!(out)?;
     }
     writeln!(out, "}}")
 }
