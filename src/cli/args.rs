@@ -550,6 +550,17 @@ impl Cli {
             pictures_on_stdout > 0 && std::io::stdout().is_terminal(),
             stdin_readers > 0 && std::io::stdin().is_terminal(),
         )?;
+        // ASE is binary: like a PNG, never typed at a terminal (a check
+        // prints no palette, and a picture on stdout takes its place).
+        let ase_shown = self.format == FormatArg::Ase
+            && self.check.is_none()
+            && pictures_on_stdout == 0
+            && std::io::stdout().is_terminal();
+        if ase_shown {
+            return Err(usage_error(
+                "refusing to write a binary ASE file to a terminal: redirect stdout (> palette.ase) or pipe it",
+            ));
+        }
         let merged = self.merge || self.from_histograms;
         if self.format == FormatArg::Histogram && !merged {
             return Err(usage_error(
@@ -627,6 +638,9 @@ pub enum FormatArg {
     Gpl,
     /// CSS custom properties (--scenepal-1: #rrggbb;).
     Css,
+    /// Adobe Swatch Exchange (.ase, binary: to a file or a pipe, never a
+    /// terminal); a batch is one file with a group per image.
+    Ase,
     /// The merged colour histogram (one JSON document), to merge further
     /// with --from-histograms; with --merge or --from-histograms only.
     Histogram,
@@ -642,6 +656,7 @@ impl FormatArg {
             FormatArg::Csv => Format::Csv,
             FormatArg::Gpl => Format::Gpl,
             FormatArg::Css => Format::Css,
+            FormatArg::Ase => Format::Ase,
             FormatArg::Histogram => return None,
         })
     }

@@ -180,6 +180,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         |i, result| sinks.take(result, &job, &names[i]),
     );
     sinks.progress.clear();
+    sinks.printer.finish();
     if let Some(e) = sinks.printer.take_error() {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return Ok(Outcome::Success);

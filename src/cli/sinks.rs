@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use scenepal::output::ase::{write_ase, AseGroup};
 use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
@@ -22,6 +23,8 @@ use super::pictures::{write_picture_png, write_plot, write_swatch};
 pub struct Printer {
     out: io::BufWriter<io::Stdout>,
     config: OutputConfig,
+    /// A batch's ASE groups, written as one file at the end.
+    ase: Vec<AseGroup>,
     /// A write to stdout failed: stop quietly (broken pipe) or report.
     error: Option<io::Error>,
 }
@@ -33,6 +36,7 @@ impl Printer {
             out: io::BufWriter::new(io::stdout()),
             config,
             error: None,
+            ase: Vec::new(),
         };
         let layout = printer.config.layout;
         if per_image && layout == Layout::Batch && printer.config.format == Format::Csv {
@@ -49,8 +53,24 @@ impl Printer {
             return true;
         }
         let (format, preview) = (self.config.format, self.config.preview);
+        if format == Format::Ase && layout == Layout::Batch {
+            let path = report.path.unwrap_or("-");
+            self.ase
+                .push(AseGroup::of(Some(path), report.palette, report.names));
+            return true;
+        }
         let result = write_report(&mut self.out, report, format, layout, preview);
         self.note(result)
+    }
+
+    /// Writes what is kept for the end: a batch's ASE file.
+    pub fn finish(&mut self) {
+        if self.ase.is_empty() {
+            return;
+        }
+        let groups = std::mem::take(&mut self.ase);
+        let result = write_ase(&mut self.out, &groups);
+        self.note(result);
     }
 
     /// Prints a text (a histogram document) and a newline.

@@ -1,6 +1,7 @@
 //! Output formats: one renderer per format, each a function of library types
 //! (the text formats behind [`write_report`]; the pictures in their modules).
 
+pub mod ase;
 pub mod barcode;
 mod csv;
 pub mod font;
@@ -35,6 +36,9 @@ pub enum Format {
     Gpl,
     /// CSS custom properties (--scenepal-1: #rrggbb;).
     Css,
+    /// Adobe Swatch Exchange (binary; a batch is one file, a group per
+    /// image).
+    Ase,
 }
 
 /// Everything printed about one image (or one merged palette).
@@ -109,6 +113,14 @@ pub fn write_report(
         Format::Csv => csv::write_csv(out, report, layout),
         Format::Gpl => text::write_gpl(out, report),
         Format::Css => text::write_css(out, report),
+        Format::Ase => ase::write_ase(
+            out,
+            &[ase::AseGroup::of(
+                (layout == Layout::Batch).then_some(report.path.unwrap_or("-")),
+                report.palette,
+                report.names,
+            )],
+        ),
     }
 }
 

@@ -129,3 +129,13 @@ fn a_batch_on_a_terminal_shows_clean_results_and_no_stale_bar() {
         "no bar is left on the screen:\n{screen}"
     );
 }
+
+#[test]
+fn no_ase_file_is_written_to_a_terminal() {
+    let (code, text) = on_a_terminal(&format!("scenepal -f ase {}", fixture("two_colors.png")));
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("refusing to write a binary ASE file to a terminal"),
+        "{text}"
+    );
+}
