@@ -1,5 +1,5 @@
 //! Colour names: the nearest of CSS Color Module Level 4's 148 named
-//! colours (https://www.w3.org/TR/css-color-4/#named-colors), matched by
+//! colours (<https://www.w3.org/TR/css-color-4/#named-colors>), matched by
 //! CIEDE2000 in CIE L*a*b*. The names and values are the specification's
 //! (W3C Software and Document License, permissive; see `src/names.md`).
 //! Equal colours with two names (aqua and cyan, gray and grey, ...) give the
