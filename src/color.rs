@@ -210,14 +210,16 @@ pub fn parse_hex(s: &str) -> Option<Rgb> {
 
 /// CIEDE2000 colour difference between two sRGB8 colours.
 pub fn delta_e(a: Rgb, b: Rgb) -> f32 {
-    let lab = |c: Rgb| {
-        Lab::<D65, f32>::from_color(
-            Srgb::new(c[0], c[1], c[2])
-                .into_format::<f32>()
-                .into_linear(),
-        )
-    };
     lab(a).difference(lab(b))
+}
+
+/// An sRGB8 colour in CIE L*a*b* (D65), where CIEDE2000 is measured.
+pub fn lab(c: Rgb) -> Lab<D65, f32> {
+    Lab::from_color(
+        Srgb::new(c[0], c[1], c[2])
+            .into_format::<f32>()
+            .into_linear(),
+    )
 }
 
 /// Packs a colour into `0xRRGGBB`: a total order used to break ties.

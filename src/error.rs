@@ -61,6 +61,9 @@ pub enum Error {
         /// The alpha threshold in force.
         threshold: u8,
     },
+    /// Every counted pixel's colour is excluded.
+    #[error("every pixel is of an excluded colour")]
+    AllExcluded,
     /// There is nothing to extract a palette from (an empty histogram).
     #[error("no pixels to extract a palette from")]
     NoPixels,

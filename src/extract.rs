@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use rayon::prelude::*;
 
+use crate::auto_k::count_colors;
 use crate::bins::Bins;
 use crate::bucket;
 use crate::color::{nearest, Rgb, Space};
@@ -65,6 +66,10 @@ pub struct Options {
     pub seed: u64,
     /// Output order.
     pub sort: SortOrder,
+    /// Choose the number of colours per image, with `k` as the ceiling:
+    /// the palette has as many colours as [`count_colors`] finds in the
+    /// palette of `k` colours, and is the palette of that many colours.
+    pub auto_k: bool,
 }
 
 impl Default for Options {
@@ -75,6 +80,7 @@ impl Default for Options {
             space: Space::Oklab,
             seed: DEFAULT_SEED,
             sort: SortOrder::Hue,
+            auto_k: false,
         }
     }
 }
@@ -111,6 +117,10 @@ pub fn extract_palette_with_bins(
     bins: &Bins,
     opts: &Options,
 ) -> Result<Palette> {
+    with_auto_k(opts, |opts| palette_with_bins(pixels, bins, opts))
+}
+
+fn palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Options) -> Result<Palette> {
     check_k(opts.k)?;
     if bins.is_empty() {
         return Err(Error::NoPixels);
@@ -182,6 +192,10 @@ pub fn extract_palette_with_bins(
 /// # Errors
 /// As [`extract_palette`].
 pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> Result<Palette> {
+    with_auto_k(opts, |opts| palette_from_histogram(hist, opts))
+}
+
+fn palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> Result<Palette> {
     check_k(opts.k)?;
     if hist.is_empty() {
         return Err(Error::NoPixels);
@@ -204,6 +218,26 @@ pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> 
     let mut palette = measure(hist, colors, opts.space);
     sort_palette(&mut palette, opts.sort);
     Ok(palette)
+}
+
+/// `extract` with `opts`, or with automatic k: `extract` at the ceiling,
+/// then at the number of colours it holds, if fewer (the palette of `-k N`
+/// itself, so that a chosen k can be checked by asking for it).
+fn with_auto_k(opts: &Options, extract: impl Fn(&Options) -> Result<Palette>) -> Result<Palette> {
+    if !opts.auto_k {
+        return extract(opts);
+    }
+    let fixed = |k| Options {
+        k,
+        auto_k: false,
+        ..opts.clone()
+    };
+    let ceiling = extract(&fixed(opts.k))?;
+    let k = count_colors(&ceiling);
+    if k >= ceiling.colors.len() {
+        return Ok(ceiling);
+    }
+    extract(&fixed(k))
 }
 
 /// The bucket algorithm's colours: the k group means, those that round to

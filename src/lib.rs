@@ -29,11 +29,13 @@
 //! ```
 //!
 //! Modules, each importing only from those listed before it (and the error
-//! type): [`color`], [`decode`], [`pixels`], [`bins`], [`kmeans`], `bucket`,
-//! [`palette`], `measure`, [`extract`] (the whole extraction policy), [`merge`],
+//! type): [`color`], [`names`], [`exclude`], [`decode`], [`manage`],
+//! [`pixels`], [`bars`], [`bins`], [`kmeans`], [`bucket`], [`palette`],
+//! [`auto_k`], `measure`, [`extract`] (the whole extraction policy), [`merge`],
 //! [`record`] (the JSON schema) and [`output`] (one renderer per format).
 //! The `scenepal` program (feature `cli`, on by default) is built on them.
 
+pub mod auto_k;
 pub mod bucket;
 mod error;
 mod measure;
@@ -42,6 +44,7 @@ pub mod bars;
 pub mod bins;
 pub mod color;
 pub mod decode;
+pub mod exclude;
 pub mod extract;
 pub mod kmeans;
 pub mod manage;
@@ -61,6 +64,7 @@ pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};
 pub use crate::decode::{decode_image, decode_image_limited, load_cost, MAX_PIXELS_DEFAULT};
 pub use crate::error::{Error, Result};
+pub use crate::exclude::{Exclusion, ExclusionSet};
 pub use crate::extract::{
     extract_palette, extract_palette_from_histogram, extract_palette_with_bins, Algorithm, Options,
     DEFAULT_K, DEFAULT_SEED, MAX_K,

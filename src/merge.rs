@@ -124,7 +124,7 @@ impl MergedHistogram {
             schema: HISTOGRAM_SCHEMA,
             kind: HISTOGRAM_KIND.to_owned(),
             bin_bits: BIN_BITS,
-            options: *options,
+            options: options.clone(),
             images: self.images,
             pixels: self.pixels,
             bins: BinColumns {
@@ -261,7 +261,7 @@ impl MergeWeight {
 /// The options a merged histogram was made with, besides its colours: those
 /// that decide a palette made from it. Histograms merge only when these are
 /// equal, and a palette is made from them only with the same options.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct HistogramOptions {
     /// How much each image counts.
     pub merge_weight: MergeWeight,
@@ -269,6 +269,9 @@ pub struct HistogramOptions {
     pub alpha_threshold: u8,
     /// Space for clustering and for assigning colours.
     pub space: Space,
+    /// Colours whose pixels were left out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<crate::exclude::Exclusion>,
 }
 
 /// The histogram document: bins as columns, so that a shard's histogram of
@@ -345,6 +348,7 @@ mod tests {
             merge_weight: MergeWeight::Pixel,
             alpha_threshold: 128,
             space: Space::Oklab,
+            exclude: Vec::new(),
         }
     }
 
@@ -354,8 +358,14 @@ mod tests {
             let mut m = MergedHistogram::new(mode);
             m.add(&bins(&[([255, 0, 0], 300), ([1, 2, 3], 7)]));
             m.add(&bins(&[([0, 0, 255], 100)]));
+            // Exclusions, when there are any, are written and read too.
+            let exclude = match mode {
+                MergeWeight::Pixel => Vec::new(),
+                MergeWeight::Image => vec!["white:4".parse().unwrap()],
+            };
             let opts = HistogramOptions {
                 merge_weight: mode,
+                exclude,
                 ..options()
             };
             let (back, back_opts) = MergedHistogram::from_json(&m.to_json(&opts)).unwrap();

@@ -8,9 +8,9 @@
 use std::sync::OnceLock;
 
 use palette::color_difference::Ciede2000;
-use palette::{white_point::D65, FromColor, Lab, Srgb};
+use palette::{white_point::D65, Lab};
 
-use crate::color::Rgb;
+use crate::color::{lab, Rgb};
 
 /// CSS Color Module Level 4's named colours, in alphabetical order.
 pub const CSS_COLORS: [(&str, Rgb); 148] = [
@@ -179,14 +179,6 @@ pub fn nearest_name(rgb: Rgb) -> &'static str {
         }
     }
     CSS_COLORS[best.1].0
-}
-
-fn lab(c: Rgb) -> Lab<D65, f32> {
-    Lab::from_color(
-        Srgb::new(c[0], c[1], c[2])
-            .into_format::<f32>()
-            .into_linear(),
-    )
 }
 
 #[cfg(test)]

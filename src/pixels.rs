@@ -384,6 +384,45 @@ impl PixelBuffer {
         self
     }
 
+    /// Leaves the pixels whose colour is in `excluded` out of the counted
+    /// pixels, as alpha below the threshold does: the buffer gains an alpha
+    /// channel if it has none (gray stays gray), excluded pixels get alpha 0,
+    /// and the threshold is at least 1 (pixels counted before, whatever
+    /// their alpha, are counted still).
+    ///
+    /// # Errors
+    /// [`Error::AllExcluded`] when no counted pixel is left.
+    pub fn exclude(self, excluded: &crate::exclude::ExclusionSet) -> Result<Self> {
+        let t = self.alpha_threshold;
+        let out_channels = if self.channels <= 2 { 2 } else { 4 };
+        let mut raw = Vec::with_capacity(self.raw.len() / self.channels * out_channels);
+        let mut any_counted = false;
+        with_stride!(self.channels, S => {
+            for px in self.raw.chunks_exact(S) {
+                let (color, alpha) = match S {
+                    1 | 2 => ([px[0]; 3], px[S - 1]),
+                    _ => ([px[0], px[1], px[2]], px[S - 1]),
+                };
+                let alpha = if S % 2 == 1 { 255 } else { alpha };
+                let counted = alpha >= t;
+                let alpha = match (counted, excluded.contains(color)) {
+                    (true, true) => 0,
+                    (true, false) => {
+                        any_counted = true;
+                        alpha.max(1)
+                    }
+                    (false, _) => alpha,
+                };
+                raw.extend_from_slice(&px[..out_channels - 1]);
+                raw.push(alpha);
+            }
+        });
+        if !any_counted {
+            return Err(Error::AllExcluded);
+        }
+        Self::new(raw, out_channels, self.width, self.height, t.max(1))
+    }
+
     /// (width, height) in pixels.
     pub fn dimensions(&self) -> (u32, u32) {
         (self.width, self.height)
@@ -617,6 +656,35 @@ mod tests {
         assert_eq!(h.colors, vec![[1, 2, 3], [9, 9, 9]]);
         assert_eq!(h.counts, vec![2, 3]);
         assert_eq!(h.total, 5);
+    }
+
+    #[test]
+    fn excluded_colours_are_not_counted_whatever_the_layout() {
+        let set = crate::exclude::ExclusionSet::new(&["#ffffff:0".parse().unwrap()]);
+        // RGB: gains alpha, white is left out.
+        let rgb = PixelBuffer::rgb8(vec![255, 255, 255, 9, 9, 9], 2, 1).unwrap();
+        let kept = rgb.exclude(&set).unwrap();
+        assert_eq!(
+            (kept.channels(), kept.raw()),
+            (4, &[255, 255, 255, 0, 9, 9, 9, 255][..])
+        );
+        assert_eq!(kept.histogram().colors, vec![[9, 9, 9]]);
+        // Gray stays gray.
+        let gray = PixelBuffer::luma8(vec![255, 7], 2, 1).unwrap();
+        let kept = gray.exclude(&set).unwrap();
+        assert_eq!((kept.channels(), kept.raw()), (2, &[255, 0, 7, 255][..]));
+        // RGBA at threshold 0 counts every pixel, alpha 0 too: it still does.
+        let rgba = PixelBuffer::rgba8(vec![255, 255, 255, 255, 5, 5, 5, 0], 2, 1, 0).unwrap();
+        let kept = rgba.exclude(&set).unwrap();
+        assert_eq!(kept.histogram().colors, vec![[5, 5, 5]]);
+        // Below the threshold stays below it.
+        let rgba = PixelBuffer::rgba8(vec![1, 1, 1, 255, 5, 5, 5, 10], 2, 1, 128).unwrap();
+        assert_eq!(
+            rgba.exclude(&set).unwrap().histogram().colors,
+            vec![[1, 1, 1]]
+        );
+        let white = PixelBuffer::rgb8(vec![255; 3], 1, 1).unwrap();
+        assert!(matches!(white.exclude(&set), Err(Error::AllExcluded)));
     }
 
     #[test]

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+use crate::auto_k::AutoK;
 use crate::color::{to_hex, Rgb, Space};
+use crate::exclude::Exclusion;
 use crate::extract::{Algorithm, Options};
 use crate::merge::{MergeSummary, MergeWeight};
 use crate::palette::{Palette, SortOrder};
@@ -22,6 +24,9 @@ pub const MSE_DECIMALS: usize = 3;
 /// Reading tells the two apart by the `error` field.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
+// Records are made and written one at a time: the size of the error
+// variant's padding costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Record {
     /// An image's (or a merge's) palette.
     Palette(PaletteRecord),
@@ -81,13 +86,19 @@ pub struct PaletteRecord {
     /// embedded ICC profile's name, or PNG's cICP or gAMA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color_profile: Option<String>,
+    /// Colours whose pixels were left out of the counted pixels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<Exclusion>,
     /// Counted pixels (alpha at or above the threshold), of all merged
     /// images for a merged palette.
     #[serde(default)]
     pub pixels: u64,
-    /// Requested number of colours.
+    /// Number of colours asked for, or chosen (with `auto_k`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub k: Option<usize>,
+    /// With `-k auto`: the rule `k` was chosen by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_k: Option<AutoK>,
     /// `kmeans` or `bucket`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<Algorithm>,
@@ -138,27 +149,53 @@ pub struct ErrorRecord {
 }
 
 /// The settings a palette was made with, as [`PaletteRecord`] holds them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
-    /// Requested number of colours.
-    pub k: usize,
+    /// Number of colours asked for (`None`: chosen automatically).
+    pub k: Option<usize>,
+    /// The ceiling of automatic k.
+    pub max_colors: Option<usize>,
     /// The algorithm.
     pub algorithm: Algorithm,
     /// The clustering space.
     pub space: Space,
     /// The k-means seed.
     pub seed: u64,
+    /// Colours left out of the counted pixels.
+    pub exclude: Vec<Exclusion>,
 }
 
 impl Settings {
-    /// The settings of `options` that decide the colours (not their order).
-    pub fn of(options: &Options) -> Self {
+    /// The settings of `options` and `exclude` that decide the colours
+    /// (not their order).
+    pub fn of(options: &Options, exclude: &[Exclusion]) -> Self {
         Settings {
-            k: options.k,
+            k: (!options.auto_k).then_some(options.k),
+            max_colors: options.auto_k.then_some(options.k),
             algorithm: options.algorithm,
             space: options.space,
             seed: options.seed,
+            exclude: exclude.to_vec(),
         }
+    }
+
+    /// The settings as the options that give them.
+    pub fn flags(&self) -> String {
+        let mut text = match (self.k, self.max_colors) {
+            (Some(k), _) => format!("-k {k}"),
+            (None, Some(max)) => format!("-k auto --max-colors {max}"),
+            (None, None) => "-k auto".to_owned(),
+        };
+        text += &format!(
+            " --algorithm {} --space {} --seed {}",
+            self.algorithm.name(),
+            self.space.name(),
+            self.seed
+        );
+        for e in &self.exclude {
+            text += &format!(" --exclude {e}");
+        }
+        text
     }
 }
 
@@ -182,8 +219,14 @@ impl PaletteRecord {
             time: None,
             crop: None,
             color_profile: None,
+            exclude: Vec::new(),
             pixels: merged.map_or(palette.pixels, |m| m.pixels),
-            k: Some(options.k),
+            // With automatic k, the number chosen.
+            k: Some(match options.auto_k {
+                true => palette.colors.len(),
+                false => options.k,
+            }),
+            auto_k: options.auto_k.then(|| AutoK::new(options.k)),
             algorithm: Some(options.algorithm),
             space: Some(options.space),
             seed: Some(options.seed),
@@ -205,7 +248,12 @@ impl PaletteRecord {
     /// The settings the palette was made with, when the record holds them all.
     pub fn settings(&self) -> Option<Settings> {
         Some(Settings {
-            k: self.k?,
+            k: match self.auto_k {
+                Some(_) => None,
+                None => Some(self.k?),
+            },
+            max_colors: self.auto_k.map(|a| a.max_colors),
+            exclude: self.exclude.clone(),
             algorithm: self.algorithm?,
             space: self.space?,
             seed: self.seed?,
@@ -272,7 +320,10 @@ mod tests {
         let Record::Palette(back) = back else {
             panic!("{back:?}")
         };
-        assert_eq!(back.settings(), Some(Settings::of(&Options::default())));
+        assert_eq!(
+            back.settings(),
+            Some(Settings::of(&Options::default(), &[]))
+        );
         assert_eq!(back.colors, record.colors);
         assert_eq!(back.mse, 0.333);
     }

@@ -16,8 +16,8 @@ use scenepal::output::Format;
 use scenepal::output::MAX_PICTURE_SIDE_PX;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
-    Algorithm, MergeWeight, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K, DEFAULT_SEED,
-    MAX_K,
+    Algorithm, Exclusion, MergeWeight, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K,
+    DEFAULT_SEED, MAX_K,
 };
 
 /// Print the k colours that best represent an image.
@@ -50,10 +50,21 @@ pub struct Cli {
     #[arg(value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 
-    /// Number of colours in the palette (1-256).
-    #[arg(short = 'k', long = "colors", value_name = "N", default_value_t = DEFAULT_K,
-          value_parser = parse_k, allow_negative_numbers = true, help_heading = "Palette")]
-    pub colors: usize,
+    /// Number of colours in the palette (1-256), or auto.
+    ///
+    /// auto chooses it per image, up to --max-colors: the palette of that
+    /// many colours is made, its colours closer than ΔE2000 11 are merged,
+    /// and those under 1% of the pixels join their nearest; the palette is
+    /// then that of the number left (exactly what -k with that number
+    /// gives). JSON gives the chosen "k" and the rule as "auto_k".
+    #[arg(short = 'k', long = "colors", value_name = "N", default_value_t = Colors::Fixed(DEFAULT_K),
+          value_parser = parse_colors, allow_negative_numbers = true, help_heading = "Palette")]
+    pub colors: Colors,
+
+    /// The most colours -k auto may choose (1-256).
+    #[arg(long, value_name = "N", value_parser = parse_k, allow_negative_numbers = true,
+          help_heading = "Palette")]
+    pub max_colors: Option<usize>,
 
     /// How the palette is found.
     #[arg(short, long, value_enum, ignore_case = true, default_value_t = Algorithm::Kmeans,
@@ -79,6 +90,16 @@ pub struct Cli {
     #[arg(long, value_name = "ALPHA", default_value_t = DEFAULT_ALPHA_THRESHOLD,
           value_parser = parse_alpha, allow_negative_numbers = true, help_heading = "Palette")]
     pub alpha_threshold: u8,
+
+    /// Leave pixels of this colour out of the counted pixels (repeatable).
+    ///
+    /// COLOR is #rrggbb, #rgb or a CSS colour name; pixels within ΔE
+    /// (CIEDE2000, default 8, at most 30) of it are left out, as transparent
+    /// pixels are: --exclude white for a product shot's background,
+    /// --exclude black:3 for a matte. JSON records them as "exclude".
+    #[arg(long, value_name = "COLOR[:ΔE]", value_parser = parse_exclusion,
+          help_heading = "Palette")]
+    pub exclude: Vec<Exclusion>,
 
     /// Leave letterbox and pillarbox bars (uniform bands on opposite edges)
     /// out of the counted pixels: auto (video frames only), always, never.
@@ -444,6 +465,19 @@ fn parse_k(s: &str) -> Result<usize, String> {
     parse_ranged(s, 1, MAX_K)
 }
 
+fn parse_colors(s: &str) -> Result<Colors, String> {
+    match s.trim() {
+        "auto" => Ok(Colors::Auto),
+        n => parse_k(n)
+            .map(Colors::Fixed)
+            .map_err(|e| format!("{e}, or auto")),
+    }
+}
+
+fn parse_exclusion(s: &str) -> Result<Exclusion, String> {
+    s.parse()
+}
+
 fn parse_seed(s: &str) -> Result<u64, String> {
     parse_ranged(s, 0, u64::MAX)
 }
@@ -561,6 +595,11 @@ impl Cli {
                 "refusing to write a binary ASE file to a terminal: redirect stdout (> palette.ase) or pipe it",
             ));
         }
+        if self.max_colors.is_some() && self.colors != Colors::Auto {
+            return Err(usage_error(
+                "--max-colors is the ceiling of -k auto: add -k auto, or give the number as -k",
+            ));
+        }
         let merged = self.merge || self.from_histograms;
         if self.format == FormatArg::Histogram && !merged {
             return Err(usage_error(
@@ -623,6 +662,24 @@ impl Cli {
     }
 }
 
+/// `-k`: a number of colours, or auto.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colors {
+    /// This many.
+    Fixed(usize),
+    /// Chosen per image, up to `--max-colors`.
+    Auto,
+}
+
+impl std::fmt::Display for Colors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Colors::Fixed(k) => write!(f, "{k}"),
+            Colors::Auto => f.write_str("auto"),
+        }
+    }
+}
+
 /// `--format`: a palette format, or the merged histogram itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatArg {
@@ -667,6 +724,7 @@ impl FormatArg {
 pub fn explain(error: scenepal::Error) -> anyhow::Error {
     match error {
         e @ scenepal::Error::TooManyPixels { .. } => anyhow::anyhow!("{e} (--max-pixels)"),
+        e @ scenepal::Error::AllExcluded => anyhow::anyhow!("{e} (--exclude)"),
         scenepal::Error::NoCountedPixels { threshold } => anyhow::anyhow!(
             "no pixel is opaque enough to count (every alpha is below --alpha-threshold {threshold})"
         ),

@@ -10,6 +10,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use scenepal::color::{delta_e, parse_hex, to_hex, Rgb};
 use scenepal::output::escape_control;
 use scenepal::record::{Record, Settings};
+use scenepal::Exclusion;
 use scenepal::{Options, Palette};
 
 use super::config::CheckConfig;
@@ -149,6 +150,7 @@ impl Checker {
         golden: &Path,
         single: bool,
         options: &Options,
+        exclude: &[Exclusion],
         config: &CheckConfig,
     ) -> Result<Self> {
         let text = std::fs::read_to_string(golden).map_err(io_reason)?;
@@ -165,7 +167,7 @@ impl Checker {
             golden,
             unmatched,
             single,
-            settings: Settings::of(options),
+            settings: Settings::of(options, exclude),
             tolerance: config.tolerance,
             allow_missing: config.allow_missing,
             differ: 0,
@@ -200,24 +202,19 @@ impl Checker {
             return Some(format!("scenepal: {shown}: not in the golden file"));
         };
         let entry = &self.golden[i];
-        if let Some(then) = entry.settings.filter(|&then| then != self.settings) {
+        if let Some(then) = entry
+            .settings
+            .as_ref()
+            .filter(|&then| *then != self.settings)
+        {
             // Every palette differs then; one line says why.
             self.differ += 1;
             let first = !std::mem::replace(&mut self.warned, true);
-            let flags = |s: Settings| {
-                format!(
-                    "-k {} --algorithm {} --space {} --seed {}",
-                    s.k,
-                    s.algorithm.name(),
-                    s.space.name(),
-                    s.seed
-                )
-            };
             return first.then(|| {
                 format!(
                     "scenepal: the golden file was made with {}, this run with {}: pass the same options",
-                    flags(then),
-                    flags(self.settings)
+                    then.flags(),
+                    self.settings.flags()
                 )
             });
         }
@@ -389,7 +386,7 @@ mod tests {
         let other =
             parse_golden(r##"{"k":5,"algorithm":"kmeans","space":"oklab","seed":42,"colors":[]}"##)
                 .unwrap();
-        assert_eq!(other[0].settings.map(|s| s.k), Some(5));
+        assert_eq!(other[0].settings.as_ref().and_then(|s| s.k), Some(5));
     }
 
     #[test]

@@ -6,13 +6,14 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use scenepal::auto_k::DEFAULT_MAX_COLORS;
 use scenepal::output::barcode::{BarcodeOptions, BarcodeStyle};
 use scenepal::output::html::HtmlImages;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
-use scenepal::{Algorithm, HistogramOptions, LoadOptions, Options};
+use scenepal::{Algorithm, Exclusion, ExclusionSet, HistogramOptions, LoadOptions, Options};
 
-use super::args::{Cli, ColorChoice, FormatArg, TrimBars};
+use super::args::{Cli, ColorChoice, Colors, FormatArg, TrimBars};
 use super::budget::MemoryBudget;
 use super::check::Tolerance;
 use super::input::WalkOptions;
@@ -82,8 +83,18 @@ pub struct Job {
     pub keep_bins: bool,
     /// When bars are left out of the counted pixels.
     pub trim_bars: TrimBars,
+    /// Colours left out of the counted pixels.
+    pub exclude: Exclude,
     /// What the run's consumers need from each image besides its palette.
     pub extras: Extras,
+}
+
+/// Colours left out of the counted pixels (`--exclude`).
+pub struct Exclude {
+    /// As given, for the records.
+    pub colors: Vec<Exclusion>,
+    /// Every colour they exclude, built once for all images (`None`: none).
+    pub set: Option<ExclusionSet>,
 }
 
 /// How much of the machine one image, and all in flight, may take.
@@ -191,7 +202,11 @@ impl Command {
 impl Config {
     fn from_cli(cli: Cli) -> Self {
         let options = Options {
-            k: cli.colors,
+            k: match cli.colors {
+                Colors::Fixed(k) => k,
+                Colors::Auto => cli.max_colors.unwrap_or(DEFAULT_MAX_COLORS),
+            },
+            auto_k: cli.colors == Colors::Auto,
             algorithm: cli.algorithm,
             space: cli.space,
             seed: cli.seed,
@@ -218,6 +233,7 @@ impl Config {
                 merge_weight: cli.merge_weight,
                 alpha_threshold: cli.alpha_threshold,
                 space: cli.space,
+                exclude: cli.exclude.clone(),
             },
             write_histogram: cli.format == FormatArg::Histogram,
             pictures: Pictures {
@@ -250,6 +266,10 @@ impl Config {
             bins: cli.merge || (palette && cli.algorithm == Algorithm::Kmeans),
             keep_bins: cli.merge,
             trim_bars: cli.trim_bars,
+            exclude: Exclude {
+                set: (!cli.exclude.is_empty()).then(|| ExclusionSet::new(&cli.exclude)),
+                colors: cli.exclude,
+            },
             extras: Extras {
                 // The gallery's barcode uses the classic style.
                 mean: cli.html.is_some()

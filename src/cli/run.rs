@@ -131,7 +131,13 @@ pub fn run(mut config: Config) -> Result<Outcome> {
     let checker = match &config.check {
         Some(check) => {
             let single = layout == Layout::Single;
-            match Checker::open(&check.golden, single, &config.job.options, check) {
+            match Checker::open(
+                &check.golden,
+                single,
+                &config.job.options,
+                &config.job.exclude.colors,
+                check,
+            ) {
                 Ok(checker) => Some(checker),
                 Err(e) => {
                     say!("scenepal: {}: {e:#}", display_path(&check.golden));
@@ -298,6 +304,7 @@ impl Sinks {
             time: image.time,
             crop: image.crop,
             color_profile: image.managed.profile.as_deref(),
+            exclude: &job.exclude.colors,
             names: self.printer.names(),
             options: &job.options,
             palette,
@@ -402,6 +409,12 @@ fn process(
     let crop = if trim { find_bars(&pixels) } else { None };
     let pixels = match crop {
         Some(crop) => pixels.crop(crop),
+        None => pixels,
+    };
+    let pixels = match &job.exclude.set {
+        Some(set) => pixels
+            .exclude(set)
+            .map_err(|e| (shown.clone(), explain(e)))?,
         None => pixels,
     };
     let bins = job.bins.then(|| Bins::of(&pixels));

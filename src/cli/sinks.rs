@@ -219,7 +219,7 @@ impl MergeSink {
     /// merged into this one.
     pub fn read_document(&self, text: &str) -> Result<MergedHistogram> {
         let (histogram, made_with) = MergedHistogram::from_json(text).map_err(explain)?;
-        let ours = self.config.histogram;
+        let ours = &self.config.histogram;
         let differences = [
             (made_with.merge_weight != ours.merge_weight).then(|| {
                 format!(
@@ -239,6 +239,21 @@ impl MergeSink {
                 format!(
                     "--alpha-threshold {}, but this run uses --alpha-threshold {}",
                     made_with.alpha_threshold, ours.alpha_threshold
+                )
+            }),
+            (made_with.exclude != ours.exclude).then(|| {
+                let show = |list: &[scenepal::Exclusion]| match list {
+                    [] => "no --exclude".to_owned(),
+                    _ => list
+                        .iter()
+                        .map(|e| format!("--exclude {e}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                format!(
+                    "{}, but this run uses {}",
+                    show(&made_with.exclude),
+                    show(&ours.exclude)
                 )
             }),
         ];
@@ -309,6 +324,7 @@ impl MergeSink {
             time: None,
             crop: None,
             color_profile: None,
+            exclude: &self.config.histogram.exclude,
             names: printer.names(),
             options,
             palette: &palette,

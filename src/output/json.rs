@@ -18,6 +18,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     record.time = report.time;
     record.crop = report.crop;
     record.color_profile = report.color_profile.map(str::to_owned);
+    record.exclude = report.exclude.to_vec();
     if report.names {
         for c in &mut record.colors {
             c.name = c.rgb.map(|rgb| crate::names::nearest_name(rgb).to_owned());

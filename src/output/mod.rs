@@ -59,6 +59,8 @@ pub struct Report<'a> {
     pub crop: Option<crate::bars::Crop>,
     /// The colour profile the pixels were converted from, if any.
     pub color_profile: Option<&'a str>,
+    /// Colours whose pixels were left out of the counted pixels.
+    pub exclude: &'a [crate::exclude::Exclusion],
     /// Give each colour its nearest CSS name ([`crate::names`]).
     pub names: bool,
     /// The options the palette was extracted with.

@@ -54,6 +54,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                 time: None,
                 crop: None,
                 color_profile: None,
+                exclude: &[],
                 names: false,
                 options: &opts,
                 palette: &palette,
