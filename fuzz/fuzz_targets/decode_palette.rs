@@ -1,5 +1,6 @@
-//! Fuzz target: arbitrary bytes → decode → palette → every output format and
-//! a swatch strip. Any panic, hang or out-of-memory is a finding.
+//! Fuzz target: arbitrary bytes → decode (whole, and reduced as `--fast`
+//! reads) → palette → every output format and a swatch strip. Any panic,
+//! hang or out-of-memory is a finding.
 //!
 //! cargo +nightly fuzz run decode_palette fuzz/corpus fixtures fixtures/formats \
 //!     -- -max_total_time=600 -rss_limit_mb=2048
@@ -11,27 +12,37 @@ use scenepal::output::{write_report, Format, Layout, Preview, Report};
 use scenepal::{extract_palette, load_image, LoadOptions, Options};
 
 fuzz_target!(|data: &[u8]| {
-    // A smaller pixel cap keeps the fuzzer fast; the checks are the same.
-    let load = LoadOptions {
-        max_pixels: 1 << 22,
-        ..LoadOptions::default()
-    };
-    let Ok(image) = load_image(data, None, &load) else { return };
-    let opts = Options { k: 4, ..Options::default() };
-    let palette = extract_palette(&image.pixels, &opts).expect("a decoded image has a palette");
-    assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
-    let report = Report {
-        path: Some("fuzz"),
-        merged: None,
-        width: Some(image.width),
-        height: Some(image.height),
-        options: &opts,
-        palette: &palette,
-    };
-    for format in [Format::Hex, Format::Rgb, Format::Json, Format::Csv, Format::Gpl, Format::Css] {
-        let mut out = Vec::new();
-        write_report(&mut out, &report, format, Layout::Batch, Preview::Off).unwrap();
+    for fast in [false, true] {
+        // A smaller pixel cap keeps the fuzzer fast; the checks are the same.
+        let load = LoadOptions {
+            max_pixels: 1 << 22,
+            fast,
+            ..LoadOptions::default()
+        };
+        let Ok(image) = load_image(data, None, &load) else { continue };
+        let opts = Options { k: 4, ..Options::default() };
+        let palette = extract_palette(&image.pixels, &opts).expect("a decoded image has a palette");
+        assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
+        let report = Report {
+            path: Some("fuzz"),
+            merged: None,
+            width: Some(image.width),
+            height: Some(image.height),
+            time: None,
+            crop: None,
+            step: image.step,
+            color_profile: image.managed.profile.as_deref(),
+            exclude: &[],
+            names: true,
+            options: &opts,
+            palette: &palette,
+        };
+        let formats = [Format::Hex, Format::Rgb, Format::Json, Format::Csv, Format::Gpl, Format::Css, Format::Ase];
+        for format in formats {
+            let mut out = Vec::new();
+            write_report(&mut out, &report, format, Layout::Batch, Preview::Off).unwrap();
+        }
+        let strip = SwatchOptions { style: SwatchStyle::Strip, width: 200, proportional: true, names: true };
+        let _ = render_swatch(&palette, None, &strip);
     }
-    let strip = SwatchOptions { style: SwatchStyle::Strip, width: 200, proportional: true };
-    let _ = render_swatch(&palette, None, &strip);
 });
