@@ -2,7 +2,9 @@
 //! image crate and nothing else, in parallel, built with the same profile.
 //!
 //! Run by benches/throughput.py, or directly:
-//! `cargo bench --bench decode_only -- [-j N] FILE...`
+//! `cargo bench --bench decode_only -- [-j N] [--jpeg-scale S] FILE...`
+//! (`--jpeg-scale 2|4|8`: JPEGs decoded at 1/S of each side by
+//! jpeg-decoder's reduced IDCTs instead, as `scenepal --fast` reads them).
 
 use std::time::Instant;
 
@@ -18,6 +20,11 @@ fn main() {
         threads = args[1].parse().expect("-j takes a number");
         args.drain(..2);
     }
+    let mut scale = 1u16;
+    if args.first().map(String::as_str) == Some("--jpeg-scale") && args.len() > 1 {
+        scale = args[1].parse().expect("--jpeg-scale takes 2, 4 or 8");
+        args.drain(..2);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -27,6 +34,16 @@ fn main() {
         args.par_iter()
             .map(|path| {
                 let bytes = std::fs::read(path).expect("readable file");
+                if scale > 1 {
+                    let mut decoder = jpeg_decoder::Decoder::new(&bytes[..]);
+                    decoder.read_info().expect("a JPEG");
+                    let info = decoder.info().expect("a JPEG");
+                    let (w, h) = decoder
+                        .scale(info.width.div_ceil(scale), info.height.div_ceil(scale))
+                        .expect("scalable");
+                    decoder.decode().expect("decodable JPEG");
+                    return w as u64 * h as u64;
+                }
                 let image = image::load_from_memory(&bytes)
                     .expect("decodable image")
                     .into_rgb8();

@@ -1,21 +1,28 @@
 #!/usr/bin/env python3
 """Whole-CLI speed of scenepal against decoding alone, measured side by side.
 
-    python3 benches/throughput.py batch  [--shared ../shared] [--count 200] [--runs 3]
-    python3 benches/throughput.py corpus [--shared ../shared] [--runs 5]
+    python3 benches/throughput.py all    [--shared ../shared] [--count 200] [--runs 3]
+    python3 benches/throughput.py small|corpus|batch|low|fast [...]
 
 Both build `target/release/scenepal` and the decode-only baseline
 (benches/decode_only.rs, same release profile: it decodes each file to RGB8
 with the image crate and nothing else, in parallel like scenepal).
 
-batch:  makes COUNT 1920x1080 JPEG stills from ../shared/corpus (crops and
-        rescales, Pillow; cached in target/bench-stills), then times
-        `scenepal -q DIR` and `decode_only DIR/*` alternately, RUNS times each,
-        and prints images per second (median) and their ratio.
-corpus: for every corpus image of 1 MP or more, times decode-only, scenepal
-        (default options) and scenepal -a bucket, interleaved, median of RUNS,
-        and prints the table of the Performance section: ms, ratios, mse
-        against scikit-learn (--space rgb), peak RSS ratio (/usr/bin/time -v).
+all runs the five parts below in order, each printing its table:
+small:  1. every corpus image under 1 MP: decode-only and scenepal (default
+        options) ms, interleaved, median of RUNS, and their ratio.
+corpus: 2. every corpus image of 1 MP or more: decode-only, scenepal and
+        scenepal -a bucket ms, ratios, mse against scikit-learn (--space rgb),
+        peak RSS ratio (/usr/bin/time).
+batch:  3. COUNT 1920x1080 JPEG stills and COUNT 672x448 (0.3 MP) ones, made
+        from ../shared/corpus (crops and rescales, Pillow; cached in
+        target/bench-stills and target/bench-stills-web): `scenepal -q FILES`
+        and `decode_only FILES` alternately, RUNS times each, images per
+        second (median) and their ratio.
+low:    4. benches/low_dimensional.py (grayscale, sepia, two-ink against
+        scikit-learn).
+fast:   5. benches/fast.py (--fast against exact mode and decode-only).
+Parts 4 and 5 need numpy (and scikit-learn for 4).
 """
 import argparse
 import csv
@@ -54,13 +61,13 @@ def peak_rss_kb(cmd):
     return int(out.strip().splitlines()[-1])
 
 
-def make_stills(shared, count):
+def make_stills(shared, count, size=(1920, 1080), folder="bench-stills"):
     from PIL import Image  # dev-only dependency
-    folder = os.path.join(ROOT, "target", "bench-stills")
+    folder = os.path.join(ROOT, "target", folder)
     os.makedirs(folder, exist_ok=True)
     corpus = os.path.join(shared, "corpus")
     names = sorted(f for f in os.listdir(corpus) if f.endswith((".jpg", ".png")))
-    w, h = 1920, 1080
+    w, h = size
     for i in range(count):
         path = os.path.join(folder, f"still_{i:04d}.jpg")
         if os.path.exists(path):
@@ -79,23 +86,46 @@ def make_stills(shared, count):
 
 
 def batch(args, decode_only):
-    folder, files = make_stills(args.shared, args.count)
-    dec, sp = [], []
-    for _ in range(args.runs):
-        dec.append(timed([decode_only, *files]))
-        sp.append(timed([SCENEPAL, "-q", *files]))
-    n = len(files)
-    d, s = n / statistics.median(dec), n / statistics.median(sp)
-    print(f"{n} stills 1920x1080 JPEG, 2 threads, median of {args.runs} runs")
-    print(f"decode only: {d:7.1f} images/s")
-    print(f"scenepal:    {s:7.1f} images/s")
-    print(f"ratio:       {s / d:7.3f} (target >= 0.8)")
+    print("## 3. Batches (target: at least 0.35 of decode-only throughput)")
+    for size, folder in (((1920, 1080), "bench-stills"), ((672, 448), "bench-stills-web")):
+        _, files = make_stills(args.shared, args.count, size, folder)
+        dec, sp = [], []
+        for _ in range(args.runs):
+            dec.append(timed([decode_only, *files]))
+            sp.append(timed([SCENEPAL, "-q", *files]))
+        n = len(files)
+        d, s = n / statistics.median(dec), n / statistics.median(sp)
+        print(f"{n} stills {size[0]}x{size[1]} JPEG, all cores, median of {args.runs} runs: "
+              f"decode only {d:.1f} images/s, scenepal {s:.1f} images/s, ratio {s / d:.3f}")
+
+
+def small(args, decode_only):
+    print("## 1. Small stills (target: scenepal at most 2x decode-only)")
+    print("| image | MP | decode-only ms | scenepal ms | ratio |")
+    print("| --- | --- | --- | --- | --- |")
+    corpus_dir = os.path.join(args.shared, "corpus")
+    for name in sorted(os.listdir(corpus_dir)):
+        image = os.path.join(corpus_dir, name)
+        if not name.endswith((".jpg", ".png")):
+            continue
+        out = subprocess.run([SCENEPAL, "-f", "json", image], check=True, capture_output=True, text=True)
+        record = json.loads(out.stdout)
+        mp = record["width"] * record["height"] / 1e6
+        if mp >= 1.0:
+            continue
+        dec, sp = [], []
+        for _ in range(args.runs):
+            dec.append(timed([decode_only, image]))
+            sp.append(timed([SCENEPAL, image]))
+        d, s = (statistics.median(v) * 1000 for v in (dec, sp))
+        print(f"| {name} | {mp:.2f} | {d:.0f} | {s:.0f} | {s / d:.2f} |")
 
 
 def corpus(args, decode_only):
+    print("## 2. Images of 1 MP and more; the bucket algorithm (target: bucket at most 1.10x decode-only)")
     ref = {r["image"]: r for r in csv.DictReader(open(os.path.join(args.shared, "reference", "sklearn-k10.tsv")), delimiter="\t")}
-    print("| image | MP | decode-only ms | scenepal ms | ratio | bucket ratio | mse / scikit-learn | peak RSS ratio |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| image | MP | decode-only ms | scenepal ms | ratio | bucket ratio | bucket / k-means | mse / scikit-learn | peak RSS ratio |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, r in ref.items():
         mp = int(r["pixels"]) / 1e6
         if mp < 1.0:
@@ -111,18 +141,31 @@ def corpus(args, decode_only):
         out = subprocess.run([SCENEPAL, "-f", "json", "--space", "rgb", "--no-color-manage", image], check=True, capture_output=True, text=True)
         mse = json.loads(out.stdout)["mse"] / float(r["sklearn_mse_rgb"])
         rss = peak_rss_kb([SCENEPAL, image]) / peak_rss_kb([decode_only, image])
-        print(f"| {name} | {mp:.1f} | {d:.0f} | {s:.0f} | {s / d:.2f} | {b / d:.2f} | {mse:.3f} | {rss:.2f} |")
+        print(f"| {name} | {mp:.1f} | {d:.0f} | {s:.0f} | {s / d:.2f} | {b / d:.2f} | {b / s:.2f} | {mse:.3f} | {rss:.2f} |")
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["batch", "corpus"])
+    p.add_argument("mode", choices=["all", "small", "corpus", "batch", "low", "fast"])
     p.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     p.add_argument("--count", type=int, default=200)
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args()
     decode_only = build()
-    batch(a, decode_only) if a.mode == "batch" else corpus(a, decode_only)
+    here = os.path.dirname(os.path.abspath(__file__))
+    for mode in ("small", "corpus", "batch", "low", "fast"):
+        if a.mode not in ("all", mode):
+            continue
+        if mode == "low":
+            print("## 4. Low-dimensional images (target: at or below scikit-learn)", flush=True)
+            subprocess.run([sys.executable, os.path.join(here, "low_dimensional.py"), "--shared", a.shared], check=True)
+        elif mode == "fast":
+            print("## 5. --fast (targets: >= 1.0 of decode-only; mse within 2%, fractions within 0.01)", flush=True)
+            subprocess.run([sys.executable, os.path.join(here, "fast.py"), "--shared", a.shared,
+                            "--count", str(a.count), "--runs", str(a.runs)], check=True)
+        else:
+            globals()[mode](a, decode_only)
+        print(flush=True)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,20 @@ pub struct Crop {
     pub height: u32,
 }
 
+impl Crop {
+    /// The crop of an image read at one pixel in `step` × `step`, in the
+    /// pixels of the full `width` × `height` image.
+    pub fn scaled(self, step: u32, width: u32, height: u32) -> Crop {
+        let (x, y) = ((self.x * step).min(width), (self.y * step).min(height));
+        Crop {
+            x,
+            y,
+            width: (self.width * step).min(width - x),
+            height: (self.height * step).min(height - y),
+        }
+    }
+}
+
 /// The frame without its letterbox or pillarbox bars, or `None` when it has
 /// none (see the module's rule).
 pub fn find_bars(pixels: &PixelBuffer) -> Option<Crop> {

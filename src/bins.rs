@@ -131,6 +131,17 @@ pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
 }
 
 impl Bins {
+    /// The bins with every pixel counted `factor` times.
+    pub fn weighted(mut self, factor: u64) -> Self {
+        if factor != 1 {
+            self.count.iter_mut().for_each(|n| *n *= factor);
+            self.sum.iter_mut().flatten().for_each(|v| *v *= factor);
+            self.sum_sq *= factor as u128;
+            self.total *= factor;
+        }
+        self
+    }
+
     /// Counts an image's pixels into bins (exact integers, so the result does
     /// not depend on the number of threads).
     pub fn of(pixels: &PixelBuffer) -> Self {

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::color::{pack, unpack, Rgb};
-use crate::decode::{decode_with_limits, detect_format, MAX_PIXELS_DEFAULT};
+use crate::decode::{decode_reduced, decode_with_limits, detect_format, MAX_PIXELS_DEFAULT};
 use crate::error::{Error, Result};
 
 /// Default alpha below which a pixel is not counted.
@@ -507,6 +507,9 @@ pub struct LoadedImage {
     /// What colour management did (the profile converted from, or why the
     /// declared one was not used).
     pub managed: crate::manage::Managed,
+    /// 1 when every pixel was read; with [`LoadOptions::fast`], the
+    /// reduction used (2, 4 or 8: one pixel for each `step` × `step` block).
+    pub step: u32,
 }
 
 /// How an image is loaded.
@@ -524,6 +527,10 @@ pub struct LoadOptions {
     /// Convert the colours the file declares (an ICC profile, PNG's cICP or
     /// gAMA) to sRGB; otherwise its values are taken as sRGB.
     pub color_manage: bool,
+    /// Read the image at reduced scale for an estimate (see
+    /// [`fast_step`](crate::decode::fast_step)): a large image's palette
+    /// and fractions then describe its reduced pixels.
+    pub fast: bool,
 }
 
 impl Default for LoadOptions {
@@ -534,6 +541,7 @@ impl Default for LoadOptions {
             max_pixels: MAX_PIXELS_DEFAULT,
             max_alloc: None,
             color_manage: true,
+            fast: false,
         }
     }
 }
@@ -543,12 +551,18 @@ impl Default for LoadOptions {
 /// [`PixelBuffer::from_image`]); with a preview width, also keeps the image
 /// scaled to that width (see [`scaled_preview`]).
 pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Result<LoadedImage> {
-    let mut image = decode_with_limits(bytes, name, opts.max_pixels, opts.max_alloc)?;
+    let (mut image, step, (width, height)) = match opts.fast {
+        true => decode_reduced(bytes, name, opts.max_pixels, opts.max_alloc)?,
+        false => {
+            let image = decode_with_limits(bytes, name, opts.max_pixels, opts.max_alloc)?;
+            let size = (image.width(), image.height());
+            (image, 1, size)
+        }
+    };
     let managed = match opts.color_manage {
         true => crate::manage::manage(&mut image, bytes, detect_format(bytes, name)?),
         false => crate::manage::Managed::default(),
     };
-    let (width, height) = (image.width(), image.height());
     let preview = opts.preview_width.map(|w| scaled_preview(&image, w));
     let pixels = PixelBuffer::from_image(image, opts.alpha_threshold)?;
     Ok(LoadedImage {
@@ -557,6 +571,7 @@ pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Resu
         pixels,
         preview,
         managed,
+        step,
     })
 }
 

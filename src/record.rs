@@ -82,6 +82,13 @@ pub struct PaletteRecord {
     /// left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop: Option<crate::bars::Crop>,
+    /// `false` when the palette was made from a reduced read of the image
+    /// (`--fast`): its colours, fractions and mse describe those pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact: Option<bool>,
+    /// With `exact` false: the reduction of each side (0.5, 0.25, 0.125).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
     /// The colour profile the pixels were converted to sRGB from (an
     /// embedded ICC profile's name, or PNG's cICP or gAMA).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,6 +225,8 @@ impl PaletteRecord {
             height: size.map(|s| s.1),
             time: None,
             crop: None,
+            exact: None,
+            scale: None,
             color_profile: None,
             exclude: Vec::new(),
             pixels: merged.map_or(palette.pixels, |m| m.pixels),

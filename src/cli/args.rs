@@ -112,6 +112,17 @@ pub struct Cli {
           help_heading = "Palette")]
     pub trim_bars: TrimBars,
 
+    /// Estimate from a reduced read of each large image, for speed.
+    ///
+    /// A JPEG is decoded at 1/2, 1/4 or 1/8 of each side through reduced
+    /// inverse DCTs (each pixel the mean of its block), any other image
+    /// decoded whole and read at one pixel in 2×2, 4×4 or 8×8: the largest
+    /// reduction keeping 65,536 pixels (images smaller than that are read
+    /// whole). Palette, fractions and mse describe those pixels; JSON says
+    /// "exact": false and the "scale". Video frames are always read whole.
+    #[arg(long, help_heading = "Palette")]
+    pub fast: bool,
+
     /// Take pixel values as sRGB whatever the file declares.
     ///
     /// By default an embedded ICC profile (JPEG, PNG, WebP, TIFF) or PNG's

@@ -255,6 +255,7 @@ impl Config {
                 max_pixels: cli.max_pixels,
                 max_alloc: Some(cli.max_memory),
                 color_manage: !cli.no_color_manage,
+                fast: cli.fast,
             },
             limits: Limits {
                 max_bytes: cli.max_bytes,

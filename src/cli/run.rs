@@ -99,6 +99,8 @@ struct ImageResult {
     crop: Option<Crop>,
     /// What colour management did.
     managed: Managed,
+    /// 1, or the reduction of a fast read.
+    step: u32,
     palette: Option<Palette>,
     bins: Option<Bins>,
     /// The mean colour, for the barcode.
@@ -303,6 +305,7 @@ impl Sinks {
             height: Some(image.height),
             time: image.time,
             crop: image.crop,
+            step: image.step,
             color_profile: image.managed.profile.as_deref(),
             exclude: &job.exclude.colors,
             names: self.printer.names(),
@@ -387,6 +390,7 @@ fn process(
                 preview: job.load.preview_width.map(|w| pixels.thumbnail(w)),
                 pixels,
                 managed: Managed::default(),
+                step: 1,
             };
             let file = picture_file_name(film, base);
             let stem = file.strip_suffix(".png").unwrap_or(&file);
@@ -400,6 +404,7 @@ fn process(
         pixels,
         preview,
         managed,
+        step,
     } = loaded;
     let trim = match job.trim_bars {
         TrimBars::Always => true,
@@ -476,10 +481,16 @@ fn process(
         width,
         height,
         time,
-        crop,
+        // In the file's pixels.
+        crop: crop.map(|c| c.scaled(step, width, height)),
         managed,
+        step,
         palette,
-        bins: bins.filter(|_| job.keep_bins),
+        // A reduced read's pixel stands for a block of the image: so it
+        // weighs in a merge.
+        bins: bins
+            .filter(|_| job.keep_bins)
+            .map(|b| b.weighted(step as u64 * step as u64)),
         mean: job.extras.mean.then(|| pixels.mean_color()),
         gallery,
     };

@@ -323,6 +323,7 @@ impl MergeSink {
             height: None,
             time: None,
             crop: None,
+            step: 1,
             color_profile: None,
             exclude: &self.config.histogram.exclude,
             names: printer.names(),

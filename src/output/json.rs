@@ -17,6 +17,10 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     );
     record.time = report.time;
     record.crop = report.crop;
+    if report.step > 1 {
+        record.exact = Some(false);
+        record.scale = Some(1.0 / report.step as f64);
+    }
     record.color_profile = report.color_profile.map(str::to_owned);
     record.exclude = report.exclude.to_vec();
     if report.names {

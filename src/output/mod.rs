@@ -57,6 +57,8 @@ pub struct Report<'a> {
     pub time: Option<f64>,
     /// The part of the image counted, when bars were left out.
     pub crop: Option<crate::bars::Crop>,
+    /// 1 when every pixel was read; else the reduction of a fast read.
+    pub step: u32,
     /// The colour profile the pixels were converted from, if any.
     pub color_profile: Option<&'a str>,
     /// Colours whose pixels were left out of the counted pixels.

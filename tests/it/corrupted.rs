@@ -53,6 +53,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                 height: Some(image.height),
                 time: None,
                 crop: None,
+                step: 1,
                 color_profile: None,
                 exclude: &[],
                 names: false,

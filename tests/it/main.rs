@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod corrupted;
 mod distributed;
+mod fast;
 mod features;
 mod gallery;
 mod golden;
