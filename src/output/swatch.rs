@@ -180,7 +180,9 @@ pub fn render_swatch(
         .iter()
         .map(|s| text_width(nearest_name(s.rgb), 1.0))
         .fold(0.0, f32::max);
-    let name_px = ((plain_cell - 2.0 * LABEL_PAD_PX) / longest.max(1.0))
+    // (Cells of a plain layout are whole pixels, some a pixel narrower than
+    // the even share: the size must fit those.)
+    let name_px = ((plain_cell.floor() - 2.0 * LABEL_PAD_PX) / longest.max(1.0))
         .min(px * 0.8)
         .max(MIN_LABEL_PX);
     for cell in &cells {
@@ -312,5 +314,40 @@ mod tests {
             (middle - img.height() as f32 / 2.0).abs() <= 2.0,
             "{rows:?}"
         );
+    }
+
+    #[test]
+    fn every_cell_has_its_name_when_cells_are_not_all_as_wide() {
+        // 1000 px in 9 cells: some 111 px wide, some 112; every colour is
+        // darkslategray, the longest name, sized to fit the narrow cells too.
+        let palette = Palette {
+            colors: (0..9)
+                .map(|i| crate::palette::Swatch {
+                    rgb: [40 + i as u8, 79, 79],
+                    count: 1,
+                    fraction: 1.0 / 9.0,
+                })
+                .collect(),
+            pixels: 9,
+            mse: 0.0,
+        };
+        assert!(palette
+            .colors
+            .iter()
+            .all(|c| nearest_name(c.rgb) == "darkslategray"));
+        let opts = SwatchOptions {
+            style: SwatchStyle::Strip,
+            width: 1000,
+            proportional: false,
+            names: true,
+        };
+        let img = render_swatch(&palette, None, &opts);
+        let h = img.height();
+        for cell in 0..9u32 {
+            let (x0, x1) = (cell * 1000 / 9 + 2, (cell + 1) * 1000 / 9 - 2);
+            let bg = img.get_pixel(x0, 1).0;
+            let named = (x0..x1).any(|x| (h * 5 / 8..h).any(|y| img.get_pixel(x, y).0 != bg));
+            assert!(named, "cell {cell} has no name");
+        }
     }
 }
