@@ -61,7 +61,7 @@ pub struct Cli {
           value_parser = parse_colors, allow_negative_numbers = true, help_heading = "Palette")]
     pub colors: Colors,
 
-    /// The most colours -k auto may choose (1-256).
+    /// The most colours -k auto may choose (1-256; default 16).
     #[arg(long, value_name = "N", value_parser = parse_k, allow_negative_numbers = true,
           help_heading = "Palette")]
     pub max_colors: Option<usize>,
