@@ -15,6 +15,10 @@ const CASES: &[(&str, &[&str], &str)] = &[
     ("nuthatch_960.jpg", &[], "nuthatch_960"),
     ("china_320.jpg", &["--space", "rgb"], "china_320.rgb"),
     ("nuthatch_960.jpg", &["-a", "bucket"], "nuthatch_960.bucket"),
+    // The options that change a palette are recorded in its JSON.
+    ("china_320.jpg", &["-k", "auto"], "china_320.auto"),
+    ("flower_320.jpg", &["--exclude", "black:12", "--names"], "flower_320.exclude"),
+    ("nuthatch_960.jpg", &["--fast"], "nuthatch_960.fast"),
 ];
 
 fn check(stem: &str, ext: &str, actual: &str) {
