@@ -1,6 +1,7 @@
 //! Corrupted inputs, deterministically: every fixture, truncated at many
 //! offsets and with bits flipped, must give a palette or a clean error, in
-//! every output format, never a panic or a hang.
+//! every output format, read whole or reduced (`--fast`), never a panic or
+//! a hang.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -42,28 +43,35 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
             k: 4,
             ..Options::default()
         };
-        if let Ok(image) = load_image(&bytes, Some(&name), &LoadOptions::default()) {
-            let palette =
-                extract_palette(&image.pixels, &opts).expect("a decoded image has a palette");
-            assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
-            let report = Report {
-                path: Some("mutant"),
-                merged: None,
-                width: Some(image.width),
-                height: Some(image.height),
-                time: None,
-                crop: None,
-                step: 1,
-                color_profile: None,
-                exclude: &[],
-                names: false,
-                options: &opts,
-                palette: &palette,
+        // Whole, and reduced as --fast reads it (another JPEG decoder).
+        for fast in [false, true] {
+            let load = LoadOptions {
+                fast,
+                ..LoadOptions::default()
             };
-            for format in FORMATS {
-                let mut out = Vec::new();
-                write_report(&mut out, &report, format, Layout::Single, Preview::Off).unwrap();
-                assert!(!out.is_empty());
+            if let Ok(image) = load_image(&bytes, Some(&name), &load) {
+                let palette =
+                    extract_palette(&image.pixels, &opts).expect("a decoded image has a palette");
+                assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
+                let report = Report {
+                    path: Some("mutant"),
+                    merged: None,
+                    width: Some(image.width),
+                    height: Some(image.height),
+                    time: None,
+                    crop: None,
+                    step: image.step,
+                    color_profile: None,
+                    exclude: &[],
+                    names: false,
+                    options: &opts,
+                    palette: &palette,
+                };
+                for format in FORMATS {
+                    let mut out = Vec::new();
+                    write_report(&mut out, &report, format, Layout::Single, Preview::Off).unwrap();
+                    assert!(!out.is_empty());
+                }
             }
         }
     })

@@ -17,7 +17,11 @@ const CASES: &[(&str, &[&str], &str)] = &[
     ("nuthatch_960.jpg", &["-a", "bucket"], "nuthatch_960.bucket"),
     // The options that change a palette are recorded in its JSON.
     ("china_320.jpg", &["-k", "auto"], "china_320.auto"),
-    ("flower_320.jpg", &["--exclude", "black:12", "--names"], "flower_320.exclude"),
+    (
+        "flower_320.jpg",
+        &["--exclude", "black:12", "--names"],
+        "flower_320.exclude",
+    ),
     ("nuthatch_960.jpg", &["--fast"], "nuthatch_960.fast"),
 ];
 
