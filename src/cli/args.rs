@@ -281,15 +281,19 @@ pub struct Cli {
           help_heading = "Pictures")]
     pub html_width: u32,
 
-    /// Sample a video every DURATION (e.g. 1s, 500ms, 2.5s, 1m).
+    /// Sample a video every DURATION (e.g. 1s, 500ms, 2.5s, 1m), or once a
+    /// shot (shot).
     ///
     /// A video input (any container and codec ffmpeg reads, recognised by
     /// its first bytes) is read through the ffmpeg program, and each sampled
     /// frame is one record, named film.mkv@00:00:12.500 (JSON also gives
     /// "time" in seconds). A frame alone is read as film.mkv@00:00:12.500.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration_ms,
+    /// shot reads the film once first to find its cuts (consecutive frames
+    /// whose colour histograms differ by 40% of their pixels or more, at
+    /// least 12 frames apart), then takes the middle frame of each shot.
+    #[arg(long, value_name = "DURATION|shot", value_parser = parse_every,
           default_value = "1s", help_heading = "Video")]
-    pub every: u64,
+    pub every: Every,
 
     /// Sample N frames spread evenly over the video (or over --start..--end)
     /// instead of one every --every.
@@ -497,6 +501,13 @@ fn parse_duration_ms(s: &str) -> Result<u64, String> {
     super::video::parse_duration(s)
 }
 
+fn parse_every(s: &str) -> Result<Every, String> {
+    match s.trim() {
+        "shot" | "shots" => Ok(Every::Shot),
+        d => parse_duration_ms(d).map(Every::Ms),
+    }
+}
+
 fn parse_frames(s: &str) -> Result<usize, String> {
     parse_ranged(s, 1, 1_000_000)
 }
@@ -671,6 +682,15 @@ impl Cli {
         }
         Ok(())
     }
+}
+
+/// `--every`: a duration, or one frame a shot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Every {
+    /// One frame every this many milliseconds.
+    Ms(u64),
+    /// The middle frame of each shot.
+    Shot,
 }
 
 /// `-k`: a number of colours, or auto.

@@ -13,11 +13,11 @@ use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
 use scenepal::{Algorithm, Exclusion, ExclusionSet, HistogramOptions, LoadOptions, Options};
 
-use super::args::{Cli, ColorChoice, Colors, FormatArg, TrimBars};
+use super::args::{Cli, ColorChoice, Colors, Every, FormatArg, TrimBars};
 use super::budget::MemoryBudget;
 use super::check::Tolerance;
 use super::input::WalkOptions;
-use super::video::Sampling;
+use super::video::{Sampling, DEFAULT_EVERY_MS};
 
 /// What the program was asked to do.
 pub enum Command {
@@ -303,7 +303,11 @@ impl Config {
                     follow: cli.follow,
                 },
                 sampling: Sampling {
-                    every_ms: cli.every,
+                    every_ms: match cli.every {
+                        Every::Ms(ms) => ms,
+                        Every::Shot => DEFAULT_EVERY_MS,
+                    },
+                    shots: cli.every == Every::Shot,
                     frames: cli.frames,
                     start_ms: cli.start.unwrap_or(0),
                     end_ms: cli.end,

@@ -21,8 +21,11 @@ const SNIFF_BYTES: usize = 512;
 /// How a film is sampled into frames (times in milliseconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sampling {
-    /// One frame every this many milliseconds (unless `frames` is given).
+    /// One frame every this many milliseconds (unless `frames` or `shots`
+    /// is given).
     pub every_ms: u64,
+    /// One frame for each shot (`--every shot`): see [`detect_shots`].
+    pub shots: bool,
     /// This many frames spread evenly over the sampled span.
     pub frames: Option<usize>,
     /// Where sampling starts.
@@ -39,6 +42,7 @@ impl Default for Sampling {
     fn default() -> Self {
         Sampling {
             every_ms: DEFAULT_EVERY_MS,
+            shots: false,
             frames: None,
             start_ms: 0,
             end_ms: None,
@@ -194,6 +198,9 @@ pub struct Video {
     /// Times of the sampled frames, in milliseconds.
     pub times: Vec<u64>,
     every_us: u64,
+    /// With `--every shot`: the decoded frame numbers of the sampled frames
+    /// (the stream then selects them instead of a grid of times).
+    frames: Option<Vec<u64>>,
     matrix: &'static str,
     stream: Mutex<Stream>,
 }
@@ -301,12 +308,19 @@ impl Video {
             _ if height >= 720 || width >= 1280 => "bt709",
             _ => "bt601",
         };
+        let mut frames = None;
         let (times, every_us) = match at {
             Some(ms) => {
                 if let Some(d) = duration_ms.filter(|&d| ms >= d) {
                     bail!("{} is past the video's end ({})", clock(ms), clock(d));
                 }
                 (vec![ms], 1_000_000)
+            }
+            None if sampling.shots => {
+                let shots = detect_shots(path, sampling)?;
+                let times = shots.iter().map(|s| s.1).collect();
+                frames = Some(shots.into_iter().map(|s| s.0).collect());
+                (times, 1_000_000)
             }
             None => sample_times(sampling, last_ms)?,
         };
@@ -316,6 +330,7 @@ impl Video {
             height,
             times,
             every_us,
+            frames,
             matrix,
             stream: Mutex::new(Stream::default()),
         })
@@ -363,20 +378,42 @@ impl Video {
     /// Starts `ffmpeg`: seek to the first time, keep every sampled frame on
     /// the grid of times, convert to full-range RGB with the film's matrix.
     fn start(&self, stream: &mut Stream) -> Result<()> {
-        let first = self.times[0];
-        let last = *self.times.last().unwrap_or(&first);
-        let span_us = (last - first) * 1000 + self.every_us;
-        let filter = format!(
-            "fps=fps=1000000/{}:round=near:eof_action=pass,scale=in_color_matrix={}:in_range=auto:out_range=full:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
-            self.every_us, self.matrix
+        let convert = format!(
+            "scale=in_color_matrix={}:in_range=auto:out_range=full:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
+            self.matrix
         );
-        let mut child = Command::new("ffmpeg")
-            .args(["-nostdin", "-hide_banner", "-loglevel", "error"])
-            .args(["-ss", &seconds(first * 1000)])
-            .arg("-i")
-            .arg(&self.path)
-            .args(["-t", &seconds(span_us)])
-            .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf", &filter])
+        let mut command = Command::new("ffmpeg");
+        command.args(["-nostdin", "-hide_banner", "-loglevel", "error"]);
+        match &self.frames {
+            // The chosen frames by number, from the start (as the shot
+            // detection counted them), each once.
+            Some(frames) => {
+                let chosen: Vec<String> = frames.iter().map(|n| format!("eq(n\\,{n})")).collect();
+                command
+                    .arg("-i")
+                    .arg(&self.path)
+                    .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
+                    .arg(format!("select='{}',{convert}", chosen.join("+")))
+                    .args(["-fps_mode", "passthrough"]);
+            }
+            // Seek to the first time, keep every sampled frame on the grid.
+            None => {
+                let first = self.times[0];
+                let last = *self.times.last().unwrap_or(&first);
+                let span_us = (last - first) * 1000 + self.every_us;
+                command
+                    .args(["-ss", &seconds(first * 1000)])
+                    .arg("-i")
+                    .arg(&self.path)
+                    .args(["-t", &seconds(span_us)])
+                    .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
+                    .arg(format!(
+                        "fps=fps=1000000/{}:round=near:eof_action=pass,{convert}",
+                        self.every_us
+                    ));
+            }
+        }
+        let mut child = command
             .args(["-frames:v", &self.times.len().to_string()])
             .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
             .stdin(Stdio::null())
@@ -474,6 +511,142 @@ pub fn open_videos(items: Vec<InputItem>, sampling: &Sampling) -> (Vec<InputItem
     (out, videos)
 }
 
+/// A cut: the colour histograms (4 levels a channel, of a 64×36 thumbnail)
+/// of two consecutive frames differ by at least this share of their
+/// pixels (total variation distance). Camera moves and lighting changes
+/// within a shot stay well below it; a cut to another scene rarely does.
+pub const CUT_DISTANCE: f64 = 0.4;
+
+/// Shots shorter than this (in milliseconds) are not shots of their own: a
+/// flash, or the frames of a fast dissolve.
+pub const MIN_SHOT_MS: u64 = 400;
+
+/// Most shots one film may be sampled by (the frames are selected by
+/// number in one ffmpeg expression).
+const MAX_SHOTS: usize = 5000;
+
+/// The frame in the middle of each shot between `--start` and `--end`, as
+/// (frame number, time in ms). The whole film is read once through ffmpeg
+/// as 64×36 thumbnails (7 KB a frame, streamed), and cut into shots by
+/// [`shot_middles`].
+pub fn detect_shots(path: &Path, sampling: &Sampling) -> Result<Vec<(u64, u64)>> {
+    const W: usize = 64;
+    const H: usize = 36;
+    let mut child = Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-loglevel", "info", "-i"])
+        .arg(path)
+        .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
+        .arg(format!("scale={W}:{H}:flags=area,format=rgb24,showinfo"))
+        .args(["-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| missing_ffmpeg("ffmpeg", e))?;
+    // showinfo gives each frame's time on stderr, read beside the frames
+    // (a line a frame: kept as times only).
+    let stderr = child.stderr.take();
+    let info = std::thread::spawn(move || {
+        let (mut times, mut said) = (Vec::new(), String::new());
+        for line in stderr
+            .map(io::BufReader::new)
+            .into_iter()
+            .flat_map(io::BufRead::lines)
+        {
+            let Ok(line) = line else { break };
+            if !line.contains("Parsed_showinfo") {
+                if !line.trim().is_empty() {
+                    said = line;
+                }
+                continue;
+            }
+            let time = line
+                .split(" pts_time:")
+                .nth(1)
+                .and_then(|t| t.split_whitespace().next())
+                .and_then(|t| t.parse::<f64>().ok());
+            if let (Some(t), true) = (time, line.contains(" n:")) {
+                times.push((t.max(0.0) * 1000.0).round() as u64);
+            }
+        }
+        (times, said)
+    });
+    let mut out = child.stdout.take().context("ffmpeg gave no output")?;
+    let mut frame = vec![0u8; W * H * 3];
+    let mut previous: Option<[u32; 64]> = None;
+    // Each frame's histogram distance from the one before (0 for the first).
+    let mut distances = Vec::new();
+    while out.read_exact(&mut frame).is_ok() {
+        let mut histogram = [0u32; 64];
+        for px in frame.chunks_exact(3) {
+            histogram
+                [(px[0] as usize >> 6) << 4 | (px[1] as usize >> 6) << 2 | px[2] as usize >> 6] +=
+                1;
+        }
+        let moved: u32 = previous.map_or(0, |before| {
+            before
+                .iter()
+                .zip(&histogram)
+                .map(|(a, b)| a.abs_diff(*b))
+                .sum()
+        });
+        distances.push(moved as f64 / (2 * W * H) as f64);
+        previous = Some(histogram);
+    }
+    let count = distances.len();
+    let status = child.wait().context("ffmpeg did not finish")?;
+    let (times, said) = info.join().unwrap_or_default();
+    if !status.success() || count == 0 {
+        let said = if said.is_empty() {
+            "no frame"
+        } else {
+            said.trim()
+        };
+        bail!("ffmpeg cannot read its frames: {said}");
+    }
+    if times.len() != count {
+        bail!(
+            "ffmpeg gave {count} frames but {} times for them",
+            times.len()
+        );
+    }
+    let shots = shot_middles(&distances, &times, sampling);
+    if shots.is_empty() {
+        bail!(
+            "no shot between --start {} and --end {}",
+            clock(sampling.start_ms),
+            sampling.end_ms.map_or("the end".to_owned(), clock)
+        );
+    }
+    if shots.len() > MAX_SHOTS {
+        bail!("has {} shots, more than {MAX_SHOTS} can be selected at once: narrow --start/--end or use --every DURATION", shots.len());
+    }
+    Ok(shots)
+}
+
+/// The middle frame of each shot, as (frame number, time in ms), for the
+/// shots whose middle lies between `--start` and `--end`. A shot starts at
+/// the first frame and at every frame whose histogram distance from its
+/// predecessor (`distances`) is [`CUT_DISTANCE`] or more, at least
+/// [`MIN_SHOT_MS`] after the shot before began. Fades and slow dissolves
+/// are not cuts: no two frames of them differ enough.
+pub fn shot_middles(distances: &[f64], times: &[u64], sampling: &Sampling) -> Vec<(u64, u64)> {
+    let mut cuts = vec![0];
+    for (i, &d) in distances.iter().enumerate().skip(1) {
+        let last = cuts[cuts.len() - 1];
+        if d >= CUT_DISTANCE && times[i].saturating_sub(times[last]) >= MIN_SHOT_MS {
+            cuts.push(i);
+        }
+    }
+    cuts.push(distances.len());
+    let end = sampling.end_ms.unwrap_or(u64::MAX);
+    cuts.windows(2)
+        .map(|w| (w[0] + w[1]) / 2)
+        .map(|n| (n as u64, times[n]))
+        .filter(|&(_, ms)| ms >= sampling.start_ms && ms < end)
+        .collect()
+}
+
 /// `seconds.micros` for ffmpeg's time options.
 fn seconds(us: u64) -> String {
     format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
@@ -562,6 +735,31 @@ mod tests {
         assert!(!is_video_header(b"RIFF\0\0\0\0WEBPVP8 "));
         assert!(!is_video_header(b"\x89PNG\r\n\x1a\n"));
         assert!(!is_video_header(&[0xFF, 0xD8, 0xFF]));
+    }
+
+    #[test]
+    fn shots_are_cut_at_sharp_changes_only() {
+        // 10 fps: a shot of 1 s, a 0.2 s flash (not a shot), 1.5 s, then a
+        // slow fade (small steps: no cut) over the last second.
+        let times: Vec<u64> = (0..45).map(|i| i * 100).collect();
+        let mut distances = vec![0.01; 45];
+        distances[10] = 0.9; // cut
+        distances[12] = 0.8; // the flash ends: too soon after the cut
+        distances[25] = 0.5; // cut
+        for d in &mut distances[35..] {
+            *d = 0.1; // fade
+        }
+        let all = Sampling::default();
+        assert_eq!(
+            shot_middles(&distances, &times, &all),
+            [(5, 500), (17, 1700), (35, 3500)]
+        );
+        let later = Sampling {
+            start_ms: 1000,
+            end_ms: Some(3000),
+            ..all
+        };
+        assert_eq!(shot_middles(&distances, &times, &later), [(17, 1700)]);
     }
 
     #[test]

@@ -406,3 +406,41 @@ fn a_video_on_stdin_and_frames_over_the_pixel_limit_are_clear_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn every_shot_takes_the_middle_frame_of_each_shot() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = film(dir.path(), "film.mkv", 64, 36);
+    let run = |extra: &[&str]| {
+        let out = scenepal()
+            .args(["-f", "json", "-k", "1", "-q", "--every", "shot"])
+            .args(extra)
+            .arg(&film)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json_lines(&out.stdout)
+    };
+    // Four one-second scenes at 10 fps: frames 5, 15, 25 and 35.
+    let records = run(&[]);
+    assert_eq!(records.len(), 4);
+    for (i, (record, (_, rgb))) in records.iter().zip(SCENES).enumerate() {
+        assert_eq!(record["time"], i as f64 + 0.5);
+        assert_eq!(record["path"], format!("{film}@00:00:0{i}.500"));
+        assert_eq!(record["colors"][0]["hex"], hex(rgb));
+    }
+    // Shots whose middle is before --start are left out.
+    let later = run(&["--start", "1.2s"]);
+    let times: Vec<f64> = later.iter().map(|r| r["time"].as_f64().unwrap()).collect();
+    assert_eq!(times, [1.5, 2.5, 3.5]);
+    // Not a duration, not shot: a usage error.
+    let out = scenepal()
+        .args(["--every", "scene", &film])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
