@@ -13,7 +13,7 @@ use crate::bucket;
 use crate::color::{nearest, Rgb, Space};
 use crate::error::{Error, Result};
 use crate::kmeans;
-use crate::measure::{measure, measure_pixels};
+use crate::measure::{measure, measure_pixels, shares_by_bin};
 use crate::palette::{sort_palette, Palette, SortOrder};
 use crate::pixels::{ColorHistogram, PixelBuffer};
 
@@ -117,10 +117,36 @@ pub fn extract_palette_with_bins(
     bins: &Bins,
     opts: &Options,
 ) -> Result<Palette> {
-    with_auto_k(opts, |opts| palette_with_bins(pixels, bins, opts))
+    with_auto_k(
+        opts,
+        |opts, shares| palette_with_bins(pixels, bins, opts, shares),
+        |colors| measure_pixels(pixels, bins, colors, opts.space),
+    )
 }
 
-fn palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Options) -> Result<Palette> {
+/// How a palette's shares are counted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shares {
+    /// Over every pixel ([`measure_pixels`]).
+    Exact,
+    /// Bin by bin, where a palette is measured per pixel
+    /// ([`shares_by_bin`]): enough to choose k. Such a palette is left in
+    /// the algorithm's order, unsorted, to be measured exactly if kept.
+    Estimate,
+}
+
+/// A palette, and whether its shares are exact.
+enum Measured {
+    Exact(Palette),
+    Estimate(Palette),
+}
+
+fn palette_with_bins(
+    pixels: &PixelBuffer,
+    bins: &Bins,
+    opts: &Options,
+    shares: Shares,
+) -> Result<Measured> {
     check_k(opts.k)?;
     if bins.is_empty() {
         return Err(Error::NoPixels);
@@ -130,20 +156,26 @@ fn palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Options) -> Resul
     // cluster as cheaply as bins and more precisely (its levels would share
     // a few dozen bins).
     if bins.len() <= opts.k || pixels.is_gray() {
-        return extract_palette_from_histogram(&pixels.histogram(), opts);
+        return extract_palette_from_histogram(&pixels.histogram(), opts).map(Measured::Exact);
     }
+    let measured = |colors: Vec<Rgb>| match shares {
+        Shares::Estimate => Measured::Estimate(shares_by_bin(bins, colors, opts.space)),
+        Shares::Exact => {
+            let mut palette = measure_pixels(pixels, bins, colors, opts.space);
+            sort_palette(&mut palette, opts.sort);
+            Measured::Exact(palette)
+        }
+    };
     if opts.algorithm == Algorithm::Bucket {
         if bins.total <= REFINE_MAX_PIXELS {
-            return extract_palette_from_histogram(&pixels.histogram(), opts);
+            return extract_palette_from_histogram(&pixels.histogram(), opts).map(Measured::Exact);
         }
         // A large image (more than k colours, as it fills more than k bins)
         // is ordered by hue steps without its histogram of unique colours,
         // and its buckets are measured like its k-means palette: per pixel
         // through its bins, exactly, rather than colour by colour.
         let colors = dedup(bucket::bucket_means_of_pixels(pixels, opts.k));
-        let mut palette = measure_pixels(pixels, bins, colors, opts.space);
-        sort_palette(&mut palette, opts.sort);
-        return Ok(palette);
+        return Ok(measured(colors));
     }
     // k-means on the bins' mean colours, weighted by pixel count: the same
     // clusters as on every pixel, from a few thousand points.
@@ -180,9 +212,7 @@ fn palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Options) -> Resul
         let centroids: Vec<[f32; 3]> = centroids.iter().map(|c| c.p).collect();
         distinct_colors(&candidates, &bins.count, &centroids, opts.space)
     };
-    let mut palette = measure_pixels(pixels, bins, colors, opts.space);
-    sort_palette(&mut palette, opts.sort);
-    Ok(palette)
+    Ok(measured(colors))
 }
 
 /// Extracts the palette of weighted colours (an exact histogram, or a merge
@@ -192,7 +222,13 @@ fn palette_with_bins(pixels: &PixelBuffer, bins: &Bins, opts: &Options) -> Resul
 /// # Errors
 /// As [`extract_palette`].
 pub fn extract_palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> Result<Palette> {
-    with_auto_k(opts, |opts| palette_from_histogram(hist, opts))
+    // A histogram's palette is measured exactly at any k (the histogram is
+    // the cheap part).
+    with_auto_k(
+        opts,
+        |opts, _| palette_from_histogram(hist, opts).map(Measured::Exact),
+        |colors| measure(hist, colors, opts.space),
+    )
 }
 
 fn palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> Result<Palette> {
@@ -220,24 +256,42 @@ fn palette_from_histogram(hist: &ColorHistogram, opts: &Options) -> Result<Palet
     Ok(palette)
 }
 
-/// `extract` with `opts`, or with automatic k: `extract` at the ceiling,
-/// then at the number of colours it holds, if fewer (the palette of `-k N`
-/// itself, so that a chosen k can be checked by asking for it).
-fn with_auto_k(opts: &Options, extract: impl Fn(&Options) -> Result<Palette>) -> Result<Palette> {
+/// `extract` with `opts`, or with automatic k: `extract` at the ceiling
+/// (with estimated shares where they are cheaper), then at the number of
+/// colours it holds, if fewer: the palette of `-k N` itself, so that a
+/// chosen k can be checked by asking for it. A ceiling palette kept whole
+/// is measured exactly by `measure` (given its colours in the algorithm's
+/// order, as `extract` would measure them) and sorted.
+fn with_auto_k(
+    opts: &Options,
+    extract: impl Fn(&Options, Shares) -> Result<Measured>,
+    measure: impl Fn(Vec<Rgb>) -> Palette,
+) -> Result<Palette> {
+    let exact = |opts: &Options| match extract(opts, Shares::Exact)? {
+        Measured::Exact(palette) | Measured::Estimate(palette) => Ok(palette),
+    };
     if !opts.auto_k {
-        return extract(opts);
+        return exact(opts);
     }
     let fixed = |k| Options {
         k,
         auto_k: false,
         ..opts.clone()
     };
-    let ceiling = extract(&fixed(opts.k))?;
-    let k = count_colors(&ceiling);
-    if k >= ceiling.colors.len() {
-        return Ok(ceiling);
+    let ceiling = extract(&fixed(opts.k), Shares::Estimate)?;
+    let (Measured::Exact(palette) | Measured::Estimate(palette)) = &ceiling;
+    let k = count_colors(palette);
+    if k < palette.colors.len() {
+        return exact(&fixed(k));
     }
-    extract(&fixed(k))
+    Ok(match ceiling {
+        Measured::Exact(palette) => palette,
+        Measured::Estimate(palette) => {
+            let mut palette = measure(palette.colors.iter().map(|s| s.rgb).collect());
+            sort_palette(&mut palette, opts.sort);
+            palette
+        }
+    })
 }
 
 /// The bucket algorithm's colours: the k group means, those that round to

@@ -269,6 +269,20 @@ fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u
     [in_space, in_rgb]
 }
 
+/// An estimate of the shares of `colors`, counted bin by bin: each bin's
+/// pixels go to the colour nearest its mean colour (a bin that straddles a
+/// boundary goes whole to one side), and mse is left at 0. Cheap (no pass
+/// over the pixels), for deciding how many colours an image has.
+pub(crate) fn shares_by_bin(bins: &Bins, colors: Vec<Rgb>, space: Space) -> Palette {
+    let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
+    let mut counts = vec![0u64; colors.len()];
+    for i in 0..bins.len() {
+        let (j, _) = nearest(&space.from_rgb_f32(bins.mean(i)), &points);
+        counts[j] += bins.count[i];
+    }
+    palette_from_counts(colors, counts, bins.total, 0)
+}
+
 fn palette_from_counts(colors: Vec<Rgb>, counts: Vec<u64>, total: u64, err: u128) -> Palette {
     let total_f = total.max(1) as f64;
     Palette {
@@ -289,6 +303,18 @@ fn palette_from_counts(colors: Vec<Rgb>, counts: Vec<u64>, total: u64, err: u128
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shares_by_bin_give_each_bin_to_the_colour_nearest_its_mean() {
+        let mut raw = [3u8; 8 * 3];
+        raw[18..].fill(250); // six dark pixels, two light ones
+        let pixels = PixelBuffer::rgb8(raw.to_vec(), 8, 1).unwrap();
+        let bins = Bins::of(&pixels);
+        let p = shares_by_bin(&bins, vec![[240, 240, 240], [10, 10, 10]], Space::Oklab);
+        let shares: Vec<(u64, f64)> = p.colors.iter().map(|s| (s.count, s.fraction)).collect();
+        assert_eq!(shares, [(2, 0.25), (6, 0.75)]);
+        assert_eq!((p.pixels, p.mse), (8, 0.0));
+    }
 
     fn hist() -> ColorHistogram {
         ColorHistogram::from_pairs([([0, 0, 0], 6), ([10, 0, 0], 2), ([255, 255, 255], 2)])

@@ -413,7 +413,14 @@ fn automatic_k_finds_the_colours_an_image_has() {
     );
     // Noise: the ceiling, whatever it is.
     let noise = noise(&dir);
-    assert_eq!(json_of(&["-k", "auto", &noise])["k"], 16);
+    let auto = json_of(&["-k", "auto", &noise]);
+    assert_eq!(auto["k"], 16);
+    // Kept whole, the ceiling's palette is -k 16's, shares measured exactly.
+    let sixteen = json_of(&["-k", "16", &noise]);
+    assert_eq!(
+        (&auto["colors"], &auto["mse"]),
+        (&sixteen["colors"], &sixteen["mse"])
+    );
     assert_eq!(
         json_of(&["-k", "auto", "--max-colors", "8", &noise])["k"],
         8
