@@ -40,6 +40,21 @@ fn film(dir: &Path, name: &str, width: u32, height: u32) -> String {
     path.to_str().unwrap().to_owned()
 }
 
+/// The JSON records of a run that must succeed (`-f json -q` and `args`).
+fn records(args: &[&str]) -> Vec<serde_json::Value> {
+    let out = scenepal()
+        .args(["-f", "json", "-q"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out.stdout)
+}
+
 fn hex(rgb: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
@@ -48,16 +63,7 @@ fn hex(rgb: [u8; 3]) -> String {
 fn a_film_is_sampled_into_frames_with_their_times() {
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 64, 36);
-    let out = scenepal()
-        .args(["-f", "json", "-k", "2", "-q", &film])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records = json_lines(&out.stdout);
+    let records = records(&["-k", "2", &film]);
     assert_eq!(records.len(), 4, "one frame a second by default");
     for (i, (record, (_, rgb))) in records.iter().zip(SCENES).enumerate() {
         assert_eq!(record["path"], format!("{film}@00:00:0{i}.000"));
@@ -84,18 +90,7 @@ fn frames_spread_evenly_between_start_and_end() {
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 32, 18);
     let times = |args: &[&str]| -> Vec<f64> {
-        let out = scenepal()
-            .args(["-f", "json", "-q"])
-            .args(args)
-            .arg(&film)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        json_lines(&out.stdout)
+        records(&[args, &[film.as_str()]].concat())
             .iter()
             .map(|r| r["time"].as_f64().unwrap())
             .collect()
@@ -169,16 +164,7 @@ fn merge_check_and_swatch_dir_work_on_frames() {
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mp4", 64, 36);
     // The film's palette: its four scenes, a quarter each.
-    let out = scenepal()
-        .args(["--merge", "-f", "json", "-k", "4", "-q", &film])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let merged = &json_lines(&out.stdout)[0];
+    let merged = &records(&["--merge", "-k", "4", &film])[0];
     assert_eq!(merged["images"], 4);
     for colour in merged["colors"].as_array().unwrap() {
         assert!((colour["fraction"].as_f64().unwrap() - 0.25).abs() < 1e-6);
@@ -320,19 +306,8 @@ fn letterbox_bars_are_left_out_of_film_frames_and_of_stills_when_asked() {
         .expect("ffmpeg is needed for the video tests (.ci/run installs it)");
     assert!(status.success());
     let film = film.to_str().unwrap();
-    let record = |args: &[&str]| -> serde_json::Value {
-        let out = scenepal()
-            .args(["-f", "json", "-q", "-k", "3"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        json_lines(&out.stdout).remove(0)
-    };
+    let record =
+        |args: &[&str]| -> serde_json::Value { records(&[&["-k", "3"], args].concat()).remove(0) };
     let hexes = |r: &serde_json::Value| -> Vec<String> {
         r["colors"]
             .as_array()
@@ -412,18 +387,7 @@ fn every_shot_takes_the_middle_frame_of_each_shot() {
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 64, 36);
     let run = |extra: &[&str]| {
-        let out = scenepal()
-            .args(["-f", "json", "-k", "1", "-q", "--every", "shot"])
-            .args(extra)
-            .arg(&film)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        json_lines(&out.stdout)
+        records(&[&["-k", "1", "--every", "shot"], extra, &[film.as_str()]].concat())
     };
     // Four one-second scenes at 10 fps: frames 5, 15, 25 and 35.
     let records = run(&[]);
