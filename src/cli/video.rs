@@ -240,6 +240,16 @@ fn missing_ffmpeg(program: &str, e: io::Error) -> anyhow::Error {
     }
 }
 
+/// Starts an `ffmpeg` command with its output and errors piped to us.
+fn spawn_piped(command: &mut Command) -> Result<Child> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| missing_ffmpeg("ffmpeg", e))
+}
+
 impl Video {
     /// Probes the film and lays out its sampled frames; `at` asks for the
     /// one frame at that time instead.
@@ -413,14 +423,10 @@ impl Video {
                     ));
             }
         }
-        let mut child = command
+        command
             .args(["-frames:v", &self.times.len().to_string()])
-            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| missing_ffmpeg("ffmpeg", e))?;
+            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        let mut child = spawn_piped(&mut command)?;
         let mut stderr = child.stderr.take();
         let errors = Arc::clone(&stream.errors);
         std::thread::spawn(move || {
@@ -532,17 +538,14 @@ const MAX_SHOTS: usize = 5000;
 pub fn detect_shots(path: &Path, sampling: &Sampling) -> Result<Vec<(u64, u64)>> {
     const W: usize = 64;
     const H: usize = 36;
-    let mut child = Command::new("ffmpeg")
-        .args(["-nostdin", "-hide_banner", "-loglevel", "info", "-i"])
-        .arg(path)
-        .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
-        .arg(format!("scale={W}:{H}:flags=area,format=rgb24,showinfo"))
-        .args(["-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| missing_ffmpeg("ffmpeg", e))?;
+    let mut child = spawn_piped(
+        Command::new("ffmpeg")
+            .args(["-nostdin", "-hide_banner", "-loglevel", "info", "-i"])
+            .arg(path)
+            .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
+            .arg(format!("scale={W}:{H}:flags=area,format=rgb24,showinfo"))
+            .args(["-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]),
+    )?;
     // showinfo gives each frame's time on stderr, read beside the frames
     // (a line a frame: kept as times only).
     let stderr = child.stderr.take();
