@@ -218,6 +218,10 @@ fn the_page_works_in_a_real_browser() {
         "the hostile name is shown as text: {captions:?}"
     );
     assert!(captions[1].contains("a.jpg"), "next: {captions:?}");
+    assert!(
+        captions[1].ends_with(" · 320 × 213 px · 6 colours · 2 of 4"),
+        "size, colours and place: {captions:?}"
+    );
     assert_eq!(captions[2], captions[0], "previous");
     let rgb: Vec<u64> = result["hovered"]
         .as_array()

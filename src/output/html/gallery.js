@@ -258,7 +258,7 @@
     caption.replaceChildren(el("b", { textContent: still.name }));
     const parts = [];
     if (still.width) parts.push(still.width + " × " + still.height + " px");
-    parts.push(still.palette.length + " colours");
+    parts.push(still.palette.length + (still.palette.length === 1 ? " colour" : " colours"));
     parts.push((current + 1) + " of " + stills.length);
     caption.append(" · " + parts.join(" · "));
     [...dots.children].forEach((d, k) => d.setAttribute("aria-selected", String(k === current)));
