@@ -113,3 +113,30 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("a JSON record per line"))
         .collect()
 }
+
+/// Set (to anything but `0`) by `.ci/run`: a test that needs a program the
+/// project does not ship fails when the program is missing instead of skipping.
+pub const REQUIRE_ALL_VAR: &str = "SCENEPAL_REQUIRE_ALL";
+
+/// The first of `programs` found on the tests' `PATH`, as the name to run.
+/// `None` means skip: one line on stderr names what to install (`install`),
+/// unless [`REQUIRE_ALL_VAR`] is set, where a missing program fails the test,
+/// so CI cannot pass with a part of the suite silently left out.
+pub fn program(programs: &[&'static str], install: &str) -> Option<&'static str> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = programs.iter().copied().find(|name| {
+        std::env::split_paths(&path).any(|dir| {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(dir.join(name))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    });
+    if found.is_none() {
+        let line = format!("skipped: no {} ({install})", programs.join(" or "));
+        if std::env::var_os(REQUIRE_ALL_VAR).is_some_and(|v| v != "0") {
+            panic!("{line}, and {REQUIRE_ALL_VAR} is set");
+        }
+        eprintln!("{line}");
+    }
+    found
+}

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::common::{clean_command, fixture, root, scenepal, stdout_of};
+use crate::common::{clean_command, fixture, program, root, scenepal, stdout_of};
 
 const HOSTILE: &str = "</script><img src=x onerror=alert(1)>.png";
 
@@ -145,22 +145,12 @@ fn five_full_hd_stills_embed_in_at_most_one_and_a_half_megabytes() {
     assert!(size <= 1_500_000, "{size} bytes");
 }
 
-/// A headless Chromium, if one is installed.
-fn chromium() -> Option<&'static str> {
-    ["chromium-headless-shell", "chromium"]
-        .into_iter()
-        .find(|b| {
-            clean_command(b)
-                .arg("--version")
-                .output()
-                .is_ok_and(|o| o.status.success())
-        })
-}
-
 #[test]
 fn the_page_works_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        eprintln!("skipped: no headless Chromium (apt-get install chromium-headless-shell)");
+    let Some(browser) = program(
+        &["chromium-headless-shell", "chromium"],
+        "apt-get install chromium-headless-shell",
+    ) else {
         return;
     };
     let tmp = stills();

@@ -15,5 +15,6 @@ mod hostile;
 mod managed;
 mod pictures;
 mod readme;
+mod setup;
 mod terminal;
 mod video;

@@ -1,10 +1,11 @@
-//! Video input: films made by the test with ffmpeg (installed by `.ci/run`),
-//! sampled into frames that behave like stills in every kind of run.
+//! Video input: films made by the test with ffmpeg (installed by `.ci/run`;
+//! the tests skip without it), sampled into frames that behave like stills
+//! in every kind of run.
 
 use std::path::Path;
 use std::process::Command as Std;
 
-use crate::common::{clean_command, json_lines, scenepal};
+use crate::common::{clean_command, json_lines, program, scenepal};
 
 /// The four one-second scenes of the test film, in order.
 const SCENES: [(&str, [u8; 3]); 4] = [
@@ -55,12 +56,22 @@ fn records(args: &[&str]) -> Vec<serde_json::Value> {
     json_lines(&out.stdout)
 }
 
+/// Whether ffmpeg and ffprobe are installed (else the test skips, saying so).
+fn ffmpeg() -> bool {
+    ["ffmpeg", "ffprobe"]
+        .iter()
+        .all(|p| program(&[*p], "apt-get install ffmpeg").is_some())
+}
+
 fn hex(rgb: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", rgb[0], rgb[1], rgb[2])
 }
 
 #[test]
 fn a_film_is_sampled_into_frames_with_their_times() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 64, 36);
     let records = records(&["-k", "2", &film]);
@@ -87,6 +98,9 @@ fn a_film_is_sampled_into_frames_with_their_times() {
 
 #[test]
 fn frames_spread_evenly_between_start_and_end() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 32, 18);
     let times = |args: &[&str]| -> Vec<f64> {
@@ -108,6 +122,9 @@ fn frames_spread_evenly_between_start_and_end() {
 
 #[test]
 fn one_frame_is_named_by_its_time() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 32, 18);
     let out = scenepal()
@@ -132,6 +149,9 @@ fn one_frame_is_named_by_its_time() {
 
 #[test]
 fn a_movie_barcode_in_one_command() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 64, 36);
     let barcode = dir.path().join("barcode.png");
@@ -161,6 +181,9 @@ fn a_movie_barcode_in_one_command() {
 
 #[test]
 fn merge_check_and_swatch_dir_work_on_frames() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mp4", 64, 36);
     // The film's palette: its four scenes, a quarter each.
@@ -211,6 +234,9 @@ fn merge_check_and_swatch_dir_work_on_frames() {
 
 #[test]
 fn without_ffmpeg_a_video_is_one_clear_error() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 32, 18);
     let out = clean_command(crate::common::bin())
@@ -234,6 +260,9 @@ fn without_ffmpeg_a_video_is_one_clear_error() {
 
 #[test]
 fn a_cut_film_gives_the_frames_it_holds_and_an_error_for_each_missing_one() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     // A busy picture: a third of the file holds about a third of the film.
     let film = dir.path().join("film.mkv");
@@ -280,6 +309,9 @@ fn a_cut_film_gives_the_frames_it_holds_and_an_error_for_each_missing_one() {
 
 #[test]
 fn letterbox_bars_are_left_out_of_film_frames_and_of_stills_when_asked() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     // A red scene letterboxed in black: 64×26 picture in a 64×36 frame.
     let film = dir.path().join("wide.mkv");
@@ -356,6 +388,9 @@ fn scenepal_frame_to_png(film: &str, png: &Path) {
 
 #[test]
 fn a_video_on_stdin_and_frames_over_the_pixel_limit_are_clear_errors() {
+    if !ffmpeg() {
+        return;
+    }
     let film = std::fs::read("fixtures/bigbuckbunny_160.mp4").unwrap();
     let out = scenepal().arg("-").write_stdin(film).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -384,6 +419,9 @@ fn a_video_on_stdin_and_frames_over_the_pixel_limit_are_clear_errors() {
 
 #[test]
 fn every_shot_takes_the_middle_frame_of_each_shot() {
+    if !ffmpeg() {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let film = film(dir.path(), "film.mkv", 64, 36);
     let run = |extra: &[&str]| {
