@@ -1,6 +1,7 @@
 //! The gallery's owner: collects each still's page entry in input order and
 //! writes the page at the end (atomically, like every other output).
 
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 use scenepal::output::barcode::{
@@ -12,7 +13,7 @@ use scenepal::output::html::{
 use scenepal::{Palette, Rgb};
 
 use super::config::HtmlConfig;
-use super::input::{display_path, is_stdin, normalize};
+use super::input::{display_path, normalize};
 use super::write::write_output;
 
 /// Height of the barcode on the page.
@@ -41,16 +42,16 @@ impl GallerySink {
     }
 
     /// Adds a still that was read: its entry from the worker, linked to its
-    /// file in link mode.
+    /// `file` in link mode (stdin and films' frames have none: they embed).
     pub fn add(
         &mut self,
-        path: &Path,
+        file: Option<&Path>,
         mut still: GalleryStill,
         palette: &Palette,
         mean: Option<Rgb>,
     ) {
-        if self.config.images == HtmlImages::Link && !is_stdin(path) {
-            still.image = Some(self.link_to(path));
+        if let (HtmlImages::Link, Some(file)) = (self.config.images, file) {
+            still.image = Some(self.link_to(file));
         }
         self.gallery.stills.push(still);
         self.columns.push(Some(BarcodeStill {
@@ -69,8 +70,10 @@ impl GallerySink {
         self.columns.push(None);
     }
 
-    /// A URL of `path` relative to the page (percent-encoded where a URL
-    /// needs it).
+    /// A URL of `path` relative to the page, made from the path's bytes
+    /// (every byte a URL path cannot hold as it is percent-encoded): never
+    /// from its shown name, whose escapes (`\\`, `\xff`) would name
+    /// another file.
     fn link_to(&self, path: &Path) -> String {
         let cwd = std::env::current_dir().unwrap_or_default();
         let target = normalize(&cwd.join(path), None);
@@ -80,11 +83,11 @@ impl GallerySink {
             if i > 0 {
                 url.push('/');
             }
-            let text = match part {
-                Component::ParentDir => "..".into(),
-                other => other.as_os_str().to_string_lossy().into_owned(),
+            let bytes = match part {
+                Component::ParentDir => b"..",
+                other => other.as_os_str().as_bytes(),
             };
-            for b in text.bytes() {
+            for &b in bytes {
                 if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
                     url.push(b as char);
                 } else {
@@ -161,5 +164,13 @@ mod tests {
             sink.link_to(Path::new("/w/st ills/#1.jpg")),
             "../st%20ills/%231.jpg"
         );
+        // Bytes, not the shown name: one backslash, and a byte that is not
+        // UTF-8 as itself.
+        assert_eq!(
+            sink.link_to(Path::new("/w/site/back\\slash.jpg")),
+            "back%5Cslash.jpg"
+        );
+        let bad = std::ffi::OsStr::from_bytes(b"/w/site/bad\xff.jpg");
+        assert_eq!(sink.link_to(Path::new(bad)), "bad%FF.jpg");
     }
 }

@@ -2,7 +2,7 @@
 //! (in [`process`], on a worker), hand the results in input order to the
 //! consumers that want them, and close the run with its exit status.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Context, Result};
@@ -107,6 +107,9 @@ struct ImageResult {
     mean: Option<Rgb>,
     /// The page entry, for the gallery.
     gallery: Option<GalleryStill>,
+    /// The image's file (not stdin, not a film's frame): what a linked
+    /// gallery still points at, by its bytes, not by its shown name.
+    file: Option<PathBuf>,
 }
 
 /// Runs a palette run.
@@ -288,7 +291,7 @@ impl Sinks {
             barcode.add(Some((palette, image.mean)));
         }
         if let (Some(gallery), Some(still)) = (&mut self.gallery, image.gallery) {
-            gallery.add(Path::new(&path), still, palette, image.mean);
+            gallery.add(image.file.as_deref(), still, palette, image.mean);
         }
         if let Some(checker) = &mut self.checker {
             if let Some(difference) = checker.check(&path, palette) {
@@ -458,6 +461,10 @@ fn process(
             .map_err(of_input)?;
         }
     }
+    let file = match item {
+        InputItem::Image(p) if !is_stdin(p) => Some(p.clone()),
+        _ => None,
+    };
     let gallery = job
         .extras
         .gallery
@@ -465,8 +472,7 @@ fn process(
         .map(|((images, thumb), palette)| {
             // Linked stills get their URL from the gallery's owner; stdin
             // and video frames have no file to link to.
-            let embed =
-                images == HtmlImages::Embed || !matches!(item, InputItem::Image(p) if !is_stdin(p));
+            let embed = images == HtmlImages::Embed || file.is_none();
             GalleryStill {
                 name: shown.clone(),
                 width: Some(width),
@@ -493,6 +499,7 @@ fn process(
             .map(|b| b.weighted(step as u64 * step as u64)),
         mean: job.extras.mean.then(|| pixels.mean_color()),
         gallery,
+        file,
     };
     Ok((shown, result))
 }

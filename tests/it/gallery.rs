@@ -124,6 +124,66 @@ fn linked_stills_keep_the_page_small_and_point_at_the_files() {
     assert!(text.len() < template + 2 * 15_000, "{} bytes", text.len());
 }
 
+/// Decodes a URL path's `%XX` escapes into bytes.
+fn percent_decoded(url: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut bytes = url.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex: String = bytes.by_ref().take(2).map(char::from).collect();
+            out.push(u8::from_str_radix(&hex, 16).unwrap());
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+#[test]
+fn linked_stills_are_urls_of_the_files_bytes_and_captions_their_shown_names() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let names: [&[u8]; 3] = [b"back\\slash.jpg", b"bad\xff.jpg", b"100% #1?.jpg"];
+    for name in names {
+        let path = tmp.path().join(std::ffi::OsStr::from_bytes(name));
+        fs::copy(root().join(fixture("china_320.jpg")), path).unwrap();
+    }
+    let (page, out) = write_gallery(
+        tmp.path(),
+        &["--html-images", "link", tmp.path().to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = page_data(&fs::read_to_string(&page).unwrap());
+    let stills = data["stills"].as_array().unwrap();
+    let shown: Vec<(&str, &str)> = stills
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["image"].as_str().unwrap()))
+        .collect();
+    let folder = tmp.path().display().to_string();
+    // Natural order of the walk: `1` < `b`; the names shown escaped.
+    let expected = [
+        ("100% #1?.jpg", "100%25%20%231%3F.jpg"),
+        ("back\\\\slash.jpg", "back%5Cslash.jpg"),
+        ("bad\\xff.jpg", "bad%FF.jpg"),
+    ];
+    for ((name, url), (file, link)) in shown.iter().zip(expected) {
+        assert_eq!(*name, format!("{folder}/{file}"));
+        assert_eq!(*url, link);
+        // The link names the file itself, relative to the page.
+        let bytes = percent_decoded(url);
+        assert!(
+            tmp.path()
+                .join(std::ffi::OsStr::from_bytes(&bytes))
+                .is_file(),
+            "{url}"
+        );
+    }
+}
+
 #[test]
 fn five_full_hd_stills_embed_in_at_most_one_and_a_half_megabytes() {
     let tmp = tempfile::tempdir().unwrap();
