@@ -1,6 +1,7 @@
 //! The swatch picture: the image with its palette bar under it (card), or the
-//! bar alone (strip). Every cell is labelled with its hex code in black or
-//! white, whichever contrasts more with the cell.
+//! bar alone (strip). Every cell wide enough is labelled with its hex code in
+//! black or white, whichever contrasts more with the cell; when one is too
+//! narrow, a legend under the bar lists every colour's hex code and share.
 
 use image::{Rgb, RgbImage};
 
@@ -150,9 +151,92 @@ pub fn label_color(bg: [u8; 3]) -> [u8; 3] {
     }
 }
 
+/// One colour's place in the legend: its chip's top-left corner, the
+/// label to the right of the chip.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LegendEntry {
+    /// Palette index of the colour.
+    pub index: usize,
+    /// Left edge of the chip.
+    pub x: u32,
+    /// Top edge of the chip.
+    pub y: u32,
+}
+
+/// The legend under the cells: every colour's chip and label, in palette
+/// order, left to right in rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Legend {
+    /// Label size in pixels per em.
+    pub px: f32,
+    /// Side of a colour chip.
+    pub chip_px: u32,
+    /// Width of an entry (chip, gap, the longest label).
+    pub entry_px: u32,
+    /// Height of the legend, padding included.
+    pub height: u32,
+    /// One entry per colour, in palette order.
+    pub entries: Vec<LegendEntry>,
+}
+
+/// Lays out a legend for `labels` (one per colour) in a picture `width`
+/// pixels wide, starting at `top`. The label size is the one the picture's
+/// width asks for, smaller when that would not fit one entry in the width:
+/// every colour always gets a place inside the picture. Columns are as many
+/// as fit, then evened out so the last row is not a lonely one.
+pub fn legend_layout(labels: &[String], width: u32, top: u32) -> Legend {
+    let k = labels.len();
+    let em = labels
+        .iter()
+        .map(|l| text_width(l, 1.0))
+        .fold(0.0, f32::max);
+    // An entry is a chip of 1 em, half an em of gap, then the label; the
+    // legend keeps 3/4 em either side; 3 em in all besides the label.
+    let wanted = (row_height(width) as f32 * 0.15).clamp(12.0, 28.0);
+    let px = wanted.min(width as f32 / (3.0 + em)).floor().max(1.0);
+    let chip_px = px.round() as u32;
+    let entry_px = (px * (1.5 + em)).ceil() as u32;
+    let margin = (0.75 * px) as u32;
+    let gap = (1.5 * px) as u32;
+    let inner = width - 2 * margin;
+    let fit = ((inner + gap) / (entry_px + gap)).max(1) as usize;
+    let rows = k.div_ceil(fit.min(k.max(1)));
+    let cols = k.div_ceil(rows.max(1)).max(1);
+    let line = (1.7 * px).round() as u32;
+    let pad = (0.6 * px).round() as u32;
+    let entries = (0..k)
+        .map(|index| {
+            let (row, col) = ((index / cols) as u32, (index % cols) as u64);
+            LegendEntry {
+                index,
+                x: margin + (col * inner as u64 / cols as u64) as u32,
+                y: top + pad + row * line + (line - chip_px) / 2,
+            }
+        })
+        .collect();
+    Legend {
+        px,
+        chip_px,
+        entry_px,
+        height: 2 * pad + rows as u32 * line,
+        entries,
+    }
+}
+
+/// A share as the legend and the gallery show it: `12.3%`.
+pub fn share_text(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
 /// Draws the swatch picture. `preview` (from
 /// [`scaled_preview`](crate::pixels::scaled_preview)) is the top
 /// of a card and is ignored for a strip.
+///
+/// Each cell shows its hex code (and, with names, its name) where they fit
+/// it. When a cell is too narrow for its label (a label spilling over its
+/// neighbours would read as theirs), a legend under the cells lists every
+/// colour with its chip, hex code and share: no colour's code is ever left
+/// out.
 pub fn render_swatch(
     palette: &Palette,
     preview: Option<&RgbImage>,
@@ -162,12 +246,7 @@ pub fn render_swatch(
     let top = top_image.map_or(0, |p| p.height());
     let fractions: Vec<f64> = palette.colors.iter().map(|s| s.fraction).collect();
     let cells = layout(&fractions, opts.width, top, opts.proportional);
-    let bottom = cells.iter().map(|c| c.y1).max().unwrap_or(top);
-    // White shows where a shorter last row leaves its row empty.
-    let mut img = RgbImage::from_pixel(opts.width, bottom, Rgb([255, 255, 255]));
-    if let Some(p) = top_image {
-        image::imageops::replace(&mut img, p, 0, 0);
-    }
+    let bar_bottom = cells.iter().map(|c| c.y1).max().unwrap_or(top);
     // One label size for every cell: what fits a plain layout's cell.
     let plain_cell = opts.width as f32 / cells_per_row(cells.len(), opts.width).max(1) as f32;
     let row_h = row_height(opts.width) as f32;
@@ -185,30 +264,50 @@ pub fn render_swatch(
     let name_px = ((plain_cell.floor() - 2.0 * LABEL_PAD_PX) / longest.max(1.0))
         .min(px * 0.8)
         .max(MIN_LABEL_PX);
+    let hex_fits =
+        |cell: &Cell| text_width("#000000", px) + 2.0 * LABEL_PAD_PX <= (cell.x1 - cell.x0) as f32;
+    let name_fits = |cell: &Cell, name: &str| {
+        text_width(name, name_px) + 2.0 * LABEL_PAD_PX <= (cell.x1 - cell.x0) as f32
+            && (cell.y1 - cell.y0) as f32 >= 2.0 * (px + name_px)
+    };
+    let complete = cells.iter().all(|cell| {
+        hex_fits(cell)
+            && (!opts.names || name_fits(cell, nearest_name(palette.colors[cell.index].rgb)))
+    });
+    let legend = (!complete).then(|| {
+        let labels: Vec<String> = palette
+            .colors
+            .iter()
+            .map(|s| {
+                let text = format!("{} {:>6}", to_hex(s.rgb), share_text(s.fraction));
+                match opts.names {
+                    true => format!("{text} {}", nearest_name(s.rgb)),
+                    false => text,
+                }
+            })
+            .collect();
+        (legend_layout(&labels, opts.width, bar_bottom), labels)
+    });
+    let bottom = bar_bottom + legend.as_ref().map_or(0, |(l, _)| l.height);
+    // White shows where a shorter last row leaves its row empty, and under
+    // the legend.
+    let mut img = RgbImage::from_pixel(opts.width, bottom, Rgb([255, 255, 255]));
+    if let Some(p) = top_image {
+        image::imageops::replace(&mut img, p, 0, 0);
+    }
     for cell in &cells {
         let rgb = palette.colors[cell.index].rgb;
-        for y in cell.y0..cell.y1 {
-            for x in cell.x0..cell.x1 {
-                img.put_pixel(x, y, Rgb(rgb));
-            }
-        }
-        let label = to_hex(rgb);
-        // A cell too narrow for its label shows none: a label spilling over
-        // its neighbours would read as theirs.
-        let cell_w = (cell.x1 - cell.x0) as f32;
-        if cell_w < text_width(&label, px) + 2.0 * LABEL_PAD_PX {
+        fill(&mut img, cell.x0, cell.y0, cell.x1, cell.y1, rgb);
+        if !hex_fits(cell) {
             continue;
         }
+        let label = to_hex(rgb);
         let cy = (cell.y0 + cell.y1) as f32 / 2.0;
         let cx = (cell.x0 + cell.x1) as f32 / 2.0;
         let ink = Rgb(label_color(rgb));
         // The name goes under the hex code, smaller, when both fit.
         let name = opts.names.then(|| nearest_name(rgb));
-        let fits = |name: &str| {
-            text_width(name, name_px) + 2.0 * LABEL_PAD_PX <= cell_w
-                && (cell.y1 - cell.y0) as f32 >= 2.0 * (px + name_px)
-        };
-        match name.filter(|n| fits(n)) {
+        match name.filter(|n| name_fits(cell, n)) {
             Some(name) => {
                 draw_text_centered(&mut img, &label, cx, cy - 0.55 * px, px, ink);
                 draw_text_centered(&mut img, name, cx, cy + 0.6 * name_px, name_px, ink);
@@ -216,7 +315,40 @@ pub fn render_swatch(
             None => draw_text_centered(&mut img, &label, cx, cy, px, ink),
         }
     }
+    if let Some((legend, labels)) = legend {
+        draw_legend(&mut img, palette, &legend, &labels);
+    }
     img
+}
+
+/// Fills the rectangle `x0..x1` × `y0..y1` with `rgb`.
+fn fill(img: &mut RgbImage, x0: u32, y0: u32, x1: u32, y1: u32, rgb: [u8; 3]) {
+    for y in y0..y1 {
+        for x in x0..x1 {
+            img.put_pixel(x, y, Rgb(rgb));
+        }
+    }
+}
+
+/// Grey of a chip's outline: a white or a black chip keeps its edge on the
+/// white legend.
+const CHIP_EDGE: [u8; 3] = [128, 128, 128];
+
+/// Draws each legend entry: its colour's chip (outlined) and its label in
+/// black, left-aligned after the chip.
+fn draw_legend(img: &mut RgbImage, palette: &Palette, legend: &Legend, labels: &[String]) {
+    let (chip, px) = (legend.chip_px, legend.px);
+    for entry in &legend.entries {
+        let (x, y) = (entry.x, entry.y);
+        fill(img, x, y, x + chip, y + chip, CHIP_EDGE);
+        let rgb = palette.colors[entry.index].rgb;
+        fill(img, x + 1, y + 1, x + chip - 1, y + chip - 1, rgb);
+        let text = &labels[entry.index];
+        let left = x as f32 + 1.5 * px;
+        let cx = left + text_width(text, px) / 2.0;
+        let cy = y as f32 + chip as f32 / 2.0;
+        draw_text_centered(img, text, cx, cy, px, Rgb([0, 0, 0]));
+    }
 }
 
 #[cfg(test)]
@@ -275,9 +407,8 @@ mod tests {
         assert_eq!(indices, (0..40).collect::<Vec<_>>());
     }
 
-    #[test]
-    fn labels_are_centred_and_left_out_of_cells_too_narrow_for_them() {
-        let palette = |fractions: &[f64]| Palette {
+    fn palette_of(fractions: &[f64]) -> Palette {
+        Palette {
             colors: fractions
                 .iter()
                 .enumerate()
@@ -289,16 +420,22 @@ mod tests {
                 .collect(),
             pixels: 1,
             mse: 0.0,
-        };
+        }
+    }
+
+    #[test]
+    fn labels_are_centred_and_a_cell_too_narrow_for_one_sends_every_label_to_the_legend() {
         let opts = SwatchOptions {
             style: SwatchStyle::Strip,
             width: 400,
             proportional: true,
             names: false,
         };
-        let img = render_swatch(&palette(&[0.9, 0.1]), None, &opts);
+        let palette = palette_of(&[0.9, 0.1]);
+        let img = render_swatch(&palette, None, &opts);
+        let bar_h = row_height(400);
         let labelled = |x0: u32, x1: u32| {
-            (x0..x1).any(|x| (0..img.height()).any(|y| img.get_pixel(x, y).0 == [255, 255, 255]))
+            (x0..x1).any(|x| (0..bar_h).any(|y| img.get_pixel(x, y).0 == [255, 255, 255]))
         };
         assert!(labelled(0, 360), "the wide cell has its label");
         assert!(
@@ -306,14 +443,73 @@ mod tests {
             "the 40 px cell is too narrow for a label"
         );
         // Centred: the label's rows are symmetric about the cell's middle.
-        let rows: Vec<u32> = (0..img.height())
+        let rows: Vec<u32> = (0..bar_h)
             .filter(|&y| (0..360).any(|x| img.get_pixel(x, y).0 == [255, 255, 255]))
             .collect();
         let middle = (rows[0] + rows[rows.len() - 1]) as f32 / 2.0;
-        assert!(
-            (middle - img.height() as f32 / 2.0).abs() <= 2.0,
-            "{rows:?}"
-        );
+        assert!((middle - bar_h as f32 / 2.0).abs() <= 2.0, "{rows:?}");
+        // The legend under the bar: each colour's chip, and its label in
+        // black to the right of the chip (dark pixels: its edges are
+        // anti-aliased).
+        let labels = ["#000000  90.0%".to_owned(), "#140000  10.0%".to_owned()];
+        let legend = legend_layout(&labels, 400, bar_h);
+        assert_eq!(img.height(), bar_h + legend.height);
+        for entry in &legend.entries {
+            let c = legend.chip_px / 2;
+            let chip = img.get_pixel(entry.x + c, entry.y + c).0;
+            assert_eq!(chip, palette.colors[entry.index].rgb, "{entry:?}");
+            let text_x = entry.x + legend.chip_px + 2..entry.x + legend.entry_px;
+            let ink = text_x
+                .flat_map(|x| (entry.y - 2..entry.y + legend.chip_px + 2).map(move |y| (x, y)))
+                .filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&v| v < 96))
+                .count();
+            assert!(ink >= 60, "{entry:?}: {ink} label pixels");
+        }
+    }
+
+    #[test]
+    fn cells_that_all_fit_their_labels_need_no_legend() {
+        let opts = SwatchOptions {
+            style: SwatchStyle::Strip,
+            width: 1000,
+            proportional: true,
+            names: false,
+        };
+        let img = render_swatch(&palette_of(&[0.5, 0.3, 0.2]), None, &opts);
+        assert_eq!(img.height(), row_height(1000));
+    }
+
+    #[test]
+    fn the_legend_has_a_place_inside_the_picture_for_every_colour() {
+        let short = |k: usize| vec!["#a1b2c3  12.5%".to_owned(); k];
+        let named = |k: usize| vec!["#a1b2c3  12.5% lightgoldenrodyellow".to_owned(); k];
+        for width in [200, 390, 1000, 1280, 16384] {
+            for k in [1, 2, 5, 12, 13, 40, 256] {
+                for labels in [short(k), named(k)] {
+                    let top = 77;
+                    let legend = legend_layout(&labels, width, top);
+                    let indices: Vec<usize> = legend.entries.iter().map(|e| e.index).collect();
+                    assert_eq!(indices, (0..k).collect::<Vec<_>>(), "{width} {k}");
+                    // Each entry (chip and its longest label) fits the
+                    // picture, below `top`, and overlaps no other.
+                    let width_of_text = text_width(&labels[0], legend.px);
+                    assert!(legend.entry_px as f32 >= width_of_text + legend.px);
+                    let boxes: Vec<(u32, u32, u32, u32)> = legend
+                        .entries
+                        .iter()
+                        .map(|e| (e.x, e.y, e.x + legend.entry_px, e.y + legend.chip_px))
+                        .collect();
+                    for (i, &(x0, y0, x1, y1)) in boxes.iter().enumerate() {
+                        assert!(x1 <= width && y0 >= top && y1 <= top + legend.height);
+                        for &(a0, b0, a1, b1) in &boxes[i + 1..] {
+                            let apart = x1 <= a0 || a1 <= x0 || y1 <= b0 || b1 <= y0;
+                            assert!(apart, "{width} {k}: entries overlap");
+                        }
+                    }
+                    assert!(legend.px >= 12.0 || width < 400, "{width}: {}", legend.px);
+                }
+            }
+        }
     }
 
     #[test]

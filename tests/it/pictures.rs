@@ -158,6 +158,105 @@ fn proportional_cells_follow_the_fractions() {
         let (x0, x1) = (edges[i], edges[i + 1]);
         assert_eq!(label_pixels(&img, 0, palette[i].0, x0, x1), 0, "cell {i}");
     }
+    // So every colour is in the legend under the bar.
+    check_legend(&img, ROW_PX, &palette);
+}
+
+/// Checks the legend under the bar (rows from `bar_bottom` down): each
+/// colour has its chip there, a square of its exact colour.
+fn check_legend(img: &RgbImage, bar_bottom: u32, palette: &[([u8; 3], f64)]) {
+    assert!(img.height() > bar_bottom + 20, "a legend under the bar");
+    for (colour, _) in palette {
+        let chip = (0..img.width())
+            .flat_map(|x| (bar_bottom..img.height()).map(move |y| (x, y)))
+            .filter(|&(x, y)| img.get_pixel(x, y).0 == *colour)
+            .count();
+        assert!(chip >= 64, "{colour:?}: a chip of {chip} pixels");
+    }
+}
+
+/// Compares `img` with the golden picture `tests/golden/NAME` by decoded
+/// pixels; `UPDATE_GOLDEN=1` writes it instead (review the picture then).
+fn check_golden_png(name: &str, img: &RgbImage) {
+    let path = crate::common::root().join("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        img.save(&path).expect("golden picture written");
+        return;
+    }
+    let golden = image::open(&path)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+                path.display()
+            )
+        })
+        .into_rgb8();
+    if golden == *img {
+        return;
+    }
+    let actual = std::env::temp_dir().join(format!("actual-{name}"));
+    img.save(&actual)
+        .expect("the differing picture is kept to look at");
+    let differing = if golden.dimensions() == img.dimensions() {
+        golden
+            .pixels()
+            .zip(img.pixels())
+            .filter(|(a, b)| a != b)
+            .count()
+    } else {
+        0
+    };
+    panic!(
+        "{} differs from the golden picture: {:?} against {:?}, {differing} pixels differ; \
+         the new picture is {} (UPDATE_GOLDEN=1 to accept)",
+        path.display(),
+        img.dimensions(),
+        golden.dimensions(),
+        actual.display()
+    );
+}
+
+#[test]
+fn narrow_cells_send_every_label_to_a_legend_at_every_width() {
+    let dir = tempfile::tempdir().unwrap();
+    let still = fixture("nuthatch_960.jpg");
+    // 960×540 scaled to the card's width; rows are width / 8, at least 56.
+    for (style, width, bar_bottom, golden) in [
+        (
+            "strip",
+            1000,
+            125,
+            Some("nuthatch_960.k12.proportional.strip.png"),
+        ),
+        (
+            "strip",
+            390,
+            56,
+            Some("nuthatch_960.k12.proportional.strip390.png"),
+        ),
+        ("card", 390, 219 + 56, None),
+        ("card", 1280, 720 + 160, None),
+    ] {
+        let target = dir.path().join(format!("{style}{width}.png"));
+        let palette = palette_of(&[
+            "-k",
+            "12",
+            "--proportional",
+            "--swatch-style",
+            style,
+            "--swatch-width",
+            &width.to_string(),
+            "--swatch",
+            target.to_str().unwrap(),
+            &still,
+        ]);
+        let img = open_rgb(&target);
+        assert_eq!(img.width(), width);
+        check_legend(&img, bar_bottom, &palette);
+        if let Some(golden) = golden {
+            check_golden_png(golden, &img);
+        }
+    }
 }
 
 #[test]
