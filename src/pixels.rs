@@ -580,7 +580,17 @@ impl PixelBuffer {
     /// over white: a still's thumbnail. Read in place: a huge image is not
     /// copied to be shrunk.
     pub fn thumbnail(&self, width: u32) -> RgbImage {
-        let width = width.min(self.width).max(1);
+        self.scaled_to(width.min(self.width))
+    }
+
+    /// The pixels scaled to `width` (enlarged too), transparency over white,
+    /// fitted as [`scaled_preview`] fits a decoded image: the top of a card.
+    pub fn preview(&self, width: u32) -> RgbImage {
+        self.scaled_to(width)
+    }
+
+    fn scaled_to(&self, width: u32) -> RgbImage {
+        let width = width.max(1);
         let (fit_w, fit_h) = fitted_size(self.width, self.height, width);
         let small = match self.channels {
             1 => self.resized::<image::Luma<u8>>(fit_w, fit_h),
@@ -798,6 +808,9 @@ mod tests {
         let t = gray.thumbnail(10);
         assert_eq!(t.dimensions(), (10, 5));
         assert_eq!(t.get_pixel(3, 3).0, [50; 3]);
+        // A thumbnail is never enlarged; a card's preview is.
+        assert_eq!(gray.thumbnail(100).dimensions(), (40, 20));
+        assert_eq!(gray.preview(100).dimensions(), (100, 50));
         let clear = PixelBuffer::luma_alpha8([50, 0].repeat(40 * 20), 40, 20, 128).unwrap();
         assert_eq!(
             clear.thumbnail(10).get_pixel(3, 3).0,

@@ -13,7 +13,9 @@ use scenepal::output::html::{
 use scenepal::{Palette, Rgb};
 
 use super::config::HtmlConfig;
-use super::input::{display_path, normalize};
+use anyhow::Context;
+
+use super::input::{display_path, io_reason, normalize};
 use super::write::write_output;
 
 /// Height of the barcode on the page.
@@ -26,6 +28,8 @@ pub struct GallerySink {
     page_dir: PathBuf,
     gallery: Gallery,
     columns: Vec<BarcodeColumn>,
+    /// False once a linked frame's picture could not be written.
+    complete: bool,
 }
 
 impl GallerySink {
@@ -38,26 +42,58 @@ impl GallerySink {
             config,
             gallery: Gallery::default(),
             columns: Vec::new(),
+            complete: true,
         }
     }
 
     /// Adds a still that was read: its entry from the worker, linked to its
-    /// `file` in link mode (stdin and films' frames have none: they embed).
+    /// `file` in link mode (stdin has none: it embeds). A film frame in
+    /// link mode comes with its picture (`frame`: file name and JPEG bytes),
+    /// written to the folder beside the page (`page_files/` for `page.html`)
+    /// and linked there. An error names that picture; the still stays on
+    /// the page without it.
     pub fn add(
         &mut self,
         file: Option<&Path>,
         mut still: GalleryStill,
         palette: &Palette,
         mean: Option<Rgb>,
-    ) {
-        if let (HtmlImages::Link, Some(file)) = (self.config.images, file) {
-            still.image = Some(self.link_to(file));
+        frame: Option<(String, Vec<u8>)>,
+    ) -> anyhow::Result<()> {
+        let mut written = Ok(());
+        if self.config.images == HtmlImages::Link {
+            match (frame, file) {
+                (Some((name, bytes)), _) => {
+                    let folder = self.files_folder();
+                    let target = folder.join(&name);
+                    written = std::fs::create_dir_all(&folder)
+                        .map_err(io_reason)
+                        .and_then(|()| write_output(&target, |w| w.write_all(&bytes)))
+                        .with_context(|| display_path(&target));
+                    still.image = written.is_ok().then(|| self.link_to(&target));
+                }
+                (None, Some(file)) => still.image = Some(self.link_to(file)),
+                (None, None) => {}
+            }
+        }
+        if written.is_err() {
+            self.complete = false;
         }
         self.gallery.stills.push(still);
         self.columns.push(Some(BarcodeStill {
             mean: mean.unwrap_or_default(),
             palette: palette.colors.iter().map(|s| (s.rgb, s.fraction)).collect(),
         }));
+        written
+    }
+
+    /// The folder of the linked frames' pictures: beside the page, named
+    /// after it as browsers name a saved page's files (`page_files`).
+    fn files_folder(&self) -> PathBuf {
+        let stem = self.config.target.file_stem().unwrap_or_default();
+        let mut name = stem.to_os_string();
+        name.push("_files");
+        self.config.target.with_file_name(name)
     }
 
     /// Adds an input that failed: its slide says why.
@@ -114,7 +150,7 @@ impl GallerySink {
         let page = render_gallery(&self.gallery);
         let target = &self.config.target;
         match write_output(target, |w| w.write_all(page.as_bytes())) {
-            Ok(()) => true,
+            Ok(()) => self.complete,
             Err(e) => {
                 say!("scenepal: {}: {e:#}", display_path(target));
                 false
@@ -159,6 +195,7 @@ mod tests {
             page_dir: PathBuf::from("/w/site"),
             gallery: Gallery::default(),
             columns: Vec::new(),
+            complete: true,
         };
         assert_eq!(
             sink.link_to(Path::new("/w/st ills/#1.jpg")),

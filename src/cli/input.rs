@@ -18,6 +18,13 @@ pub const IMAGE_EXTENSIONS: &[&str] = &[
     "pgm", "ppm", "pam", "tga",
 ];
 
+/// File name extensions of films taken from a walked directory (any case);
+/// the file's first bytes then decide whether it is read as a film.
+pub const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "m2ts", "mts", "flv", "ogv",
+    "wmv", "asf",
+];
+
 /// One entry of the expanded input list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputItem {
@@ -60,11 +67,14 @@ impl InputItem {
     }
 }
 
-/// True when a walked file's name ends in an image extension.
-pub fn has_image_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(OsStr::to_str)
-        .is_some_and(|e| IMAGE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+/// True when a walked file's name ends in an image or film extension.
+pub fn has_input_extension(path: &Path) -> bool {
+    path.extension().and_then(OsStr::to_str).is_some_and(|e| {
+        IMAGE_EXTENSIONS
+            .iter()
+            .chain(VIDEO_EXTENSIONS)
+            .any(|x| x.eq_ignore_ascii_case(e))
+    })
 }
 
 fn is_hidden(name: &OsStr) -> bool {
@@ -80,7 +90,7 @@ pub struct WalkOptions {
     pub follow: bool,
 }
 
-/// Expands inputs in order: a directory becomes its image files, walked
+/// Expands inputs in order: a directory becomes its image and film files, walked
 /// recursively in natural order; hidden entries are skipped unless asked
 /// for. A symbolic link to a directory is not followed unless `follow`, and
 /// then no directory is visited twice (by device and inode), so neither a
@@ -121,7 +131,7 @@ pub fn expand_inputs(args: &[PathBuf], walk: WalkOptions) -> Vec<InputItem> {
                 Ok(e) if e.path_is_symlink() && !walk.follow && e.path().is_dir() => {}
                 // Not only regular files: a FIFO or device named like an
                 // image is reported (refused when read), not silently skipped.
-                Ok(e) if has_image_extension(e.path()) => {
+                Ok(e) if has_input_extension(e.path()) => {
                     items.push(InputItem::Image(e.into_path()))
                 }
                 Ok(_) => {}
@@ -142,7 +152,7 @@ pub fn expand_inputs(args: &[PathBuf], walk: WalkOptions) -> Vec<InputItem> {
             // worth reporting, not a silent success.
             items.push(InputItem::Unreadable(
                 arg.clone(),
-                "no image files in this directory".to_owned(),
+                "no image or film files in this directory".to_owned(),
             ));
         }
     }
@@ -219,11 +229,11 @@ pub fn normalize(path: &Path, cwd: Option<&Path>) -> PathBuf {
     }
 }
 
-/// The deepest folder holding every image of `items` (lexically, after
-/// [`normalize`]): per-image picture names are made below it.
+/// The deepest folder holding every image and film of `items` (lexically,
+/// after [`normalize`]): per-image picture names are made below it.
 pub fn common_folder(items: &[InputItem]) -> PathBuf {
     let mut folders = items.iter().filter_map(|item| match item {
-        InputItem::Image(p) if !is_stdin(p) => Some(
+        InputItem::Image(p) | InputItem::Frame { film: p, .. } if !is_stdin(p) => Some(
             normalize(p, None)
                 .parent()
                 .map(Path::to_path_buf)
@@ -404,6 +414,18 @@ mod tests {
         let items = images(&["/work/stills/a/1.jpg", "/work/stills//b/1.jpg", "-"]);
         let base = common_folder(&items);
         assert_eq!(base, Path::new("/work/stills"));
+        // A film's frames are named below the same folder.
+        let frame = InputItem::Frame {
+            film: PathBuf::from("/work/stills/films/a.mp4"),
+            name: "/work/stills/films/a.mp4@00:00:04.000".to_owned(),
+            video: 0,
+            index: 0,
+            ms: 4000,
+        };
+        assert_eq!(
+            common_folder(std::slice::from_ref(&frame)),
+            Path::new("/work/stills/films")
+        );
         assert_eq!(
             picture_file_name(Path::new("/work/stills/a/1.jpg"), &base),
             "a%2F1.jpg.png"
@@ -450,6 +472,7 @@ mod tests {
             "notes.txt",
             ".hidden.png",
             "sub/c.gif",
+            "sub/e.MP4",
             ".git/d.png",
         ] {
             let p = d.join(name);
@@ -475,11 +498,18 @@ mod tests {
         };
         assert_eq!(
             names(expand_inputs(&[d.to_path_buf()], plain)),
-            ["a.PNG", "b.jpg", "sub/c.gif"]
+            ["a.PNG", "b.jpg", "sub/c.gif", "sub/e.MP4"]
         );
         assert_eq!(
             names(expand_inputs(&[d.to_path_buf()], hidden)),
-            [".git/d.png", ".hidden.png", "a.PNG", "b.jpg", "sub/c.gif"]
+            [
+                ".git/d.png",
+                ".hidden.png",
+                "a.PNG",
+                "b.jpg",
+                "sub/c.gif",
+                "sub/e.MP4"
+            ]
         );
         // Explicitly named files are kept whatever their name.
         let notes = d.join("notes.txt");

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use anyhow::{anyhow, Context, Result};
 use scenepal::manage::Managed;
 use scenepal::output::html::{
-    encode_sample, jpeg_data_uri, palette_entries, GalleryStill, HtmlImages, HTML_SAMPLE_PX,
+    encode_jpeg, encode_sample, jpeg_data_uri, palette_entries, GalleryStill, HtmlImages,
+    HTML_SAMPLE_PX,
 };
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
@@ -110,6 +111,9 @@ struct ImageResult {
     /// The image's file (not stdin, not a film's frame): what a linked
     /// gallery still points at, by its bytes, not by its shown name.
     file: Option<PathBuf>,
+    /// A film frame's picture for a gallery that links its pictures: the
+    /// file name and its JPEG bytes.
+    frame_file: Option<(String, Vec<u8>)>,
 }
 
 /// Runs a palette run.
@@ -291,7 +295,11 @@ impl Sinks {
             barcode.add(Some((palette, image.mean)));
         }
         if let (Some(gallery), Some(still)) = (&mut self.gallery, image.gallery) {
-            gallery.add(image.file.as_deref(), still, palette, image.mean);
+            let frame = image.frame_file;
+            let file = image.file.as_deref();
+            if let Err(e) = gallery.add(file, still, palette, image.mean, frame) {
+                self.progress.diagnose(&format!("scenepal: {e:#}"));
+            }
         }
         if let Some(checker) = &mut self.checker {
             if let Some(difference) = checker.check(&path, palette) {
@@ -390,7 +398,8 @@ fn process(
             let loaded = LoadedImage {
                 width: video.width,
                 height: video.height,
-                preview: job.load.preview_width.map(|w| pixels.thumbnail(w)),
+                // Scaled to the card as a still is, enlarged if small.
+                preview: job.load.preview_width.map(|w| pixels.preview(w)),
                 pixels,
                 managed: Managed::default(),
                 step: 1,
@@ -465,22 +474,34 @@ fn process(
         InputItem::Image(p) if !is_stdin(p) => Some(p.clone()),
         _ => None,
     };
+    let mut frame_file = None;
     let gallery = job
         .extras
         .gallery
         .zip(palette.as_ref())
         .map(|((images, thumb), palette)| {
-            // Linked stills get their URL from the gallery's owner; stdin
-            // and video frames have no file to link to.
-            let embed = images == HtmlImages::Embed || file.is_none();
+            // Linked stills get their URL from the gallery's owner, which
+            // also writes linked frames (they have no file of their own);
+            // stdin has no file to link to.
+            let image = match (images, item) {
+                (HtmlImages::Link, _) if file.is_some() => None,
+                (HtmlImages::Link, InputItem::Frame { .. }) => {
+                    let file = picture_name.replace(".png", ".jpg");
+                    frame_file = Some((file, encode_jpeg(&pixels.thumbnail(thumb))));
+                    None
+                }
+                _ => Some(jpeg_data_uri(&pixels.thumbnail(thumb))),
+            };
             GalleryStill {
                 name: shown.clone(),
                 width: Some(width),
                 height: Some(height),
-                image: embed.then(|| jpeg_data_uri(&pixels.thumbnail(thumb))),
+                image,
                 palette: palette_entries(palette),
                 sample: encode_sample(&pixels.sample(HTML_SAMPLE_PX, job.options.seed)),
                 error: None,
+                time,
+                shot: None,
             }
         });
     let result = ImageResult {
@@ -500,6 +521,7 @@ fn process(
         mean: job.extras.mean.then(|| pixels.mean_color()),
         gallery,
         file,
+        frame_file,
     };
     Ok((shown, result))
 }

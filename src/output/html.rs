@@ -62,6 +62,23 @@ pub struct GalleryStill {
     pub sample: String,
     /// Why the input could not be read.
     pub error: Option<String>,
+    /// A film frame's time in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<f64>,
+    /// The span of the shot a film frame stands for, in seconds (with
+    /// `--every shot`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shot: Option<Shot>,
+}
+
+/// A shot's span in a film, in seconds: from its first frame's time to the
+/// next shot's (or the film's end).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Shot {
+    /// When the shot starts.
+    pub start: f64,
+    /// When it ends.
+    pub end: f64,
 }
 
 /// The merged palette on the page.
@@ -102,12 +119,21 @@ pub fn encode_sample(sample: &[Rgb]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-/// A picture as a `data:image/jpeg` URI.
-pub fn jpeg_data_uri(picture: &RgbImage) -> String {
+/// A thumbnail as JPEG bytes, at the page's quality.
+pub fn encode_jpeg(picture: &RgbImage) -> Vec<u8> {
     let mut bytes = Vec::new();
     let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, THUMBNAIL_QUALITY);
     // Encoding into memory cannot fail for an RGB8 picture within JPEG's size.
     if picture.write_with_encoder(encoder).is_err() {
+        bytes.clear();
+    }
+    bytes
+}
+
+/// A picture as a `data:image/jpeg` URI.
+pub fn jpeg_data_uri(picture: &RgbImage) -> String {
+    let bytes = encode_jpeg(picture);
+    if bytes.is_empty() {
         return String::new();
     }
     format!(

@@ -327,7 +327,7 @@ fn bad_inputs_exit_1_with_one_line_naming_the_path() {
         .code(1)
         .stdout("")
         .stderr(format!(
-            "scenepal: {empty}: no image files in this directory\n"
+            "scenepal: {empty}: no image or film files in this directory\n"
         ));
     assert_input_error(&temp_file(&dir, "empty.jpg", b""), "empty file");
     assert_input_error(

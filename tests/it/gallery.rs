@@ -207,43 +207,11 @@ fn five_full_hd_stills_embed_in_at_most_one_and_a_half_megabytes() {
 
 #[test]
 fn the_page_works_in_a_real_browser() {
-    let Some(browser) = program(
-        &["chromium-headless-shell", "chromium"],
-        "apt-get install chromium-headless-shell",
-    ) else {
-        return;
-    };
     let tmp = stills();
     let (page, _) = write_gallery(tmp.path(), &["-k", "6", tmp.path().to_str().unwrap()]);
-    let profile = tempfile::tempdir().unwrap();
-    let out = clean_command(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}#selftest", page.display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom
-        .find("<pre id=\"selftest-result\">")
-        .expect("the page ran its scripts")
-        + 26;
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let text = dom[start..end]
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"");
-    let result: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let Some((result, dom)) = selftest(&page) else {
+        return;
+    };
     assert_eq!(result["slides"], 4, "one slide per input");
     let data = page_data(&fs::read_to_string(&page).unwrap());
     let hexes: Vec<&str> = result["hexes"]
@@ -287,5 +255,84 @@ fn the_page_works_in_a_real_browser() {
     assert!(
         !dom.contains("<img src=\"x\""),
         "the hostile name never became an element"
+    );
+}
+
+/// Opens `page` with `#selftest` in a headless Chromium: what the page
+/// reported of itself, and its DOM; None (skipped) without a browser.
+fn selftest(page: &Path) -> Option<(serde_json::Value, String)> {
+    let browser = program(
+        &["chromium-headless-shell", "chromium"],
+        "apt-get install chromium-headless-shell",
+    )?;
+    let profile = tempfile::tempdir().unwrap();
+    let out = clean_command(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}#selftest", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let start = dom
+        .find("<pre id=\"selftest-result\">")
+        .expect("the page ran its scripts")
+        + 26;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"");
+    Some((serde_json::from_str(&text).unwrap(), dom))
+}
+
+#[test]
+fn a_film_page_that_links_its_pictures_writes_the_frames_beside_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let film = crate::video::film(tmp.path(), "film.mkv", 64, 36);
+    let site = tmp.path().join("site");
+    fs::create_dir(&site).unwrap();
+    let (page, out) = write_gallery(
+        &site,
+        &["--html-images", "link", "--every", "2s", "-k", "1", &film],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = page_data(&fs::read_to_string(&page).unwrap());
+    let stills = data["stills"].as_array().unwrap();
+    assert_eq!(stills.len(), 2);
+    for (still, (time, name)) in stills.iter().zip([
+        (0.0, "film.mkv%4000-00-00.000.jpg"),
+        (2.0, "film.mkv%4000-00-02.000.jpg"),
+    ]) {
+        assert_eq!(still["time"], time);
+        assert_eq!(still["image"], format!("gallery_files/{name}"));
+        // The linked picture is there, a JPEG of the frame.
+        let file = site.join("gallery_files").join(name.replace("%40", "@"));
+        let picture = image::open(&file).unwrap().to_rgb8();
+        assert_eq!(picture.dimensions(), (64, 36));
+    }
+    // In a real browser the frame shows, and its caption gives its time.
+    let Some((result, _)) = selftest(&page) else {
+        return;
+    };
+    assert_eq!(result["stillLoaded"], true, "{result}");
+    let caption = result["captions"][0].as_str().unwrap();
+    assert!(
+        caption.contains("film.mkv@00:00:00.000") && caption.contains("frame at 00:00:00.000"),
+        "{caption}"
     );
 }

@@ -9,6 +9,7 @@ mod corrupted;
 mod distributed;
 mod fast;
 mod features;
+mod films;
 mod gallery;
 mod golden;
 mod hostile;

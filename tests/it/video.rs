@@ -8,7 +8,7 @@ use std::process::Command as Std;
 use crate::common::{clean_command, json_lines, program, scenepal};
 
 /// The four one-second scenes of the test film, in order.
-const SCENES: [(&str, [u8; 3]); 4] = [
+pub const SCENES: [(&str, [u8; 3]); 4] = [
     ("red", [255, 0, 0]),
     ("lime", [0, 255, 0]),
     ("blue", [0, 0, 255]),
@@ -18,7 +18,7 @@ const SCENES: [(&str, [u8; 3]); 4] = [
 /// Makes a 4-second, 10 fps film of four flat scenes in `dir`: lossless RGB
 /// (FFV1 in Matroska), so every frame's colours are exact; `name` ending in
 /// `.mp4` makes an H.264 one instead (colours within a few units).
-fn film(dir: &Path, name: &str, width: u32, height: u32) -> String {
+pub fn film(dir: &Path, name: &str, width: u32, height: u32) -> String {
     let path = dir.join(name);
     let sources: Vec<String> = SCENES
         .iter()
@@ -42,7 +42,7 @@ fn film(dir: &Path, name: &str, width: u32, height: u32) -> String {
 }
 
 /// The JSON records of a run that must succeed (`-f json -q` and `args`).
-fn records(args: &[&str]) -> Vec<serde_json::Value> {
+pub fn records(args: &[&str]) -> Vec<serde_json::Value> {
     let out = scenepal()
         .args(["-f", "json", "-q"])
         .args(args)
@@ -229,7 +229,10 @@ fn merge_check_and_swatch_dir_work_on_frames() {
         .collect();
     names.sort();
     assert_eq!(names.len(), 4);
-    assert!(names[1].ends_with("film.mp4@00-00-01.000.png"), "{names:?}");
+    assert_eq!(
+        names[1], "film.mp4@00-00-01.000.png",
+        "below the film's folder"
+    );
 }
 
 #[test]

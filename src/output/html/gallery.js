@@ -239,6 +239,14 @@
     dots.append(dot);
   });
 
+  // A film time in seconds as HH:MM:SS.mmm, as frames are named.
+  function clock(seconds) {
+    const ms = Math.round(seconds * 1000);
+    const pad = (n, w) => String(n).padStart(w, "0");
+    return pad(Math.floor(ms / 3600000), 2) + ":" + pad(Math.floor(ms / 60000) % 60, 2) + ":" +
+      pad(Math.floor(ms / 1000) % 60, 2) + "." + pad(ms % 1000, 3);
+  }
+
   function show(i) {
     if (!stills.length) return;
     current = (i + stills.length) % stills.length;
@@ -258,6 +266,8 @@
     caption.replaceChildren(el("b", { textContent: still.name }));
     const parts = [];
     if (still.width) parts.push(still.width + " × " + still.height + " px");
+    if (still.shot) parts.push("shot " + clock(still.shot.start) + "–" + clock(still.shot.end));
+    if (still.time !== undefined) parts.push("frame at " + clock(still.time));
     parts.push(still.palette.length + (still.palette.length === 1 ? " colour" : " colours"));
     parts.push((current + 1) + " of " + stills.length);
     caption.append(" · " + parts.join(" · "));
@@ -361,6 +371,13 @@
       result.tip = tip.hidden ? null : tip.textContent;
     }
     result.title = document.title;
-    document.body.append(el("pre", { id: "selftest-result", textContent: JSON.stringify(result) }));
+    // Written once the page's pictures have loaded (or failed to): the
+    // still on show says whether its picture is there.
+    const report = () => {
+      result.stillLoaded = $("still").hidden ? null : $("still").naturalWidth > 0;
+      document.body.append(el("pre", { id: "selftest-result", textContent: JSON.stringify(result) }));
+    };
+    if (document.readyState === "complete") report();
+    else window.addEventListener("load", report);
   }
 })();
