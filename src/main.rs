@@ -5,16 +5,14 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 
 use cli::{Cli, Command, Outcome};
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
-    if let Err(e) = args.validate() {
-        e.exit();
-    }
-    let config = match Command::from_cli(args) {
+    let args = Cli::parse_args();
+    let command = Command::from_cli(args).unwrap_or_else(|e| e.exit());
+    let config = match command {
         Command::Completions(shell) => {
             clap_complete::generate(
                 shell,

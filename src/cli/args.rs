@@ -1,23 +1,29 @@
-//! The command line: clap definition, range checks, the checks clap cannot
-//! express, and the one place library errors gain the flag that governs them.
+//! The command line as clap sees it: the option struct, its help and man
+//! text. Values are parsed in `values`; what the options mean together is
+//! decided in `config`.
 
-use std::io::IsTerminal;
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser};
 
 use super::budget::{parse_bytes, DEFAULT_MAX_MEMORY};
 use super::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
 use super::input::MAX_BYTES_DEFAULT;
+use super::values::{
+    parse_alpha, parse_colors, parse_duration_ms, parse_every, parse_exclusion, parse_fraction,
+    parse_frames, parse_html_width, parse_k, parse_picture_side, parse_positive, parse_seed,
+    parse_swatch_width, parse_threads, parse_tolerance, ColorChoice, Colors, Every, FormatArg,
+    TrimBars,
+};
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
 use scenepal::output::html::{HtmlImages, DEFAULT_HTML_WIDTH_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
-use scenepal::output::Format;
-use scenepal::output::MAX_PICTURE_SIDE_PX;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
     Algorithm, Exclusion, MergeWeight, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K,
-    DEFAULT_SEED, MAX_K,
+    DEFAULT_SEED,
 };
 
 /// Print the k colours that best represent an image.
@@ -371,28 +377,40 @@ pub struct Cli {
     /// Print the man page (roff) and exit.
     #[arg(long, exclusive = true, help_heading = "Shell")]
     pub man: bool,
+
+    /// The options given on the command line (clap ids), not defaulted:
+    /// `--from-histograms` adopts what its inputs recorded for the others.
+    #[arg(skip)]
+    pub given: Vec<String>,
 }
 
-/// When letterbox and pillarbox bars are left out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TrimBars {
-    /// In video frames only.
-    Auto,
-    /// In every image.
-    Always,
-    /// Never: every pixel counts.
-    Never,
-}
+impl Cli {
+    /// Parses the process's arguments (exiting on a usage error), noting
+    /// which options were given rather than defaulted.
+    pub fn parse_args() -> Self {
+        Self::parse_from_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
 
-/// When to use terminal colours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// When stdout is a terminal, NO_COLOR is unset and TERM is not dumb.
-    Auto,
-    /// Always, even when piped.
-    Always,
-    /// Never.
-    Never,
+    /// [`parse_args`](Self::parse_args) from a given argument list.
+    pub fn parse_from_args<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.given = matches
+            .ids()
+            .filter(|id| matches.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+            .map(|id| id.to_string())
+            .collect();
+        Ok(cli)
+    }
+
+    /// True when the option with this clap id was given on the command line.
+    pub fn is_given(&self, id: &str) -> bool {
+        self.given.iter().any(|g| g == id)
+    }
 }
 
 /// The sections --help and the man page end with: (heading, paragraphs).
@@ -463,306 +481,6 @@ pub fn write_man(out: &mut dyn std::io::Write) -> std::io::Result<()> {
     man.render_version_section(out)
 }
 
-/// A whole number in `lo..=hi`, or the uniform message every range check gives.
-fn parse_ranged<T>(s: &str, lo: T, hi: T) -> Result<T, String>
-where
-    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
-{
-    match s.trim().parse::<T>() {
-        Ok(v) if v >= lo && v <= hi => Ok(v),
-        _ => Err(format!(
-            "must be a whole number from {lo} to {hi}, got `{s}`"
-        )),
-    }
-}
-
-fn parse_k(s: &str) -> Result<usize, String> {
-    parse_ranged(s, 1, MAX_K)
-}
-
-fn parse_colors(s: &str) -> Result<Colors, String> {
-    match s.trim() {
-        "auto" => Ok(Colors::Auto),
-        n => parse_k(n)
-            .map(Colors::Fixed)
-            .map_err(|e| format!("{e}, or auto")),
-    }
-}
-
-fn parse_exclusion(s: &str) -> Result<Exclusion, String> {
-    s.parse()
-}
-
-fn parse_seed(s: &str) -> Result<u64, String> {
-    parse_ranged(s, 0, u64::MAX)
-}
-
-fn parse_duration_ms(s: &str) -> Result<u64, String> {
-    super::video::parse_duration(s)
-}
-
-fn parse_every(s: &str) -> Result<Every, String> {
-    match s.trim() {
-        "shot" | "shots" => Ok(Every::Shot),
-        d => parse_duration_ms(d).map(Every::Ms),
-    }
-}
-
-fn parse_frames(s: &str) -> Result<usize, String> {
-    parse_ranged(s, 1, 1_000_000)
-}
-
-fn parse_alpha(s: &str) -> Result<u8, String> {
-    parse_ranged(s, 0, 255)
-}
-
-fn parse_positive(s: &str) -> Result<u64, String> {
-    parse_ranged(s, 1, u64::MAX)
-}
-
-fn parse_swatch_width(s: &str) -> Result<u32, String> {
-    parse_ranged(s, 200, MAX_PICTURE_SIDE_PX)
-}
-
-fn parse_html_width(s: &str) -> Result<u32, String> {
-    parse_ranged(s, 64, 4096)
-}
-
-fn parse_picture_side(s: &str) -> Result<u32, String> {
-    parse_ranged(s, 1, MAX_PICTURE_SIDE_PX)
-}
-
-/// `0` means one thread per core, as in other tools.
-fn parse_threads(s: &str) -> Result<usize, String> {
-    parse_ranged(s, 0, 1024)
-}
-
-fn parse_tolerance(s: &str) -> Result<f32, String> {
-    match s.trim().parse::<f32>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        _ => Err(format!("must be a number from 0 up (a ΔE), got `{s}`")),
-    }
-}
-
-fn parse_fraction(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
-        _ => Err(format!("must be a number from 0 to 1, got `{s}`")),
-    }
-}
-
-/// A usage error (exit code 2) in clap's format.
-pub fn usage_error(message: impl std::fmt::Display) -> clap::Error {
-    Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message)
-}
-
-impl Cli {
-    /// True when the output lists many images: several inputs, a directory,
-    /// or a file list (even if it names one image).
-    pub fn is_batch(&self) -> bool {
-        self.files_from.is_some()
-            || self.inputs.len() != 1
-            || self.inputs[0].is_dir()
-            || super::video::is_video(&self.inputs[0])
-    }
-
-    /// True when a picture (swatch, plot or barcode) goes to stdout, which
-    /// then carries no palette text.
-    pub fn picture_on_stdout(&self) -> bool {
-        [&self.swatch, &self.plot, &self.barcode, &self.html]
-            .iter()
-            .any(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"))
-    }
-
-    /// Checks what clap cannot express.
-    pub fn validate(&self) -> Result<(), clap::Error> {
-        if self.completions.is_some() || self.man {
-            return Ok(());
-        }
-        if self.inputs.is_empty() && self.files_from.is_none() {
-            return Err(Cli::command().error(
-                clap::error::ErrorKind::MissingRequiredArgument,
-                "give at least one IMAGE or directory, or --files-from FILE",
-            ));
-        }
-        let to_stdout = |p: &Option<PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
-        let pictures_on_stdout = [&self.swatch, &self.plot, &self.barcode]
-            .into_iter()
-            .filter(|p| to_stdout(p))
-            .count();
-        if pictures_on_stdout > 1 {
-            return Err(usage_error(
-                "only one of --swatch -, --plot - and --barcode - can write to stdout",
-            ));
-        }
-        let stdin_readers = self.inputs.iter().filter(|p| p.as_os_str() == "-").count()
-            + to_stdout(&self.files_from) as usize;
-        if stdin_readers > 1 {
-            return Err(usage_error(
-                "stdin (-) can be read only once: give - as one image or as --files-from, once",
-            ));
-        }
-        self.check_terminals(
-            pictures_on_stdout > 0 && std::io::stdout().is_terminal(),
-            stdin_readers > 0 && std::io::stdin().is_terminal(),
-        )?;
-        // ASE is binary: like a PNG, never typed at a terminal (a check
-        // prints no palette, and a picture on stdout takes its place).
-        let ase_shown = self.format == FormatArg::Ase
-            && self.check.is_none()
-            && pictures_on_stdout == 0
-            && std::io::stdout().is_terminal();
-        if ase_shown {
-            return Err(usage_error(
-                "refusing to write a binary ASE file to a terminal: redirect stdout (> palette.ase) or pipe it",
-            ));
-        }
-        if self.max_colors.is_some() && self.colors != Colors::Auto {
-            return Err(usage_error(
-                "--max-colors is the ceiling of -k auto: add -k auto, or give the number as -k",
-            ));
-        }
-        let merged = self.merge || self.from_histograms;
-        if self.format == FormatArg::Histogram && !merged {
-            return Err(usage_error(
-                "-f histogram writes a merged histogram: add --merge (or --from-histograms)",
-            ));
-        }
-        if self.merge_weight != MergeWeight::Pixel && !merged {
-            return Err(usage_error(
-                "--merge-weight weighs images in a merge: add --merge (or --from-histograms)",
-            ));
-        }
-        let one_palette = !self.is_batch() || merged;
-        if !one_palette {
-            if self.format.palette().is_some_and(Format::holds_one_palette) {
-                return Err(usage_error(
-                    "--format gpl and css hold one palette: give one image, or add --merge",
-                ));
-            }
-            if self.swatch.is_some() || self.plot.is_some() {
-                return Err(usage_error(
-                    "--swatch and --plot draw one palette: use --swatch-dir for many images, or add --merge",
-                ));
-            }
-        }
-        if merged && self.swatch.is_some() && self.swatch_style == SwatchStyle::Card {
-            return Err(usage_error(
-                "a merged palette has no single image for a card: add --swatch-style strip",
-            ));
-        }
-        Ok(())
-    }
-
-    /// A PNG is never written to a terminal, and an image is never typed
-    /// at one (gzip refuses both alike).
-    fn check_terminals(
-        &self,
-        png_to_terminal: bool,
-        stdin_from_terminal: bool,
-    ) -> Result<(), clap::Error> {
-        if png_to_terminal {
-            return Err(usage_error(
-                "refusing to write a PNG picture to a terminal: redirect stdout (> picture.png) or pipe it",
-            ));
-        }
-        if stdin_from_terminal {
-            let what = if self
-                .files_from
-                .as_deref()
-                .is_some_and(|p| p.as_os_str() == "-")
-            {
-                "the list of paths"
-            } else {
-                "an image"
-            };
-            return Err(usage_error(format!(
-                "- reads {what} from stdin, which is a terminal: pipe or redirect it in (< file)"
-            )));
-        }
-        Ok(())
-    }
-}
-
-/// `--every`: a duration, or one frame a shot.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Every {
-    /// One frame every this many milliseconds.
-    Ms(u64),
-    /// The middle frame of each shot.
-    Shot,
-}
-
-/// `-k`: a number of colours, or auto.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Colors {
-    /// This many.
-    Fixed(usize),
-    /// Chosen per image, up to `--max-colors`.
-    Auto,
-}
-
-impl std::fmt::Display for Colors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Colors::Fixed(k) => write!(f, "{k}"),
-            Colors::Auto => f.write_str("auto"),
-        }
-    }
-}
-
-/// `--format`: a palette format, or the merged histogram itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    /// #rrggbb, one per line.
-    Hex,
-    /// r,g,b, one per line.
-    Rgb,
-    /// One JSON object with the colours, their fractions and the mse.
-    Json,
-    /// hex,r,g,b,fraction with a header line.
-    Csv,
-    /// GIMP palette (.gpl).
-    Gpl,
-    /// CSS custom properties (--scenepal-1: #rrggbb;).
-    Css,
-    /// Adobe Swatch Exchange (.ase, binary: to a file or a pipe, never a
-    /// terminal); a batch is one file with a group per image.
-    Ase,
-    /// The merged colour histogram (one JSON document), to merge further
-    /// with --from-histograms; with --merge or --from-histograms only.
-    Histogram,
-}
-
-impl FormatArg {
-    /// The palette format, or `None` for the histogram.
-    pub fn palette(self) -> Option<Format> {
-        Some(match self {
-            FormatArg::Hex => Format::Hex,
-            FormatArg::Rgb => Format::Rgb,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Gpl => Format::Gpl,
-            FormatArg::Css => Format::Css,
-            FormatArg::Ase => Format::Ase,
-            FormatArg::Histogram => return None,
-        })
-    }
-}
-
-/// A library error as the command line reports it: where a limit set by an
-/// option was exceeded, the message names the option.
-pub fn explain(error: scenepal::Error) -> anyhow::Error {
-    match error {
-        e @ scenepal::Error::TooManyPixels { .. } => anyhow::anyhow!("{e} (--max-pixels)"),
-        e @ scenepal::Error::AllExcluded => anyhow::anyhow!("{e} (--exclude)"),
-        scenepal::Error::NoCountedPixels { threshold } => anyhow::anyhow!(
-            "no pixel is opaque enough to count (every alpha is below --alpha-threshold {threshold})"
-        ),
-        e => anyhow::Error::new(e),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -773,41 +491,9 @@ mod tests {
     }
 
     #[test]
-    fn limits_are_explained_with_their_flag() {
-        let e = scenepal::Error::TooManyPixels {
-            width: 32,
-            height: 24,
-            limit: 767,
-        };
-        assert_eq!(
-            explain(e).to_string(),
-            "image is 32×24 = 768 pixels, more than the limit of 767 (--max-pixels)"
-        );
-        let e = scenepal::Error::NoCountedPixels { threshold: 9 };
-        assert!(explain(e).to_string().ends_with("--alpha-threshold 9)"));
-        assert_eq!(
-            explain(scenepal::Error::EmptyInput).to_string(),
-            "empty file (0 bytes)"
-        );
-    }
-
-    #[test]
-    fn k_range_is_checked() {
-        assert_eq!(parse_k("1"), Ok(1));
-        assert_eq!(parse_k("256"), Ok(256));
-        for bad in ["0", "257", "ten", "-1"] {
-            assert_eq!(
-                parse_k(bad),
-                Err(format!("must be a whole number from 1 to 256, got `{bad}`"))
-            );
-        }
-        assert_eq!(parse_threads("0"), Ok(0));
-        assert!(parse_threads("1025").is_err());
-        assert_eq!(
-            parse_alpha("256"),
-            Err("must be a whole number from 0 to 255, got `256`".to_owned())
-        );
-        assert!(parse_swatch_width("199").is_err());
-        assert_eq!(parse_swatch_width("1000"), Ok(1000));
+    fn options_given_are_told_from_defaults() {
+        let cli = Cli::parse_from_args(["scenepal", "--space", "lab", "-k", "4", "x.jpg"]).unwrap();
+        assert!(cli.is_given("space") && cli.is_given("colors"));
+        assert!(!cli.is_given("merge_weight") && !cli.is_given("alpha_threshold"));
     }
 }

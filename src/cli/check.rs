@@ -13,13 +13,22 @@ use scenepal::record::{Record, Settings};
 use scenepal::Exclusion;
 use scenepal::{Options, Palette};
 
-use super::config::CheckConfig;
 use super::input::{display_path, io_reason, normalize};
 
 /// Default colour tolerance, CIEDE2000 ΔE (about a just-noticeable difference).
 pub const DEFAULT_TOLERANCE_DE: f32 = 1.0;
 /// Default fraction tolerance (absolute).
 pub const DEFAULT_FRACTION_TOLERANCE: f64 = 0.01;
+
+/// The golden file and how close a palette must be to it.
+pub struct CheckConfig {
+    /// The golden file.
+    pub golden: PathBuf,
+    /// Allowed differences.
+    pub tolerance: Tolerance,
+    /// Golden records whose image is not among the inputs are no failure.
+    pub allow_missing: bool,
+}
 
 /// Tolerances of a check.
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,6 @@
-//! The `scenepal` program, built on the library: arguments (`args`), the
-//! run's configuration built once (`config`), inputs, the ordered parallel
+//! The `scenepal` program, built on the library: arguments (`args`, their
+//! values in `values`), the run's configuration built and checked once
+//! (`config`), library errors named by their flags (`explain`), inputs, the ordered parallel
 //! driver (`run`, `ordered`), one owner per consumer of results (`sinks`,
 //! `check`), and atomic writes of the pictures (`pictures`, `write`).
 
@@ -19,12 +20,14 @@ mod args;
 mod budget;
 mod check;
 mod config;
+mod explain;
 mod gallery;
 mod input;
 mod ordered;
 mod pictures;
 mod run;
 mod sinks;
+mod values;
 mod video;
 mod write;
 

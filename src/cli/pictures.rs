@@ -9,7 +9,7 @@ use scenepal::output::plot::{render_plot_png, render_plot_svg};
 use scenepal::output::swatch::{render_swatch, SwatchOptions};
 use scenepal::{Palette, Rgb};
 
-use super::args::explain;
+use super::explain::explain;
 use super::input::path_text;
 use super::write::write_output;
 

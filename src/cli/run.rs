@@ -19,10 +19,10 @@ use scenepal::{
     LoadedImage, Palette, PixelBuffer, Rgb,
 };
 
-use super::args::{explain, TrimBars};
 use super::budget::show_bytes;
 use super::check::Checker;
 use super::config::{Config, Job};
+use super::explain::explain;
 use super::gallery::GallerySink;
 use super::input::{
     common_folder, display_path, expand_inputs, io_reason, is_stdin, picture_file_name,
@@ -32,6 +32,7 @@ use super::is_broken_pipe;
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
+use super::values::TrimBars;
 use super::video::{clock, is_video_header, open_videos, Video};
 
 /// How a run ended.

@@ -14,8 +14,8 @@ use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::{write_csv_header, write_json_error, write_report, Format, Layout, Report};
 use scenepal::{extract_palette_from_histogram, Bins, MergedHistogram, Options, Palette, Rgb};
 
-use super::args::explain;
 use super::config::{BarcodeConfig, MergeConfig, OutputConfig};
+use super::explain::explain;
 use super::input::display_path;
 use super::pictures::{write_picture_png, write_plot, write_swatch};
 

@@ -355,11 +355,38 @@ fn swatch_to_stdout_is_a_png_without_palette_text() {
         .expect("stdout is a PNG")
         .into_rgb8();
     assert_eq!(img.dimensions(), (1000, ROW_PX));
-    scenepal()
-        .args(["--swatch", "-", "--plot", "-", &fixture("two_colors.png")])
-        .assert()
-        .code(2)
-        .stdout("");
+}
+
+#[test]
+fn two_writers_of_stdout_are_a_usage_error_for_every_pair() {
+    let writers: [&[&str]; 5] = [
+        &["--swatch", "-", "--swatch-style", "strip"],
+        &["--plot", "-"],
+        &["--barcode", "-"],
+        &["--html", "-"],
+        &["-f", "json"],
+    ];
+    for (i, first) in writers.iter().enumerate() {
+        for second in &writers[i + 1..] {
+            scenepal()
+                .args(*first)
+                .args(*second)
+                .arg(fixture("two_colors.png"))
+                .assert()
+                .code(2)
+                .stdout("")
+                .stderr(predicate::str::contains("would both write to stdout"));
+        }
+    }
+    // The palette text gives way to one picture unless a format is named.
+    let out = scenepal()
+        .args(["--html", "-", &fixture("two_colors.png")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
 }
 
 #[test]

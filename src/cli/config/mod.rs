@@ -2,7 +2,6 @@
 //! that depends on more than one option (is this a batch, is a card drawn, are
 //! bins counted, does palette text go to stdout) is made here and nowhere else.
 
-use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -13,11 +12,15 @@ use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
 use scenepal::{Algorithm, Exclusion, ExclusionSet, HistogramOptions, LoadOptions, Options};
 
-use super::args::{Cli, ColorChoice, Colors, Every, FormatArg, TrimBars};
+use super::args::Cli;
 use super::budget::MemoryBudget;
-use super::check::Tolerance;
+use super::check::{CheckConfig, Tolerance};
 use super::input::WalkOptions;
+use super::values::{Colors, Every, FormatArg, TrimBars};
 use super::video::{Sampling, DEFAULT_EVERY_MS};
+
+mod terminal;
+mod validate;
 
 /// What the program was asked to do.
 pub enum Command {
@@ -176,31 +179,24 @@ pub struct MergeConfig {
     pub pictures: Pictures,
 }
 
-/// The golden file and how close a palette must be to it.
-pub struct CheckConfig {
-    /// The golden file.
-    pub golden: PathBuf,
-    /// Allowed differences.
-    pub tolerance: Tolerance,
-    /// Golden records whose image is not among the inputs are no failure.
-    pub allow_missing: bool,
-}
-
 impl Command {
-    /// Builds the command from parsed arguments (already validated).
-    pub fn from_cli(cli: Cli) -> Self {
+    /// Builds the command from parsed arguments, or the usage error
+    /// (exit 2) that options given together make.
+    pub fn from_cli(cli: Cli) -> Result<Self, clap::Error> {
         if let Some(shell) = cli.completions {
-            return Command::Completions(shell);
+            return Ok(Command::Completions(shell));
         }
         if cli.man {
-            return Command::Man;
+            return Ok(Command::Man);
         }
-        Command::Run(Box::new(Config::from_cli(cli)))
+        Ok(Command::Run(Box::new(Config::from_cli(cli)?)))
     }
 }
 
 impl Config {
-    fn from_cli(cli: Cli) -> Self {
+    fn from_cli(cli: Cli) -> Result<Self, clap::Error> {
+        let batch = is_batch(&cli);
+        validate::validate(&cli, batch)?;
         let options = Options {
             k: match cli.colors {
                 Colors::Fixed(k) => k,
@@ -218,8 +214,9 @@ impl Config {
             proportional: cli.proportional,
             names: cli.names,
         };
-        let batch = cli.is_batch();
-        let picture_on_stdout = cli.picture_on_stdout();
+        let picture_on_stdout = [&cli.swatch, &cli.plot, &cli.barcode, &cli.html]
+            .iter()
+            .any(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"));
         let mut pictures = Pictures {
             swatch: cli.swatch.clone(),
             swatch_dir: cli.swatch_dir.clone(),
@@ -286,14 +283,14 @@ impl Config {
             format,
             layout: if batch { Layout::Batch } else { Layout::Single },
             preview: if format == Format::Hex {
-                preview(cli.color, stdout.is_terminal(), &Env::read())
+                terminal::preview(cli.color, stdout.is_terminal(), &terminal::Env::read())
             } else {
                 Preview::Off
             },
             text: cli.check.is_none() && !picture_on_stdout,
             names: cli.names,
         };
-        Config {
+        Ok(Config {
             inputs: Inputs {
                 paths: cli.inputs,
                 files_from: cli.files_from,
@@ -341,97 +338,26 @@ impl Config {
             }),
             threads: cli.threads.filter(|&n| n > 0),
             quiet: cli.quiet,
-        }
+        })
     }
 }
 
-/// The environment variables that decide terminal colour.
-#[derive(Default)]
-struct Env {
-    no_color: Option<OsString>,
-    term: Option<OsString>,
-    colorterm: Option<OsString>,
-}
-
-impl Env {
-    fn read() -> Self {
-        Env {
-            no_color: std::env::var_os("NO_COLOR"),
-            term: std::env::var_os("TERM"),
-            colorterm: std::env::var_os("COLORTERM"),
-        }
-    }
-}
-
-/// `auto` follows the terminal, the NO_COLOR convention (any non-empty
-/// value turns colour off) and TERM=dumb (as ripgrep does); `always` and
-/// `never` override them. The block is 24-bit only where COLORTERM says the
-/// terminal has it (as pastel does), else from the 256-colour palette.
-fn preview(choice: ColorChoice, is_terminal: bool, env: &Env) -> Preview {
-    let set = |v: &Option<OsString>| v.as_ref().is_some_and(|v| !v.is_empty());
-    let on = match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            is_terminal && !set(&env.no_color) && env.term.as_deref() != Some("dumb".as_ref())
-        }
-    };
-    let truecolor = env
-        .colorterm
-        .as_deref()
-        .is_some_and(|v| v == "truecolor" || v == "24bit");
-    match (on, truecolor) {
-        (false, _) => Preview::Off,
-        (true, true) => Preview::TrueColor,
-        (true, false) => Preview::Ansi256,
-    }
+/// True when the output lists many images: several inputs, a directory,
+/// or a file list (even if it names one image).
+fn is_batch(cli: &Cli) -> bool {
+    cli.files_from.is_some()
+        || cli.inputs.len() != 1
+        || cli.inputs[0].is_dir()
+        || super::video::is_video(&cli.inputs[0])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
     fn config(args: &[&str]) -> Config {
-        let cli = Cli::parse_from(std::iter::once("scenepal").chain(args.iter().copied()));
-        Config::from_cli(cli)
-    }
-
-    #[test]
-    fn colour_follows_terminal_no_color_term_and_colorterm() {
-        let env = |no_color: Option<&str>, term: Option<&str>, colorterm: Option<&str>| Env {
-            no_color: no_color.map(OsString::from),
-            term: term.map(OsString::from),
-            colorterm: colorterm.map(OsString::from),
-        };
-        let plain = Env::default();
-        assert_eq!(preview(ColorChoice::Auto, true, &plain), Preview::Ansi256);
-        let truecolor = env(None, Some("xterm"), Some("truecolor"));
-        assert_eq!(
-            preview(ColorChoice::Auto, true, &truecolor),
-            Preview::TrueColor
-        );
-        let bits = env(None, None, Some("24bit"));
-        assert_eq!(
-            preview(ColorChoice::Always, false, &bits),
-            Preview::TrueColor
-        );
-        assert_eq!(
-            preview(ColorChoice::Auto, true, &env(Some(""), None, None)),
-            Preview::Ansi256
-        );
-        assert_eq!(
-            preview(ColorChoice::Auto, true, &env(Some("1"), None, None)),
-            Preview::Off
-        );
-        assert_eq!(
-            preview(ColorChoice::Auto, true, &env(None, Some("dumb"), None)),
-            Preview::Off
-        );
-        assert_eq!(preview(ColorChoice::Auto, false, &plain), Preview::Off);
-        let no = env(Some("1"), Some("dumb"), None);
-        assert_eq!(preview(ColorChoice::Always, false, &no), Preview::Ansi256);
-        assert_eq!(preview(ColorChoice::Never, true, &truecolor), Preview::Off);
+        let args = std::iter::once("scenepal").chain(args.iter().copied());
+        Config::from_cli(Cli::parse_from_args(args).unwrap()).unwrap()
     }
 
     #[test]

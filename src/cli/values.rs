@@ -1,0 +1,209 @@
+//! The values options take: the small parsers that check ranges with one
+//! uniform message, and the value types clap fills in.
+
+use clap::ValueEnum;
+
+use scenepal::output::Format;
+use scenepal::output::MAX_PICTURE_SIDE_PX;
+use scenepal::{Exclusion, MAX_K};
+
+/// When letterbox and pillarbox bars are left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrimBars {
+    /// In video frames only.
+    Auto,
+    /// In every image.
+    Always,
+    /// Never: every pixel counts.
+    Never,
+}
+
+/// When to use terminal colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal, NO_COLOR is unset and TERM is not dumb.
+    Auto,
+    /// Always, even when piped.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `--every`: a duration, or one frame a shot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Every {
+    /// One frame every this many milliseconds.
+    Ms(u64),
+    /// The middle frame of each shot.
+    Shot,
+}
+
+/// `-k`: a number of colours, or auto.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Colors {
+    /// This many.
+    Fixed(usize),
+    /// Chosen per image, up to `--max-colors`.
+    Auto,
+}
+
+impl std::fmt::Display for Colors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Colors::Fixed(k) => write!(f, "{k}"),
+            Colors::Auto => f.write_str("auto"),
+        }
+    }
+}
+
+/// `--format`: a palette format, or the merged histogram itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// #rrggbb, one per line.
+    Hex,
+    /// r,g,b, one per line.
+    Rgb,
+    /// One JSON object with the colours, their fractions and the mse.
+    Json,
+    /// hex,r,g,b,fraction with a header line.
+    Csv,
+    /// GIMP palette (.gpl).
+    Gpl,
+    /// CSS custom properties (--scenepal-1: #rrggbb;).
+    Css,
+    /// Adobe Swatch Exchange (.ase, binary: to a file or a pipe, never a
+    /// terminal); a batch is one file with a group per image.
+    Ase,
+    /// The merged colour histogram (one JSON document), to merge further
+    /// with --from-histograms; with --merge or --from-histograms only.
+    Histogram,
+}
+
+impl FormatArg {
+    /// The palette format, or `None` for the histogram.
+    pub fn palette(self) -> Option<Format> {
+        Some(match self {
+            FormatArg::Hex => Format::Hex,
+            FormatArg::Rgb => Format::Rgb,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Gpl => Format::Gpl,
+            FormatArg::Css => Format::Css,
+            FormatArg::Ase => Format::Ase,
+            FormatArg::Histogram => return None,
+        })
+    }
+}
+
+/// A whole number in `lo..=hi`, or the uniform message every range check gives.
+pub(super) fn parse_ranged<T>(s: &str, lo: T, hi: T) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    match s.trim().parse::<T>() {
+        Ok(v) if v >= lo && v <= hi => Ok(v),
+        _ => Err(format!(
+            "must be a whole number from {lo} to {hi}, got `{s}`"
+        )),
+    }
+}
+
+pub(super) fn parse_k(s: &str) -> Result<usize, String> {
+    parse_ranged(s, 1, MAX_K)
+}
+
+pub(super) fn parse_colors(s: &str) -> Result<Colors, String> {
+    match s.trim() {
+        "auto" => Ok(Colors::Auto),
+        n => parse_k(n)
+            .map(Colors::Fixed)
+            .map_err(|e| format!("{e}, or auto")),
+    }
+}
+
+pub(super) fn parse_exclusion(s: &str) -> Result<Exclusion, String> {
+    s.parse()
+}
+
+pub(super) fn parse_seed(s: &str) -> Result<u64, String> {
+    parse_ranged(s, 0, u64::MAX)
+}
+
+pub(super) fn parse_duration_ms(s: &str) -> Result<u64, String> {
+    super::video::parse_duration(s)
+}
+
+pub(super) fn parse_every(s: &str) -> Result<Every, String> {
+    match s.trim() {
+        "shot" | "shots" => Ok(Every::Shot),
+        d => parse_duration_ms(d).map(Every::Ms),
+    }
+}
+
+pub(super) fn parse_frames(s: &str) -> Result<usize, String> {
+    parse_ranged(s, 1, 1_000_000)
+}
+
+pub(super) fn parse_alpha(s: &str) -> Result<u8, String> {
+    parse_ranged(s, 0, 255)
+}
+
+pub(super) fn parse_positive(s: &str) -> Result<u64, String> {
+    parse_ranged(s, 1, u64::MAX)
+}
+
+pub(super) fn parse_swatch_width(s: &str) -> Result<u32, String> {
+    parse_ranged(s, 200, MAX_PICTURE_SIDE_PX)
+}
+
+pub(super) fn parse_html_width(s: &str) -> Result<u32, String> {
+    parse_ranged(s, 64, 4096)
+}
+
+pub(super) fn parse_picture_side(s: &str) -> Result<u32, String> {
+    parse_ranged(s, 1, MAX_PICTURE_SIDE_PX)
+}
+
+/// `0` means one thread per core, as in other tools.
+pub(super) fn parse_threads(s: &str) -> Result<usize, String> {
+    parse_ranged(s, 0, 1024)
+}
+
+pub(super) fn parse_tolerance(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("must be a number from 0 up (a ΔE), got `{s}`")),
+    }
+}
+
+pub(super) fn parse_fraction(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("must be a number from 0 to 1, got `{s}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k_range_is_checked() {
+        assert_eq!(parse_k("1"), Ok(1));
+        assert_eq!(parse_k("256"), Ok(256));
+        for bad in ["0", "257", "ten", "-1"] {
+            assert_eq!(
+                parse_k(bad),
+                Err(format!("must be a whole number from 1 to 256, got `{bad}`"))
+            );
+        }
+        assert_eq!(parse_threads("0"), Ok(0));
+        assert!(parse_threads("1025").is_err());
+        assert_eq!(
+            parse_alpha("256"),
+            Err("must be a whole number from 0 to 255, got `256`".to_owned())
+        );
+        assert!(parse_swatch_width("199").is_err());
+        assert_eq!(parse_swatch_width("1000"), Ok(1000));
+    }
+}
