@@ -91,10 +91,12 @@ impl MergedHistogram {
 
     /// Adds another merge of the same weighting (another shard's images):
     /// integer sums, so the result does not depend on the order or grouping
-    /// of the merges.
+    /// of the merges. Every sum is checked: counts read from a file can be
+    /// anything, and a wrapped sum would be a wrong palette, not an error.
+    /// On an error nothing is added.
     ///
     /// # Errors
-    /// [`Error::Histogram`] if the weightings differ.
+    /// [`Error::Histogram`] if the weightings differ or a sum overflows.
     pub fn absorb(&mut self, other: &MergedHistogram) -> Result<()> {
         if self.mode != other.mode {
             return Err(Error::Histogram(format!(
@@ -103,8 +105,21 @@ impl MergedHistogram {
                 self.mode.name()
             )));
         }
-        self.images += other.images;
-        self.pixels += other.pixels;
+        let overflow = |what: &str| {
+            Error::Histogram(format!(
+                "its {what} added to those merged before overflow: too large to come from images"
+            ))
+        };
+        let images = (self.images.checked_add(other.images)).ok_or_else(|| overflow("images"))?;
+        let pixels = (self.pixels.checked_add(other.pixels)).ok_or_else(|| overflow("pixels"))?;
+        // The palette adds every bin's weight as one u64 total.
+        let total = self.total_weight() + other.total_weight();
+        if total > u64::MAX as u128 {
+            return Err(overflow("weights"));
+        }
+        // Each bin's weight is at most the total, checked above; its sums
+        // are at most 257 times its weight (checked when read), so they
+        // stay far inside u128.
         for (w, o) in self.weight.iter_mut().zip(&other.weight) {
             *w += o;
         }
@@ -113,7 +128,14 @@ impl MergedHistogram {
                 *a += b;
             }
         }
+        self.images = images;
+        self.pixels = pixels;
         Ok(())
+    }
+
+    /// The sum of every bin's weight (wider than a bin's, so it cannot wrap).
+    fn total_weight(&self) -> u128 {
+        self.weight.iter().map(|&w| w as u128).sum()
     }
 
     /// The histogram as a JSON document (one line), with the options that
@@ -213,6 +235,11 @@ impl MergedHistogram {
             merged.weight[b] = w;
             merged.sums[b] = *s;
             last = Some(b);
+        }
+        if merged.total_weight() > u64::MAX as u128 {
+            return Err(Error::Histogram(
+                "damaged histogram (its weights add up to more than 2^64 - 1)".to_owned(),
+            ));
         }
         if doc.images == 0 && !bins.index.is_empty() {
             return Err(Error::Histogram(
@@ -425,5 +452,37 @@ mod tests {
         let mut other = MergedHistogram::new(MergeWeight::Image);
         let err = other.absorb(&m).unwrap_err().to_string();
         assert!(err.contains("weighted by pixel, not by image"), "{err}");
+    }
+
+    #[test]
+    fn counts_that_overflow_when_merged_are_an_error_not_a_wrap() {
+        let mut m = MergedHistogram::new(MergeWeight::Pixel);
+        m.add(&bins(&[([255, 0, 0], 3)]));
+        let small = m.to_json(&options());
+        // One bin of 2^64 - 1 red pixels: a valid document on its own.
+        let max = u64::MAX;
+        let huge = small
+            .replace("\"pixels\":3", &format!("\"pixels\":{max}"))
+            .replace("\"weight\":[3]", &format!("\"weight\":[{max}]"))
+            .replace("[[765,0,0]]", &format!("[[{},0,0]]", 255 * max as u128));
+        let (huge, _) = MergedHistogram::from_json(&huge).unwrap();
+        let (small, _) = MergedHistogram::from_json(&small).unwrap();
+        let mut merged = huge.clone();
+        let err = merged.absorb(&small).unwrap_err().to_string();
+        assert!(err.contains("overflow"), "{err}");
+        assert_eq!(merged, huge, "nothing is added on an error");
+        // Bins of one document that add up past 2^64 - 1.
+        let mut two = MergedHistogram::new(MergeWeight::Pixel);
+        two.add(&bins(&[([255, 0, 0], 1), ([0, 0, 255], 1)]));
+        let text = two
+            .to_json(&options())
+            .replace("\"weight\":[1,1]", &format!("\"weight\":[{max},{max}]"));
+        let sums = |c: [u128; 3]| c.map(|v| (v * max as u128).to_string()).join(",");
+        let text = text.replace(
+            "[[0,0,255],[255,0,0]]",
+            &format!("[[{}],[{}]]", sums([0, 0, 255]), sums([255, 0, 0])),
+        );
+        let err = MergedHistogram::from_json(&text).unwrap_err().to_string();
+        assert!(err.contains("more than 2^64 - 1"), "{text}: {err}");
     }
 }

@@ -261,3 +261,43 @@ fn a_map_task_prints_a_record_for_every_input_and_nothing_else() {
         .contains("not a recognised image"));
     assert!(records[0]["colors"].is_array() && records[2]["colors"].is_array());
 }
+
+#[test]
+fn counts_that_overflow_in_a_reduce_are_that_files_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let red = fixture("two_colors.png");
+    let small = ok_stdout(&["--merge", "-f", "histogram", &red]);
+    let small = temp_file(&dir, "small.json", &small);
+    // One bin of 2^64 - 1 pure red pixels: valid alone, too big beside any other.
+    let max = u64::MAX;
+    let one = run(
+        &["-q", "--merge", "-f", "histogram", "-"],
+        Some(&crate::common::encode(
+            image::RgbImage::from_pixel(1, 1, image::Rgb([255, 0, 0])).into(),
+            image::ImageFormat::Png,
+        )),
+    );
+    let text = String::from_utf8(one.stdout).unwrap();
+    let text = text
+        .replace("\"pixels\":1", &format!("\"pixels\":{max}"))
+        .replace("\"weight\":[1]", &format!("\"weight\":[{max}]"))
+        .replace("[[255,0,0]]", &format!("[[{},0,0]]", 255 * max as u128));
+    let huge = temp_file(&dir, "huge.json", text.as_bytes());
+    ok_stdout(&["--from-histograms", &huge]);
+    let out = run(&["--from-histograms", &huge, &small], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.starts_with(&format!("scenepal: {small}: ")) && stderr.contains("overflow"),
+        "{stderr}"
+    );
+    // Histogram files are read with the --max-bytes limit.
+    let out = run(&["--from-histograms", "--max-bytes", "100", &small], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("larger than the limit of 100 bytes"),
+        "{stderr}"
+    );
+}
