@@ -112,6 +112,7 @@ fn replace_atomically(
     let name = target
         .file_name()
         .ok_or_else(|| anyhow!("not a file name"))?;
+    remove_stale_temporaries(dir);
     #[cfg(target_os = "linux")]
     if Path::new("/proc/self/fd").is_dir() {
         if let Some(file) = unnamed_file_in(dir)? {
@@ -121,23 +122,17 @@ fn replace_atomically(
     replace_via_named(dir, name, target, produce)
 }
 
-/// Where unnamed files cannot be made: a named temporary beside the target,
-/// removed on every error path. Only a kill can leave one behind; its name
-/// carries the writer's process id, and the next write of the same target
-/// removes the temporaries of processes that are gone.
+/// Where unnamed files cannot be made: a named temporary beside the target
+/// ([`temp_prefix`]), removed on every error path. Only a kill can leave one
+/// behind, and the sweep removes it once its writer is gone.
 fn replace_via_named(
     dir: &Path,
     name: &std::ffi::OsStr,
     target: &Path,
     produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<()> {
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    remove_stale_temporaries(dir, &prefix);
-    prefix.push(format!("{}.", std::process::id()));
     let mut temp = tempfile::Builder::new()
-        .prefix(&prefix)
+        .prefix(&temp_prefix(name))
         .suffix(TEMP_SUFFIX)
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
         .tempfile_in(dir)
@@ -161,40 +156,76 @@ fn replace_via_named(
     Ok(())
 }
 
-/// How named temporaries end: `.NAME.PID.RANDOM.scenepal.tmp`.
+/// How every temporary ends: `.NAME.PID-START.RANDOM.scenepal.tmp`.
 const TEMP_SUFFIX: &str = ".scenepal.tmp";
 
-/// Removes `PREFIX PID.*.scenepal.tmp` files in `dir` whose process is gone
-/// (best effort: what cannot be listed or removed stays).
-fn remove_stale_temporaries(dir: &Path, prefix: &std::ffi::OsStr) {
+/// Tries at a fresh random name before giving up (a clash is already rare).
+const TEMP_NAME_TRIES: usize = 64;
+
+/// The start of a temporary's name for target `name`: `.NAME.PID-START.`,
+/// where START is this process's start time (in clock ticks after boot), so
+/// a later process given the same PID (PID 1 in every container run) does
+/// not take an old temporary for its own. A random part follows.
+fn temp_prefix(name: &std::ffi::OsStr) -> std::ffi::OsString {
+    let pid = std::process::id();
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(format!(".{pid}-{}.", start_time(pid).unwrap_or(0)));
+    prefix
+}
+
+/// When process `pid` started, in clock ticks after boot (Linux
+/// `/proc/PID/stat`, field 22); `None` where that cannot be read.
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Removes the temporaries in `dir` of any target whose writer is gone: its
+/// process has exited, or its PID now belongs to a process started at
+/// another time (best effort: what cannot be listed or removed stays).
+/// Once per folder and run: a card per image into one folder must not list
+/// that folder once per card.
+fn remove_stale_temporaries(dir: &Path) {
     use std::os::unix::ffi::OsStrExt;
+    static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut swept = SWEPT.lock().unwrap_or_else(|e| e.into_inner());
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
-    let prefix = prefix.as_bytes();
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name
-            .as_bytes()
-            .strip_prefix(prefix)
-            .filter(|r| r.ends_with(TEMP_SUFFIX.as_bytes()))
+        let bytes = file_name.as_bytes();
+        if !bytes.starts_with(b".") || !bytes.ends_with(TEMP_SUFFIX.as_bytes()) {
+            continue;
+        }
+        // `.NAME.PID-START.RANDOM` + suffix: the writer is the second field
+        // from the end (NAME may hold dots).
+        let stem = &bytes[..bytes.len() - TEMP_SUFFIX.len()];
+        let Some(writer) = stem.rsplit(|&b| b == b'.').nth(1) else {
+            continue;
+        };
+        let Some((pid, start)) = std::str::from_utf8(writer)
+            .ok()
+            .and_then(|w| w.split_once('-'))
+            .and_then(|(p, s)| Some((p.parse::<u32>().ok()?, s.parse::<u64>().ok()?)))
         else {
             continue;
         };
-        let digits: Vec<u8> = rest
-            .iter()
-            .copied()
-            .take_while(u8::is_ascii_digit)
-            .collect();
-        let pid = std::str::from_utf8(&digits)
+        let exited = i32::try_from(pid)
             .ok()
-            .and_then(|d| d.parse::<i32>().ok());
-        let gone = pid
             .and_then(rustix::process::Pid::from_raw)
-            .is_some_and(|pid| {
-                rustix::process::test_kill_process(pid) == Err(rustix::io::Errno::SRCH)
-            });
-        if gone {
+            .is_some_and(|p| rustix::process::test_kill_process(p) == Err(rustix::io::Errno::SRCH));
+        let reused = start_time(pid).is_some_and(|now| now != start);
+        if exited || reused {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -238,19 +269,26 @@ fn replace_via_unnamed(
         .map_err(io_reason)?;
     drop(writer);
     file.sync_all().map_err(io_reason)?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.{}.tmp", std::process::id(), file.as_raw_fd()));
-    let temp = dir.join(temp_name);
     let fd_path = format!("/proc/self/fd/{}", file.as_raw_fd());
-    rustix::fs::linkat(
-        rustix::fs::CWD,
-        fd_path.as_str(),
-        rustix::fs::CWD,
-        &temp,
-        rustix::fs::AtFlags::SYMLINK_FOLLOW,
-    )
-    .map_err(|e| io_reason(e.into()))?;
+    // A fresh random name each try: linkat never replaces a file, so an
+    // existing one (whoever left it) only means another try.
+    let mut tries = 0;
+    let temp = loop {
+        let mut temp_name = temp_prefix(name);
+        temp_name.push(format!("{:016x}{TEMP_SUFFIX}", rand::random::<u64>()));
+        let temp = dir.join(temp_name);
+        match rustix::fs::linkat(
+            rustix::fs::CWD,
+            fd_path.as_str(),
+            rustix::fs::CWD,
+            &temp,
+            rustix::fs::AtFlags::SYMLINK_FOLLOW,
+        ) {
+            Ok(()) => break temp,
+            Err(rustix::io::Errno::EXIST) if tries < TEMP_NAME_TRIES => tries += 1,
+            Err(e) => return Err(io_reason(e.into())),
+        }
+    };
     fs::rename(&temp, target).map_err(|e| {
         let _ = fs::remove_file(&temp);
         io_reason(e)
@@ -327,30 +365,60 @@ mod tests {
     }
 
     #[test]
-    fn the_named_fallback_removes_temporaries_of_dead_writers_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        // No process has this id (it is above any pid_max).
-        let stale = d.join(".card.png.2147483646.Ab3xYz.scenepal.tmp");
-        let live = d.join(format!(
-            ".card.png.{}.Qw9rTy.scenepal.tmp",
-            std::process::id()
-        ));
-        let other = d.join(".other.png.2147483646.Ab3xYz.scenepal.tmp");
-        for p in [&stale, &live, &other] {
-            fs::write(p, b"half").unwrap();
+    fn temporaries_of_dead_or_replaced_writers_are_swept_on_both_paths() {
+        let pid = std::process::id();
+        let start = start_time(pid).expect("a start time under /proc");
+        for named in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let d = dir.path();
+            // No process has this id (it is above any pid_max); this PID
+            // with another start time is an earlier process given our PID.
+            let dead = d.join(".card.png.2147483646-5.Ab3xYz.scenepal.tmp");
+            let reused = d.join(format!(
+                ".other.png.{pid}-{}.0123456789abcdef.scenepal.tmp",
+                start + 1
+            ));
+            let live = d.join(format!(".card.png.{pid}-{start}.Qw9rTy.scenepal.tmp"));
+            for p in [&dead, &reused, &live] {
+                fs::write(p, b"half").unwrap();
+            }
+            let target = d.join("card.png");
+            if named {
+                remove_stale_temporaries(d);
+                replace_via_named(d, std::ffi::OsStr::new("card.png"), &target, |w| {
+                    w.write_all(b"new")
+                })
+                .unwrap();
+            } else {
+                write_output(&target, |w| w.write_all(b"new")).unwrap();
+            }
+            assert_eq!(fs::read(&target).unwrap(), b"new");
+            assert!(!dead.exists() && !reused.exists(), "named: {named}");
+            assert!(live.exists(), "a live writer's temporary stays");
         }
-        let target = d.join("card.png");
-        replace_via_named(d, std::ffi::OsStr::new("card.png"), &target, |w| {
-            w.write_all(b"new")
-        })
-        .unwrap();
-        assert_eq!(fs::read(&target).unwrap(), b"new");
-        assert!(!stale.exists(), "a dead writer's temporary is removed");
-        assert!(
-            live.exists() && other.exists(),
-            "a live writer's, or another target's, stay"
-        );
+    }
+
+    #[test]
+    fn every_temporary_has_the_suffix_and_a_name_that_cannot_collide() {
+        let prefix = temp_prefix(std::ffi::OsStr::new("card.png"));
+        let prefix = prefix.to_str().unwrap();
+        assert!(prefix.starts_with(&format!(".card.png.{}-", std::process::id())));
+        // The names an unnamed file was linked to before: PID and fd only.
+        // A process that met them all (PID 1 in a container) still writes.
+        let dir = tempfile::tempdir().unwrap();
+        let pid = std::process::id();
+        for fd in 0..1024 {
+            fs::write(dir.path().join(format!(".card.png.{pid}.{fd}.tmp")), b"").unwrap();
+        }
+        let target = dir.path().join("card.png");
+        for _ in 0..3 {
+            write_output(&target, |w| w.write_all(b"new")).unwrap();
+        }
+        let left: Vec<String> = names_in(dir.path())
+            .into_iter()
+            .filter(|n| n.ends_with(TEMP_SUFFIX))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]
