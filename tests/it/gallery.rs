@@ -205,11 +205,64 @@ fn five_full_hd_stills_embed_in_at_most_one_and_a_half_megabytes() {
     assert!(size <= 1_500_000, "{size} bytes");
 }
 
+/// Opens `page` with `#selftest` in a headless Chromium with a window
+/// `width` px wide: what the page reported of itself, and its DOM; None
+/// (skipped) without a browser.
+fn selftest(page: &Path, width: u32) -> Option<(serde_json::Value, String)> {
+    let browser = program(
+        &["chromium-headless-shell", "chromium"],
+        "apt-get install chromium-headless-shell",
+    )?;
+    let profile = tempfile::tempdir().unwrap();
+    let out = clean_command(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--window-size={width},900"))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("file://{}#selftest", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    let start = dom
+        .find("<pre id=\"selftest-result\">")
+        .expect("the page ran its scripts")
+        + 26;
+    let end = start + dom[start..].find("</pre>").unwrap();
+    let text = dom[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"");
+    let result: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(result["width"], width, "the window is {width} px wide");
+    Some((result, dom))
+}
+
+/// The hex codes of a palette in the page's data.
+fn hexes_of(palette: &serde_json::Value) -> Vec<&str> {
+    palette
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[0].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn the_page_works_in_a_real_browser() {
     let tmp = stills();
     let (page, _) = write_gallery(tmp.path(), &["-k", "6", tmp.path().to_str().unwrap()]);
-    let Some((result, dom)) = selftest(&page) else {
+    let Some((result, dom)) = selftest(&page, 1280) else {
         return;
     };
     assert_eq!(result["slides"], 4, "one slide per input");
@@ -221,8 +274,8 @@ fn the_page_works_in_a_real_browser() {
         .map(|h| h.as_str().unwrap())
         .collect();
     for still in data["stills"].as_array().unwrap() {
-        for colour in still["palette"].as_array().unwrap() {
-            assert!(hexes.contains(&colour[0].as_str().unwrap()), "{colour}");
+        for hex in hexes_of(&still["palette"]) {
+            assert!(hexes.contains(&hex), "{hex}");
         }
     }
     let captions: Vec<&str> = result["captions"]
@@ -256,44 +309,104 @@ fn the_page_works_in_a_real_browser() {
         !dom.contains("<img src=\"x\""),
         "the hostile name never became an element"
     );
+    let controls = &result["controls"];
+    for control in ["prev", "next", "dots", "overview"] {
+        assert_eq!(controls[control], true, "{control} is shown for 4 stills");
+    }
 }
 
-/// Opens `page` with `#selftest` in a headless Chromium: what the page
-/// reported of itself, and its DOM; None (skipped) without a browser.
-fn selftest(page: &Path) -> Option<(serde_json::Value, String)> {
-    let browser = program(
-        &["chromium-headless-shell", "chromium"],
-        "apt-get install chromium-headless-shell",
-    )?;
-    let profile = tempfile::tempdir().unwrap();
-    let out = clean_command(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}#selftest", page.display()))
-        .output()
-        .unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
-    let start = dom
-        .find("<pre id=\"selftest-result\">")
-        .expect("the page ran its scripts")
-        + 26;
-    let end = start + dom[start..].find("</pre>").unwrap();
-    let text = dom[start..end]
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"");
-    Some((serde_json::from_str(&text).unwrap(), dom))
+#[test]
+fn every_hex_code_is_visible_on_a_desktop_and_on_a_phone() {
+    // Ten colours, some of them small: narrow cells at any width; merged,
+    // so the merged palette's bar is checked too.
+    let tmp = tempfile::tempdir().unwrap();
+    let stills: Vec<String> = ["flower_320.jpg", "nuthatch_960.jpg", "china_320.jpg"]
+        .iter()
+        .map(|f| fixture(f))
+        .collect();
+    let mut args = vec!["-k", "10", "--merge"];
+    args.extend(stills.iter().map(String::as_str));
+    let (page, out) = write_gallery(tmp.path(), &args);
+    assert!(out.status.success());
+    let data = page_data(&fs::read_to_string(&page).unwrap());
+    for width in [1280, 390] {
+        let Some((result, _)) = selftest(&page, width) else {
+            return;
+        };
+        for (i, still) in data["stills"].as_array().unwrap().iter().enumerate() {
+            let visible = &result["visible"][i];
+            for hex in hexes_of(&still["palette"]) {
+                assert!(
+                    visible.as_array().unwrap().iter().any(|v| v == hex),
+                    "{width} px, still {i}: {hex} is not visible (visible: {visible})"
+                );
+            }
+        }
+        for hex in hexes_of(&data["merged"]["palette"]) {
+            assert!(
+                result["mergedVisible"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|v| v == hex),
+                "{width} px, merged: {hex} is not visible"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_cloud_stands_black_to_white_and_fills_the_canvas() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (page, out) = write_gallery(
+        tmp.path(),
+        &[&fixture("flower_320.jpg"), &fixture("china_320.jpg")],
+    );
+    assert!(out.status.success());
+    let Some((result, _)) = selftest(&page, 1280) else {
+        return;
+    };
+    let clouds = result["clouds"].as_array().unwrap();
+    for cloud in clouds {
+        let at = |p: &str, k: usize| cloud[p][k].as_f64().unwrap();
+        // The grey axis is vertical, black at the bottom.
+        assert!((at("black", 0) - at("white", 0)).abs() < 0.5, "{cloud}");
+        assert!(at("black", 1) > at("white", 1), "{cloud}");
+        // Zoomed to the cloud: its longer side spans most of the canvas.
+        let (x, y) = (cloud["x"].as_f64().unwrap(), cloud["y"].as_f64().unwrap());
+        assert!(x.max(y) >= 0.8, "{cloud}");
+    }
+    // The colourful still (the flower: orange on teal) faces the viewer
+    // with its spread: at least half of the canvas across and up.
+    let (x, y) = (
+        clouds[0]["x"].as_f64().unwrap(),
+        clouds[0]["y"].as_f64().unwrap(),
+    );
+    assert!(
+        x >= 0.5 && y >= 0.5,
+        "the flower's cloud spans {x:.2} × {y:.2} of the canvas"
+    );
+    assert_eq!(result["reset"]["turned"], true);
+    assert_eq!(result["reset"]["back"], true, "Reset view restores it");
+}
+
+#[test]
+fn a_one_still_page_shows_no_controls_that_do_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (page, out) = write_gallery(tmp.path(), &[&fixture("flower_320.jpg")]);
+    assert!(out.status.success());
+    let Some((result, _)) = selftest(&page, 1280) else {
+        return;
+    };
+    let controls = &result["controls"];
+    for control in ["prev", "next", "dots", "overview"] {
+        assert_eq!(controls[control], false, "{control} is hidden: {controls}");
+    }
+    let caption = result["captions"][0].as_str().unwrap();
+    assert!(
+        caption.ends_with(" · 320 × 213 px · 10 colours"),
+        "no \"1 of 1\": {caption}"
+    );
 }
 
 #[test]
@@ -326,7 +439,7 @@ fn a_film_page_that_links_its_pictures_writes_the_frames_beside_it() {
         assert_eq!(picture.dimensions(), (64, 36));
     }
     // In a real browser the frame shows, and its caption gives its time.
-    let Some((result, _)) = selftest(&page) else {
+    let Some((result, _)) = selftest(&page, 1280) else {
         return;
     };
     assert_eq!(result["stillLoaded"], true, "{result}");

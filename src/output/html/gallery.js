@@ -57,23 +57,47 @@
     }
   }
 
-  // A palette bar: one cell per colour, as wide as its share; a cell too
-  // narrow for its label shows none (its hex is in its tooltip).
-  function fillBar(bar, palette, labels) {
+  const shareText = (share) => (share * 100).toFixed(1) + "%";
+
+  // A palette bar: one cell per colour, as wide as its share, each labelled
+  // where its label fits. The legend rule (as on the swatch pictures): when
+  // a cell is too narrow for its label, `legend` (the list under the bar)
+  // shows every colour's chip, hex code and share; no code goes missing at
+  // any width. Measured in the page, so it holds for any font and window.
+  function fillBar(bar, legend, palette) {
     bar.replaceChildren();
-    const width = bar.clientWidth || 900;
     for (const [hex, share] of palette) {
       const cell = el("button", { type: "button", className: "cell", title: hex + " (click to copy)" });
       cell.style.background = hex;
       cell.style.color = labelColour(rgbOf(hex));
       cell.style.width = (share * 100).toFixed(4) + "%";
       cell.dataset.hex = hex;
-      if (labels && share * width >= 64) {
-        cell.append(hex, el("small", { textContent: (share * 100).toFixed(1) + "%" }));
-      }
+      if (legend) cell.append(el("span", { className: "label" }, [hex, el("small", { textContent: shareText(share) })]));
       cell.setAttribute("aria-label", hex + ", " + (share * 100).toFixed(1) + " percent");
       cell.addEventListener("click", () => copy(hex));
       bar.append(cell);
+    }
+    if (!legend) return;
+    let complete = bar.clientWidth > 0;
+    for (const cell of bar.children) {
+      const label = cell.firstChild;
+      // A label spilling over its neighbours would read as theirs.
+      if (label.getBoundingClientRect().width + 6 > cell.getBoundingClientRect().width) {
+        label.remove();
+        complete = false;
+      }
+    }
+    legend.replaceChildren();
+    legend.hidden = complete;
+    if (complete) return;
+    for (const [hex, share] of palette) {
+      const key = el("button", { type: "button", className: "key", title: hex + " (click to copy)" });
+      const chip = el("span", { className: "chip" });
+      chip.style.background = hex;
+      key.append(chip, el("span", { className: "hex", textContent: hex }), el("small", { textContent: shareText(share) }));
+      key.dataset.hex = hex;
+      key.addEventListener("click", () => copy(hex));
+      legend.append(el("li", {}, [key]));
     }
   }
 
@@ -87,70 +111,152 @@
   }
 
   // ---- the pixel cloud -------------------------------------------------
+  // Colours are placed by their grey part (up: black at the bottom, white at
+  // the top) and their chromatic part (the plane across the grey axis), so
+  // the default view stands the grey axis upright and turns about it.
   const canvas = $("cloud");
   const ctx = canvas.getContext("2d");
+  const BACKDROP = "#5b5e66";
   const tip = $("tip");
-  const view = { yaw: -0.7, pitch: 0.45, zoom: 1 };
+  const R3 = Math.sqrt(3), R6 = Math.sqrt(6), R2 = Math.sqrt(2);
+  // (a, b, h): two chromatic axes and the grey one, from the cube's centre.
+  function coords(rgb) {
+    const r = rgb[0] - 127.5, g = rgb[1] - 127.5, b = rgb[2] - 127.5;
+    return [(2 * r - g - b) / R6, (g - b) / R2, (r + g + b) / R3];
+  }
+  // The default view's tilt: a little from above, so the cube reads as one
+  // (a tilt about the screen's horizontal keeps the grey axis vertical).
+  const PITCH = 0.3;
+  const view = { yaw: 0, pitch: PITCH, zoom: 1 };
+  // The turning point and scale that fit the still's cloud to the canvas.
+  let fit = { centre: [0, 0, 0], scale: 1, yaw: 0 };
   let cloud = { points: [], palette: [] };
   let projected = [];
 
+  // Screen x, screen up and depth (larger is nearer) of (a, b, h) offsets.
+  function turn(v, yaw, pitch) {
+    const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(pitch), sp = Math.sin(pitch);
+    const x = v[0] * cy + v[1] * sy, z = -v[0] * sy + v[1] * cy;
+    return [x, v[2] * cp - z * sp, v[2] * sp + z * cp];
+  }
+
   function project(rgb) {
-    const x = rgb[0] - 127.5, y = rgb[2] - 127.5, z = rgb[1] - 127.5;
-    const cy = Math.cos(view.yaw), sy = Math.sin(view.yaw);
-    const cp = Math.cos(view.pitch), sp = Math.sin(view.pitch);
-    const x1 = x * cy + z * sy, z1 = -x * sy + z * cy;
-    const y2 = y * cp - z1 * sp, z2 = y * sp + z1 * cp;
-    const scale = (view.zoom * Math.min(canvas.width, canvas.height)) / 460;
-    return [canvas.width / 2 + x1 * scale, canvas.height / 2 - y2 * scale, z2];
+    const c = coords(rgb);
+    const t = turn([c[0] - fit.centre[0], c[1] - fit.centre[1], c[2] - fit.centre[2]], view.yaw, view.pitch);
+    const scale = fit.scale * view.zoom;
+    return [canvas.width / 2 + t[0] * scale, canvas.height / 2 - t[1] * scale, t[2]];
+  }
+
+  // The default view of a cloud: turned about the grey axis so the widest
+  // chromatic spread (the principal axis of the pixels' chromatic parts)
+  // runs across the screen, centred on the cloud and zoomed to its extent.
+  function fitView(points) {
+    const c = points.map(coords);
+    let yaw = 0;
+    if (c.length) {
+      let ma = 0, mb = 0;
+      for (const p of c) { ma += p[0]; mb += p[1]; }
+      ma /= c.length; mb /= c.length;
+      let saa = 0, sbb = 0, sab = 0;
+      for (const p of c) {
+        const da = p[0] - ma, db = p[1] - mb;
+        saa += da * da; sbb += db * db; sab += da * db;
+      }
+      yaw = 0.5 * Math.atan2(2 * sab, saa - sbb);
+    }
+    let x0 = Infinity, x1 = -Infinity, u0 = Infinity, u1 = -Infinity;
+    for (const p of c) {
+      const t = turn(p, yaw, PITCH);
+      x0 = Math.min(x0, t[0]); x1 = Math.max(x1, t[0]);
+      u0 = Math.min(u0, t[1]); u1 = Math.max(u1, t[1]);
+    }
+    if (!c.length) x0 = x1 = u0 = u1 = 0;
+    // The point that projects to the middle of the cloud's extent: the
+    // screen's x and up axes, in (a, b, h), are orthonormal.
+    const cy = Math.cos(yaw), sy = Math.sin(yaw), cp = Math.cos(PITCH), sp = Math.sin(PITCH);
+    const xm = (x0 + x1) / 2, um = (u0 + u1) / 2;
+    const centre = [xm * cy + um * sy * sp, xm * sy - um * cy * sp, um * cp];
+    // At least a tenth of the cube across, so one flat colour is not blown up.
+    const w = Math.max(x1 - x0, 44), h = Math.max(u1 - u0, 44);
+    const scale = Math.min((0.86 * canvas.width) / w, (0.86 * canvas.height) / h);
+    return { centre, scale, yaw };
+  }
+
+  function resetView() {
+    view.yaw = fit.yaw;
+    view.pitch = PITCH;
+    view.zoom = 1;
+    draw();
+  }
+
+  function line(a, b, colour, width) {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(a[0], a[1]);
+    ctx.lineTo(b[0], b[1]);
+    ctx.stroke();
+  }
+
+  // A label centred on p, kept inside the canvas.
+  function label(text, p, colour) {
+    const w = ctx.measureText(text).width;
+    ctx.fillStyle = colour;
+    const x = Math.max(4, Math.min(canvas.width - w - 4, p[0] - w / 2));
+    ctx.fillText(text, x, Math.max(16, Math.min(canvas.height - 6, p[1] + 5)));
   }
 
   function draw() {
-    ctx.fillStyle = "#0e0f11";
+    // A mid-grey backdrop: black and white pixels both stand out from it,
+    // and every dot has a thin edge against it.
+    ctx.fillStyle = BACKDROP;
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    // The cube's edges, and the three axes from black, labelled.
+    // The cube's edges, the grey axis, and the three axes from black.
     const corners = [];
     for (let i = 0; i < 8; i++) corners.push([i & 1 ? 255 : 0, i & 2 ? 255 : 0, i & 4 ? 255 : 0]);
-    ctx.lineWidth = 1;
+    const p = corners.map(project);
     for (let i = 0; i < 8; i++) {
       for (const bit of [1, 2, 4]) {
         const j = i | bit;
         if (j === i) continue;
-        const a = project(corners[i]), b = project(corners[j]);
-        const axis = i === 0;
-        ctx.strokeStyle = axis ? ["", "#e05555", "#55c065", "", "#5a7dff"][bit] : "#ffffff22";
-        ctx.beginPath();
-        ctx.moveTo(a[0], a[1]);
-        ctx.lineTo(b[0], b[1]);
-        ctx.stroke();
+        line(p[i], p[j], i === 0 ? ["", "#ff6b6b", "#5fd46f", "", "#7d98ff"][bit] : "#ffffff30", i === 0 ? 1.5 : 1);
       }
     }
+    ctx.setLineDash([4, 4]);
+    line(p[0], p[7], "#ffffff80", 1);
+    ctx.setLineDash([]);
     ctx.font = "bold 15px system-ui, sans-serif";
-    for (const [name, rgb, colour] of [["R", [285, 0, 0], "#e05555"], ["G", [0, 285, 0], "#55c065"], ["B", [0, 0, 285], "#5a7dff"]]) {
-      const p = project(rgb);
-      ctx.fillStyle = colour;
-      ctx.fillText(name, p[0] - 5, p[1] + 5);
+    for (const [name, rgb, colour] of [["R", [285, 0, 0], "#ff6b6b"], ["G", [0, 285, 0], "#5fd46f"], ["B", [0, 0, 285], "#7d98ff"]]) {
+      label(name, project(rgb), colour);
     }
+    ctx.font = "13px system-ui, sans-serif";
+    label("black", project([-14, -14, -14]), "#fff");
+    label("white", project([269, 269, 269]), "#fff");
     projected = cloud.points.map((rgb) => {
-      const p = project(rgb);
-      return { x: p[0], y: p[1], z: p[2], rgb, r: 1.6, palette: false };
+      const q = project(rgb);
+      return { x: q[0], y: q[1], z: q[2], rgb, r: 1.6, palette: false };
     });
     for (const [rgb, share] of cloud.palette) {
-      const p = project(rgb);
-      projected.push({ x: p[0], y: p[1], z: p[2], rgb, r: 5 + 18 * Math.sqrt(share), palette: true, share });
+      const q = project(rgb);
+      projected.push({ x: q[0], y: q[1], z: q[2], rgb, r: 5 + 18 * Math.sqrt(share), palette: true, share });
     }
     // Far first, so nearer dots cover farther ones; palette rings on top.
     const order = projected.slice().sort((a, b) => (a.palette - b.palette) || (a.z - b.z));
-    for (const p of order) {
-      ctx.fillStyle = toHex(p.rgb);
-      if (p.palette) {
+    for (const q of order) {
+      if (q.palette) {
+        ctx.fillStyle = toHex(q.rgb);
         ctx.beginPath();
-        ctx.arc(p.x, p.y, p.r, 0, 2 * Math.PI);
+        ctx.arc(q.x, q.y, q.r, 0, 2 * Math.PI);
         ctx.fill();
         ctx.lineWidth = 2.5;
-        ctx.strokeStyle = labelColour(p.rgb);
+        ctx.strokeStyle = labelColour(q.rgb);
         ctx.stroke();
       } else {
-        ctx.fillRect(p.x - p.r, p.y - p.r, 2 * p.r, 2 * p.r);
+        // An edge in the contrasting colour, half a pixel wide, under the dot.
+        ctx.fillStyle = labelColour(q.rgb) === "#000" ? "#0008" : "#fff8";
+        ctx.fillRect(q.x - q.r - 0.5, q.y - q.r - 0.5, 2 * q.r + 1, 2 * q.r + 1);
+        ctx.fillStyle = toHex(q.rgb);
+        ctx.fillRect(q.x - q.r, q.y - q.r, 2 * q.r, 2 * q.r);
       }
     }
   }
@@ -206,9 +312,11 @@
   });
   canvas.addEventListener("wheel", (e) => {
     e.preventDefault();
-    view.zoom = Math.max(0.5, Math.min(5, view.zoom * Math.exp(-e.deltaY * 0.0015)));
+    view.zoom = Math.max(0.2, Math.min(8, view.zoom * Math.exp(-e.deltaY * 0.0015)));
     draw();
   }, { passive: false });
+  canvas.addEventListener("dblclick", resetView);
+  $("reset-view").addEventListener("click", resetView);
   canvas.addEventListener("keydown", (e) => {
     const turn = { a: [-0.1, 0], d: [0.1, 0], w: [0, -0.1], s: [0, 0.1] }[e.key];
     if (turn) {
@@ -216,8 +324,10 @@
       view.pitch = Math.max(-1.5, Math.min(1.5, view.pitch + turn[1]));
       draw();
     } else if (e.key === "+" || e.key === "-") {
-      view.zoom = Math.max(0.5, Math.min(5, view.zoom * (e.key === "+" ? 1.2 : 1 / 1.2)));
+      view.zoom = Math.max(0.2, Math.min(8, view.zoom * (e.key === "+" ? 1.2 : 1 / 1.2)));
       draw();
+    } else if (e.key === "0") {
+      resetView();
     }
   });
 
@@ -261,7 +371,7 @@
     }
     error.hidden = !still.error;
     error.textContent = still.error ? "Could not be read: " + still.error : "";
-    fillBar($("still-bar"), still.palette, true);
+    fillBar($("still-bar"), $("still-legend"), still.palette);
     const caption = $("caption");
     caption.replaceChildren(el("b", { textContent: still.name }));
     const parts = [];
@@ -269,23 +379,26 @@
     if (still.shot) parts.push("shot " + clock(still.shot.start) + "–" + clock(still.shot.end));
     if (still.time !== undefined) parts.push("frame at " + clock(still.time));
     parts.push(still.palette.length + (still.palette.length === 1 ? " colour" : " colours"));
-    parts.push((current + 1) + " of " + stills.length);
+    if (stills.length > 1) parts.push((current + 1) + " of " + stills.length);
     caption.append(" · " + parts.join(" · "));
     [...dots.children].forEach((d, k) => d.setAttribute("aria-selected", String(k === current)));
     const active = dots.children[current];
     if (useStrip && active && active.scrollIntoView) active.scrollIntoView({ block: "nearest", inline: "center" });
     cloud = { points: decodeSample(still.sample), palette: still.palette.map(([hex, share]) => [rgbOf(hex), share]) };
+    fit = fitView(cloud.points.concat(cloud.palette.map(([rgb]) => rgb)));
     tip.hidden = true;
-    draw();
+    resetView();
   }
 
+  // Labels and legends are measured: again whenever the width changes.
+  function refill() {
+    if (stills[current]) fillBar($("still-bar"), $("still-legend"), stills[current].palette);
+    if (data.merged) fillBar($("merged-bar"), $("merged-legend"), data.merged.palette);
+  }
   let resized = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resized);
-    resized = setTimeout(() => {
-      fillBar($("still-bar"), stills[current] ? stills[current].palette : [], true);
-      if (data.merged) fillBar($("merged-bar"), data.merged.palette, true);
-    }, 100);
+    resized = setTimeout(refill, 100);
   });
   $("prev").addEventListener("click", () => show(current - 1));
   $("next").addEventListener("click", () => show(current + 1));
@@ -300,6 +413,7 @@
     $("slides").hidden = grid;
     $("show-grid").setAttribute("aria-pressed", String(grid));
     $("show-slides").setAttribute("aria-pressed", String(!grid));
+    if (!grid) refill();
   }
   $("show-grid").addEventListener("click", () => mode(true));
   $("show-slides").addEventListener("click", () => mode(false));
@@ -307,7 +421,7 @@
     const tile = el("button", { type: "button", className: "tile" });
     if (still.image) tile.append(el("img", { src: still.image, alt: still.name, loading: "lazy" }));
     const bar = el("div", { className: "bar" });
-    fillBar(bar, still.palette, false);
+    fillBar(bar, null, still.palette);
     tile.append(bar, el("span", { textContent: still.name + (still.error ? " (could not be read)" : "") }));
     tile.addEventListener("click", () => {
       mode(false);
@@ -322,7 +436,7 @@
     $("merged").hidden = false;
     heading.textContent =
       "All " + data.merged.images + " stills together (" + data.merged.weight + " weighting)";
-    fillBar($("merged-bar"), data.merged.palette, true);
+    fillBar($("merged-bar"), $("merged-legend"), data.merged.palette);
   } else {
     heading.textContent = "Barcode: each still's mean colour, in order";
   }
@@ -333,18 +447,77 @@
     barcode.hidden = false;
   }
   show(0);
-  // A page of merged histograms alone has no stills to show: only the
-  // merged palette.
-  if (!stills.length) {
-    $("slides").hidden = true;
+  // Nothing that does nothing: one still needs no previous, next, dots or
+  // overview; a page of merged histograms alone has no stills to show,
+  // only the merged palette.
+  if (stills.length <= 1) {
+    for (const id of ["prev", "next", "dots"]) $(id).hidden = true;
     document.querySelector("header nav").hidden = true;
+  }
+  if (!stills.length) $("slides").hidden = true;
+
+  // The hex codes inside `root` that a reader can see (for `#selftest`).
+  function visibleHexes(root) {
+    const found = new Set();
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const hex = node.textContent.trim();
+      if (!/^#[0-9a-f]{6}$/.test(hex)) continue;
+      const owner = node.parentElement.closest(".cell, .key");
+      if (!owner) continue;
+      owner.scrollIntoView({ block: "center" });
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const r = range.getBoundingClientRect();
+      if (r.width < 1 || r.left < 0 || r.right > window.innerWidth + 0.5) continue;
+      let clipped = false;
+      for (let a = node.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflow === "visible") continue;
+        const b = a.getBoundingClientRect();
+        clipped ||= r.left < b.left - 0.5 || r.right > b.right + 0.5 || r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5;
+      }
+      const top = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+      if (!clipped && top && owner.contains(top)) found.add(hex);
+    }
+    return [...found];
   }
 
   // `#selftest`: drive the page as a person would and write what happened
   // into the page, for a headless browser's --dump-dom to read.
   if (location.hash === "#selftest") {
-    const result = { slides: stills.length, dots: dots.children.length };
+    const result = { slides: stills.length, dots: dots.children.length, width: window.innerWidth };
     result.hexes = [...document.querySelectorAll("#grid .cell")].map((c) => c.dataset.hex);
+    const shown = (node) => node.getClientRects().length > 0;
+    result.controls = {
+      prev: shown($("prev")),
+      next: shown($("next")),
+      dots: shown(dots),
+      overview: shown($("show-grid")),
+    };
+    // Every still's hex codes a reader can see: laid out inside the window,
+    // not clipped by its cell, and on top at its own centre.
+    result.visible = stills.map((_, i) => {
+      show(i);
+      return visibleHexes($("slides"));
+    });
+    result.mergedVisible = visibleHexes($("merged"));
+    // Each cloud's default view: how much of the canvas its dots span, and
+    // where black and white are.
+    result.clouds = stills.map((_, i) => {
+      show(i);
+      const xs = projected.filter((p) => !p.palette).map((p) => p.x);
+      const ys = projected.filter((p) => !p.palette).map((p) => p.y);
+      const span = (v, size) => (v.length ? (Math.max(...v) - Math.min(...v)) / size : 0);
+      return { x: span(xs, canvas.width), y: span(ys, canvas.height), black: project([0, 0, 0]), white: project([255, 255, 255]) };
+    });
+    // Turned and zoomed, then reset: the first view again.
+    show(0);
+    const first = JSON.stringify(project([255, 0, 0]));
+    for (const key of ["a", "a", "w", "+"]) canvas.dispatchEvent(new KeyboardEvent("keydown", { key }));
+    const turned = JSON.stringify(project([255, 0, 0]));
+    $("reset-view").click();
+    result.reset = { turned: turned !== first, back: JSON.stringify(project([255, 0, 0])) === first };
+    window.scrollTo(0, 0);
     const captions = [$("caption").textContent];
     $("next").click();
     captions.push($("caption").textContent);
