@@ -32,7 +32,8 @@
 //! type): [`color`], [`names`], [`exclude`], [`decode`], [`manage`],
 //! [`pixels`], [`bars`], [`bins`], [`kmeans`], [`bucket`], [`palette`],
 //! [`auto_k`], `measure`, [`extract`] (the whole extraction policy), [`merge`],
-//! [`record`] (the JSON schema) and [`output`] (one renderer per format).
+//! [`record`] (the JSON schema), [`output`] (one renderer per format) and
+//! [`video`] (films, read through ffmpeg).
 //! The `scenepal` program (feature `cli`, on by default) is built on them.
 
 pub mod auto_k;
@@ -54,6 +55,7 @@ pub mod output;
 pub mod palette;
 pub mod pixels;
 pub mod record;
+pub mod video;
 
 /// The image crate, whose types ([`image::DynamicImage`], [`image::RgbImage`])
 /// appear in this API.

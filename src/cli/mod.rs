@@ -21,6 +21,7 @@ mod budget;
 mod check;
 mod config;
 mod explain;
+mod films;
 mod gallery;
 mod input;
 mod ordered;
@@ -28,7 +29,6 @@ mod pictures;
 mod run;
 mod sinks;
 mod values;
-mod video;
 mod write;
 
 pub use args::{write_man, Cli};

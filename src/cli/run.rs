@@ -23,6 +23,7 @@ use super::budget::show_bytes;
 use super::check::Checker;
 use super::config::{Config, Job};
 use super::explain::explain;
+use super::films::open_videos;
 use super::gallery::GallerySink;
 use super::input::{
     common_folder, display_path, expand_inputs, io_reason, is_stdin, picture_file_name,
@@ -33,7 +34,7 @@ use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
 use super::values::TrimBars;
-use super::video::{clock, is_video_header, open_videos, Video};
+use scenepal::video::{clock, is_video_header, Video};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -392,7 +393,7 @@ fn process(
             let permit = budget
                 .acquire(cost)
                 .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
-            let raw = video.frame(*index).map_err(|e| (shown.clone(), e))?;
+            let raw = video.frame(*index).map_err(|e| (shown.clone(), e.into()))?;
             let pixels = PixelBuffer::rgb8(raw, video.width, video.height)
                 .map_err(|e| (shown.clone(), explain(e)))?;
             // ffmpeg has converted the film's YUV with its matrix.

@@ -130,7 +130,7 @@ pub(super) fn parse_seed(s: &str) -> Result<u64, String> {
 }
 
 pub(super) fn parse_duration_ms(s: &str) -> Result<u64, String> {
-    super::video::parse_duration(s)
+    scenepal::video::parse_duration(s)
 }
 
 pub(super) fn parse_every(s: &str) -> Result<Every, String> {

@@ -17,7 +17,7 @@ use super::budget::MemoryBudget;
 use super::check::{CheckConfig, Tolerance};
 use super::input::WalkOptions;
 use super::values::{Colors, Every, FormatArg, TrimBars};
-use super::video::{Sampling, DEFAULT_EVERY_MS};
+use scenepal::video::{Sampling, DEFAULT_EVERY_MS};
 
 mod terminal;
 mod validate;
@@ -348,7 +348,7 @@ fn is_batch(cli: &Cli) -> bool {
     cli.files_from.is_some()
         || cli.inputs.len() != 1
         || cli.inputs[0].is_dir()
-        || super::video::is_video(&cli.inputs[0])
+        || scenepal::video::is_video(&cli.inputs[0])
 }
 
 #[cfg(test)]

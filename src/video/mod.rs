@@ -1,0 +1,21 @@
+//! Films: a video is recognised by its first bytes, probed with `ffprobe`,
+//! and sampled into frames by one `ffmpeg` process, each sampled frame one
+//! input named `film.mkv@00:00:12.500`. One concern a file: [`probe`]
+//! (recognising and probing), `stream` (the frame stream and its child
+//! process), [`sampling`] (sampling and times), [`shots`] (shot
+//! detection), `child` (starting ffmpeg safely).
+
+mod child;
+mod error;
+pub mod probe;
+pub mod sampling;
+pub mod shots;
+mod stream;
+
+pub use error::{Error, Result};
+pub use probe::{is_video, is_video_header, probe, FilmInfo};
+pub use sampling::{
+    clock, frame_name, parse_duration, split_frame_name, Sampling, DEFAULT_EVERY_MS,
+};
+pub use shots::{detect_shots, shot_middles};
+pub use stream::Video;
