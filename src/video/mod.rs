@@ -1,6 +1,6 @@
 //! Films: a video is recognised by its first bytes, probed with `ffprobe`,
 //! and sampled into frames by one `ffmpeg` process, each sampled frame one
-//! input named `film.mkv@00:00:12.500`. One concern a file: [`probe`]
+//! input named `film.mkv@00:00:12.500`. One concern a file: [`mod@probe`]
 //! (recognising and probing), `stream` (the frame stream and its child
 //! process), [`sampling`] (sampling and times), [`shots`] (shot
 //! detection), `child` (starting ffmpeg safely).
