@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Automatic k: the number chosen per image, and its cost against -k 10.
 
-    python3 benches/auto_k.py [--shared ../shared] [--bin target/release/scenepal] [--runs 7]
+    python3 benches/auto_k.py [--bin target/release/scenepal] [--runs 7]
 
-For every corpus photo, every second of ../shared/corpus/video/
-bigbuckbunny.mp4 (extracted once into target/auto-k as PNG stills, so
+For every corpus photo (benches/corpus.sh), every second of the corpus's
+video/bigbuckbunny.mp4 (extracted once into target/auto-k as PNG stills, so
 both runs read the same files) and two made-up images (a flat two-colour
 graphic with soft edges, and uniform noise), prints the k that `-k auto`
 chooses and the median wall time of `scenepal -k auto` and `scenepal -k 10`
 on it, measured side by side (alternating runs), and their ratio.
-Needs Pillow (and ffmpeg for the film's stills).
+Runs in the benches' venv (Pillow); needs ffmpeg for the film's stills.
 """
 import argparse
 import glob
@@ -18,11 +18,17 @@ import os
 import random
 import statistics
 import subprocess
+import sys
 import time
 
-from PIL import Image, ImageDraw, ImageFilter
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchenv  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+benchenv.use_venv()
+
+from PIL import Image, ImageDraw, ImageFilter  # noqa: E402
+
+ROOT = benchenv.ROOT
 
 
 def made_up(folder):
@@ -46,19 +52,16 @@ def timed(cmd):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     p.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "scenepal"))
     p.add_argument("--runs", type=int, default=7)
     args = p.parse_args()
     folder = os.path.join(ROOT, "target", "auto-k")
     os.makedirs(folder, exist_ok=True)
-    corpus = os.path.join(args.shared, "corpus")
-    images = sorted(glob.glob(os.path.join(corpus, "*.jpg")) + glob.glob(os.path.join(corpus, "*.png")))
-    film = os.path.join(corpus, "video", "bigbuckbunny.mp4")
-    if os.path.exists(film):
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", film, "-vf", "fps=1",
-                        os.path.join(folder, "bigbuckbunny-%02d.png")], check=True)
-        images += sorted(glob.glob(os.path.join(folder, "bigbuckbunny-*.png")))
+    images = benchenv.photos()
+    film = benchenv.corpus("video", "bigbuckbunny.mp4")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", film, "-vf", "fps=1",
+                    os.path.join(folder, "bigbuckbunny-%02d.png")], check=True)
+    images += sorted(glob.glob(os.path.join(folder, "bigbuckbunny-*.png")))
     images += made_up(folder)
     print(f"{'image':26} {'MP':>5} {'k':>3} {'auto ms':>8} {'-k 10 ms':>8} {'ratio':>6}")
     ratios = []

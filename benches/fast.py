@@ -1,26 +1,27 @@
 #!/usr/bin/env python3
 """`--fast` against exact mode and against decoding alone, side by side.
 
-    python3 benches/fast.py [--shared ../shared] [--count 200] [--runs 3] [--sample 24]
+    python3 benches/fast.py [--count 200] [--runs 3] [--sample 24]
 
 Speed: the batch of COUNT 1920x1080 JPEG stills of benches/throughput.py
 (made once into target/bench-stills) is read by the decode-only baseline
 (every pixel decoded, nothing else), by `scenepal -q` and by
 `scenepal -q --fast`, alternately, RUNS times each; prints images per
-second (median) and each ratio to decode-only (target for --fast: >= 1.0).
+second (median) and each ratio to decode-only.
 
 Quality: for every corpus photo and SAMPLE of the batch's stills, the -k 10
 palettes of exact mode and of --fast (both --no-color-manage, so the file's
 values are the pixels) are scored on the full-resolution pixels:
   mse ratio  = mse of the fast palette / mse of the exact palette (sRGB,
-               as ../shared/reference/mse.py; target <= 1.02);
+               as benches/reference/mse.py);
   frac err   = largest difference between a fast colour's reported fraction
                and its share of the full image (pixels to their nearest
-               colour in Oklab, as scenepal assigns; target <= 0.01);
+               colour in Oklab, as scenepal assigns);
   vs exact   = largest difference between a fast colour's fraction and that
                of the nearest exact colour (for information: the palettes
                differ a little, so do their shares).
-Needs numpy and Pillow.
+Runs in the benches' venv (numpy and Pillow) on the corpus of
+benches/corpus.sh.
 """
 import argparse
 import json
@@ -29,10 +30,14 @@ import statistics
 import subprocess
 import sys
 
-import numpy as np
-from PIL import Image
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchenv  # noqa: E402
+
+benchenv.use_venv()
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
 import throughput  # noqa: E402  (build, make_stills, timed)
 
 SCENEPAL = throughput.SCENEPAL
@@ -107,22 +112,19 @@ def speed(args, decode_only, files):
     print(f"{n} stills 1920x1080 JPEG, all cores, median of {args.runs} runs")
     print(f"{'decode only':18} {d:7.1f} images/s  1.000")
     print(f"{'scenepal':18} {e:7.1f} images/s  {e / d:.3f}")
-    print(f"{'scenepal --fast':18} {f:7.1f} images/s  {f / d:.3f} (target >= 1.0)")
+    print(f"{'scenepal --fast':18} {f:7.1f} images/s  {f / d:.3f}")
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--shared", default=os.path.join(throughput.ROOT, "..", "shared"))
     p.add_argument("--count", type=int, default=200)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--sample", type=int, default=24)
     args = p.parse_args()
     decode_only = throughput.build()
-    _, files = throughput.make_stills(args.shared, args.count)
+    _, files = throughput.make_stills(args.count)
     speed(args, decode_only, files)
-    corpus = os.path.join(args.shared, "corpus")
-    photos = sorted(os.path.join(corpus, f) for f in os.listdir(corpus) if f.endswith((".jpg", ".png")))
-    quality(photos + files[::max(1, len(files) // args.sample)][:args.sample])
+    quality(benchenv.photos() + files[::max(1, len(files) // args.sample)][:args.sample])
 
 
 if __name__ == "__main__":

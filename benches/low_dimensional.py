@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Quality on low-dimensional images: grayscale, sepia and two-ink prints.
 
-    python3 benches/low_dimensional.py [--shared ../shared] [--bin target/release/scenepal]
+    python3 benches/low_dimensional.py [--bin target/release/scenepal]
 
 Makes, from two corpus photos (coffee.png, 0.24 MP, and colorful_cups.jpg,
 4.1 MP), three versions each into target/low-dimensional: a grayscale
 conversion (L), a sepia toning (the gray levels mapped onto a brown ramp),
 and a two-ink print (paper minus two inks, cyan-blue and warm red, laid by
 the picture's luminance and its red-green difference). For each it runs
-scikit-learn's KMeans (the corpus reference: ../shared/reference/
+scikit-learn's KMeans (the corpus reference: benches/reference/
 sklearn_reference.py, random_state=42) and `scenepal --space rgb -k 10`,
-scores both palettes with ../shared/reference/mse.py, and prints the ratio
-(target: at or below 1.00). Needs numpy, Pillow and scikit-learn.
+scores both palettes with benches/reference/mse.py, and prints the ratio.
+Runs in the benches' venv (numpy, Pillow, scikit-learn) on the corpus of
+benches/corpus.sh.
 """
 import argparse
 import json
@@ -19,10 +20,15 @@ import os
 import subprocess
 import sys
 
-import numpy as np
-from PIL import Image
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchenv  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+benchenv.use_venv()
+
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+ROOT = benchenv.ROOT
 
 
 def versions(photo):
@@ -40,32 +46,31 @@ def versions(photo):
     yield "two-ink", Image.fromarray(np.clip(np.rint(print_), 0, 255).astype(np.uint8), "RGB")
 
 
-def mse(shared, image, palette):
-    out = subprocess.run([sys.executable, os.path.join(shared, "reference", "mse.py"), image, *palette],
+def mse(image, palette):
+    out = subprocess.run([sys.executable, benchenv.reference("mse.py"), image, *palette],
                          check=True, capture_output=True, text=True).stdout
     return float(out.split()[1]) if out.startswith("mse") else float(out.split()[0])
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     p.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "scenepal"))
     args = p.parse_args()
     folder = os.path.join(ROOT, "target", "low-dimensional")
     os.makedirs(folder, exist_ok=True)
     print(f"{'image':28} {'MP':>5} {'sklearn mse':>11} {'scenepal mse':>12} {'ratio':>6}")
     for name in ("coffee.png", "colorful_cups.jpg"):
-        photo = Image.open(os.path.join(args.shared, "corpus", name))
+        photo = Image.open(benchenv.corpus(name))
         for kind, image in versions(photo):
             path = os.path.join(folder, f"{os.path.splitext(name)[0]}-{kind}.png")
             if not os.path.exists(path):
                 image.save(path)
-            ref = subprocess.run([sys.executable, os.path.join(args.shared, "reference", "sklearn_reference.py"), path],
+            ref = subprocess.run([sys.executable, benchenv.reference("sklearn_reference.py"), path],
                                  check=True, capture_output=True, text=True).stdout.split()
             ours = json.loads(subprocess.run([args.bin, "--space", "rgb", "--no-color-manage", "-f", "json", path],
                                              check=True, capture_output=True, text=True).stdout)
-            theirs = mse(args.shared, path, ref)
-            mine = mse(args.shared, path, [c["hex"] for c in ours["colors"]])
+            theirs = mse(path, ref)
+            mine = mse(path, [c["hex"] for c in ours["colors"]])
             mp = image.size[0] * image.size[1] / 1e6
             print(f"{os.path.basename(path):28} {mp:5.2f} {theirs:11.3f} {mine:12.3f} {mine / theirs:6.3f}")
 

@@ -3,12 +3,14 @@
 //! `Calculate` steps) over every unique colour to convergence, from several
 //! seeds, best kept — on the corpus images.
 //!
-//! `cargo bench --bench oracle -- [../shared/corpus] [k]` prints, per image,
+//! `cargo bench --bench oracle -- [CORPUS] [k]` prints, per image,
 //! the mean squared Oklab×100 error of scenepal's palette, of the same
 //! k-means run on exact unique colours instead of bins ("unbinned"), and of
 //! the exhaustive run, and scenepal's ratio to the exhaustive run. The
 //! exhaustive errors (minutes of work) are kept in
 //! target/oracle-k{k}.tsv and reused while the image files are unchanged.
+//! CORPUS defaults to `$SCENEPAL_CORPUS`, else `target/corpus`, where
+//! `benches/corpus.sh` puts the corpus.
 
 use std::path::PathBuf;
 
@@ -57,7 +59,8 @@ fn main() {
     let corpus = PathBuf::from(
         args.first()
             .cloned()
-            .unwrap_or_else(|| "../shared/corpus".into()),
+            .or_else(|| std::env::var("SCENEPAL_CORPUS").ok())
+            .unwrap_or_else(|| "target/corpus".into()),
     );
     let k: usize = args.get(1).map_or(10, |v| v.parse().expect("k"));
     println!(

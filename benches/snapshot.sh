@@ -101,8 +101,8 @@ run "$s --version"
 run "$s --man"
 for sh in bash zsh fish; do run "$s --completions $sh"; done
 run "$s -j 1 -f json $f/nuthatch_960.jpg > $work/a; $s -j 2 -f json $f/nuthatch_960.jpg > $work/b; cmp $work/a $work/b && echo same"
-# The README's pictures, when the corpus is beside the repository.
-corpus=../shared/corpus
+# The documents' pictures, when the corpus has been fetched (benches/corpus.sh).
+corpus=${SCENEPAL_CORPUS:-target/corpus}
 if [ -d $corpus ]; then
     run "$s --swatch $work/out/colorful_cups-card.png --swatch-width 800 --plot $work/out/colorful_cups-plot.png $corpus/colorful_cups.jpg"
     run "$s --swatch $work/out/coffee-strip.png --swatch-style strip --proportional -k 12 $corpus/coffee.png"

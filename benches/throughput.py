@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-CLI speed of scenepal against decoding alone, measured side by side.
 
-    python3 benches/throughput.py all    [--shared ../shared] [--count 200] [--runs 3]
+    python3 benches/throughput.py all    [--count 200] [--runs 3]
     python3 benches/throughput.py small|corpus|batch|low|fast [...]
 
 Both build `target/release/scenepal` and the decode-only baseline
@@ -15,14 +15,16 @@ corpus: 2. every corpus image of 1 MP or more: decode-only, scenepal and
         scenepal -a bucket ms, ratios, mse against scikit-learn (--space rgb),
         peak RSS ratio (/usr/bin/time).
 batch:  3. COUNT 1920x1080 JPEG stills and COUNT 672x448 (0.3 MP) ones, made
-        from ../shared/corpus (crops and rescales, Pillow; cached in
+        from the corpus (crops and rescales, Pillow; cached in
         target/bench-stills and target/bench-stills-web): `scenepal -q FILES`
         and `decode_only FILES` alternately, RUNS times each, images per
         second (median) and their ratio.
 low:    4. benches/low_dimensional.py (grayscale, sepia, two-ink against
         scikit-learn).
 fast:   5. benches/fast.py (--fast against exact mode and decode-only).
-Parts 4 and 5 need numpy (and scikit-learn for 4).
+The corpus is the one benches/corpus.sh fetches (SCENEPAL_CORPUS may point
+elsewhere); the script runs in the benches' venv (pinned Pillow, numpy,
+scikit-learn: benches/requirements.txt).
 """
 import argparse
 import csv
@@ -32,6 +34,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import benchenv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENEPAL = os.path.join(ROOT, "target", "release", "scenepal")
@@ -61,18 +65,17 @@ def peak_rss_kb(cmd):
     return int(out.strip().splitlines()[-1])
 
 
-def make_stills(shared, count, size=(1920, 1080), folder="bench-stills"):
+def make_stills(count, size=(1920, 1080), folder="bench-stills"):
     from PIL import Image  # dev-only dependency
     folder = os.path.join(ROOT, "target", folder)
     os.makedirs(folder, exist_ok=True)
-    corpus = os.path.join(shared, "corpus")
-    names = sorted(f for f in os.listdir(corpus) if f.endswith((".jpg", ".png")))
+    names = benchenv.photos()
     w, h = size
     for i in range(count):
         path = os.path.join(folder, f"still_{i:04d}.jpg")
         if os.path.exists(path):
             continue
-        src = Image.open(os.path.join(corpus, names[i % len(names)])).convert("RGB")
+        src = Image.open(names[i % len(names)]).convert("RGB")
         zoom = 0.55 + 0.45 * ((i * 37) % 100) / 100
         cw, ch = int(src.width * zoom), int(src.width * zoom * h / w)
         if ch > src.height:
@@ -86,9 +89,9 @@ def make_stills(shared, count, size=(1920, 1080), folder="bench-stills"):
 
 
 def batch(args, decode_only):
-    print("## 3. Batches (target: at least 0.35 of decode-only throughput)")
+    print("## 3. Batches")
     for size, folder in (((1920, 1080), "bench-stills"), ((672, 448), "bench-stills-web")):
-        _, files = make_stills(args.shared, args.count, size, folder)
+        _, files = make_stills(args.count, size, folder)
         dec, sp = [], []
         for _ in range(args.runs):
             dec.append(timed([decode_only, *files]))
@@ -100,14 +103,11 @@ def batch(args, decode_only):
 
 
 def small(args, decode_only):
-    print("## 1. Small stills (target: scenepal at most 2x decode-only)")
+    print("## 1. Small stills")
     print("| image | MP | decode-only ms | scenepal ms | ratio |")
     print("| --- | --- | --- | --- | --- |")
-    corpus_dir = os.path.join(args.shared, "corpus")
-    for name in sorted(os.listdir(corpus_dir)):
-        image = os.path.join(corpus_dir, name)
-        if not name.endswith((".jpg", ".png")):
-            continue
+    for image in benchenv.photos():
+        name = os.path.basename(image)
         out = subprocess.run([SCENEPAL, "-f", "json", image], check=True, capture_output=True, text=True)
         record = json.loads(out.stdout)
         mp = record["width"] * record["height"] / 1e6
@@ -122,15 +122,15 @@ def small(args, decode_only):
 
 
 def corpus(args, decode_only):
-    print("## 2. Images of 1 MP and more; the bucket algorithm (target: bucket at most 1.10x decode-only)")
-    ref = {r["image"]: r for r in csv.DictReader(open(os.path.join(args.shared, "reference", "sklearn-k10.tsv")), delimiter="\t")}
+    print("## 2. Images of 1 MP and more; the bucket algorithm")
+    ref = {r["image"]: r for r in csv.DictReader(open(benchenv.reference("sklearn-k10.tsv")), delimiter="\t")}
     print("| image | MP | decode-only ms | scenepal ms | ratio | bucket ratio | bucket / k-means | mse / scikit-learn | peak RSS ratio |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, r in ref.items():
         mp = int(r["pixels"]) / 1e6
         if mp < 1.0:
             continue
-        image = os.path.join(args.shared, "corpus", name)
+        image = benchenv.corpus(name)
         dec, sp, bu = [], [], []
         for _ in range(args.runs):
             dec.append(timed([decode_only, image]))
@@ -147,21 +147,21 @@ def corpus(args, decode_only):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("mode", choices=["all", "small", "corpus", "batch", "low", "fast"])
-    p.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     p.add_argument("--count", type=int, default=200)
     p.add_argument("--runs", type=int, default=5)
     a = p.parse_args()
+    benchenv.use_venv()
     decode_only = build()
     here = os.path.dirname(os.path.abspath(__file__))
     for mode in ("small", "corpus", "batch", "low", "fast"):
         if a.mode not in ("all", mode):
             continue
         if mode == "low":
-            print("## 4. Low-dimensional images (target: at or below scikit-learn)", flush=True)
-            subprocess.run([sys.executable, os.path.join(here, "low_dimensional.py"), "--shared", a.shared], check=True)
+            print("## 4. Low-dimensional images against scikit-learn", flush=True)
+            subprocess.run([sys.executable, os.path.join(here, "low_dimensional.py")], check=True)
         elif mode == "fast":
-            print("## 5. --fast (targets: >= 1.0 of decode-only; mse within 2%, fractions within 0.01)", flush=True)
-            subprocess.run([sys.executable, os.path.join(here, "fast.py"), "--shared", a.shared,
+            print("## 5. --fast", flush=True)
+            subprocess.run([sys.executable, os.path.join(here, "fast.py"),
                             "--count", str(a.count), "--runs", str(a.runs)], check=True)
         else:
             globals()[mode](a, decode_only)
