@@ -24,11 +24,11 @@ trap 'rm -rf "$work"' EXIT
      "$corpus/video/bigbuckbunny.mp4" > /dev/null
 
 # The gallery of five stills, photographed in a headless browser.
-mkdir "$work/stills"
-cp "$corpus"/{astronaut.png,china.jpg,coffee.png,flower.jpg,rocket.jpg} "$work/stills/"
-(cd "$work" && "$s" -q --html gallery.html stills > /dev/null)
+mkdir "$work/docs-stills"
+cp "$corpus"/{astronaut.png,china.jpg,coffee.png,flower.jpg,rocket.jpg} "$work/docs-stills/"
+(cd "$work" && "$s" -q --html gallery.html docs-stills > /dev/null)
 browser=$(command -v chromium-headless-shell || command -v chromium)
-"$browser" --no-sandbox --hide-scrollbars --window-size=1000,1330 \
+"$browser" --no-sandbox --hide-scrollbars --window-size=1000,1560 \
     --screenshot="$work/gallery.png" "file://$work/gallery.html" 2> /dev/null
 mv "$work/gallery.png" docs/gallery.png
 echo "pictures: docs/*.png remade from $corpus" >&2
