@@ -6,21 +6,35 @@
 //! the centres to sRGB8, measure each colour's share of the image, and sort.
 //!
 //! ```
-//! use scenepal::{extract_palette, load_image, to_hex, LoadOptions, Options, PixelBuffer};
+//! use scenepal::{load_image, to_hex, LoadOptions, LoadedImage, Options, Recipe, TrimBars, Wants};
 //!
-//! // Three red pixels and one blue one.
+//! // One recipe for many images: five colours, bars trimmed in every image,
+//! // the near-white stripe left out, the bins for a merge and the mean
+//! // colour wanted too.
+//! let recipe = Recipe::new(Options { k: 5, ..Options::default() })
+//!     .with_trim_bars(TrimBars::Always)
+//!     .with_wants(Wants { palette: true, bins: true, mean: true })
+//!     .with_exclusions(vec!["white".parse()?]);
+//!
+//! // From an encoded file: the format is recognised from the bytes; with
+//! // `fast`, a large image is read reduced and the analysis accounts for it.
+//! let bytes = std::fs::read("fixtures/five_stripes.png")?;
+//! let image = load_image(&bytes, None, &LoadOptions::default())?;
+//! let analysis = recipe.analyze(image)?;
+//! let palette = analysis.palette.expect("wanted");
+//! assert_eq!(palette.colors.len(), 4);
+//! assert!(analysis.bins.is_some() && analysis.mean.is_some());
+//!
+//! // From pixels in memory (a video frame, an array): three red, one blue.
 //! let raw = vec![255, 0, 0, 255, 0, 0, 0, 0, 255, 255, 0, 0];
-//! let pixels = PixelBuffer::rgb8(raw, 2, 2)?;
-//! let palette = extract_palette(&pixels, &Options { k: 2, ..Options::default() })?;
+//! let frame = LoadedImage::from_rgb8(raw, 2, 2)?.as_video_frame();
+//! let palette = Recipe::new(Options { k: 2, ..Options::default() })
+//!     .analyze(frame)?
+//!     .palette
+//!     .expect("wanted by default");
 //! let hex: Vec<String> = palette.colors.iter().map(|s| to_hex(s.rgb)).collect();
 //! assert_eq!(hex, ["#ff0000", "#0000ff"]);
 //! assert_eq!(palette.colors[0].fraction, 0.75);
-//!
-//! // From an encoded file: the format is recognised from the bytes.
-//! let bytes = std::fs::read("fixtures/five_stripes.png")?;
-//! let image = load_image(&bytes, None, &LoadOptions::default())?;
-//! let palette = extract_palette(&image.pixels, &Options { k: 5, ..Options::default() })?;
-//! assert_eq!(palette.colors.len(), 5);
 //!
 //! // Errors are typed; a program names the file itself.
 //! let err = load_image(b"not an image", None, &LoadOptions::default()).unwrap_err();
@@ -31,11 +45,13 @@
 //! Modules, each importing only from those listed before it (and the error
 //! type): [`color`], [`names`], [`exclude`], [`decode`], [`manage`],
 //! [`pixels`], [`bars`], [`bins`], [`kmeans`], [`bucket`], [`palette`],
-//! [`auto_k`], `measure`, [`extract`] (the whole extraction policy), [`merge`],
+//! [`auto_k`], `measure`, [`extract`] (the whole extraction policy),
+//! [`analyze`] (the one call from a loaded image to its results), [`merge`],
 //! [`record`] (the JSON schema), [`output`] (one renderer per format) and
 //! [`video`] (films, read through ffmpeg).
 //! The `scenepal` program (feature `cli`, on by default) is built on them.
 
+pub mod analyze;
 pub mod auto_k;
 pub mod bucket;
 mod error;
@@ -61,6 +77,7 @@ pub mod video;
 /// appear in this API.
 pub use image;
 
+pub use crate::analyze::{Analysis, Recipe, TrimBars, Wants};
 pub use crate::bars::{find_bars, Crop};
 pub use crate::bins::Bins;
 pub use crate::color::{to_hex, Rgb, Space};

@@ -510,6 +510,41 @@ pub struct LoadedImage {
     /// 1 when every pixel was read; with [`LoadOptions::fast`], the
     /// reduction used (2, 4 or 8: one pixel for each `step` × `step` block).
     pub step: u32,
+    /// A frame of a film: its letterbox bars are left out by default (see
+    /// [`TrimBars::Auto`](crate::TrimBars::Auto)).
+    pub video_frame: bool,
+}
+
+impl LoadedImage {
+    /// An image from an interleaved RGB8 buffer of `width` × `height`
+    /// pixels (a video frame's, an array's), taken as sRGB, read whole.
+    ///
+    /// # Errors
+    /// [`Error::BufferSize`] if the buffer's length is not `width` × `height` × 3.
+    pub fn from_rgb8(raw: Vec<u8>, width: u32, height: u32) -> Result<Self> {
+        Ok(LoadedImage {
+            width,
+            height,
+            pixels: PixelBuffer::rgb8(raw, width, height)?,
+            preview: None,
+            managed: crate::manage::Managed::default(),
+            step: 1,
+            video_frame: false,
+        })
+    }
+
+    /// The same image marked as a frame of a film.
+    pub fn as_video_frame(mut self) -> Self {
+        self.video_frame = true;
+        self
+    }
+
+    /// The same image with its preview for a swatch card, `width` wide
+    /// (enlarged if smaller).
+    pub fn with_preview(mut self, width: u32) -> Self {
+        self.preview = Some(self.pixels.preview(width));
+        self
+    }
 }
 
 /// How an image is loaded.
@@ -572,6 +607,7 @@ pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Resu
         preview,
         managed,
         step,
+        video_frame: false,
     })
 }
 

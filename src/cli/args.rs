@@ -15,15 +15,14 @@ use super::values::{
     parse_alpha, parse_colors, parse_duration_ms, parse_every, parse_exclusion, parse_fraction,
     parse_frames, parse_html_width, parse_k, parse_picture_side, parse_positive, parse_seed,
     parse_swatch_width, parse_threads, parse_tolerance, ColorChoice, Colors, Every, FormatArg,
-    TrimBars,
 };
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
 use scenepal::output::html::{HtmlImages, DEFAULT_HTML_WIDTH_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
-    Algorithm, Exclusion, MergeWeight, SortOrder, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_K,
-    DEFAULT_SEED,
+    Algorithm, Exclusion, MergeWeight, SortOrder, Space, TrimBars, DEFAULT_ALPHA_THRESHOLD,
+    DEFAULT_K, DEFAULT_SEED,
 };
 
 /// Print the k colours that best represent an image.

@@ -14,10 +14,7 @@ use scenepal::output::html::{
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
-use scenepal::{
-    extract_palette, extract_palette_with_bins, find_bars, load_cost, load_image, Bins, Crop,
-    LoadedImage, Palette, PixelBuffer, Rgb,
-};
+use scenepal::{load_cost, load_image, Analysis, Bins, Crop, LoadedImage, Palette, Rgb};
 
 use super::budget::show_bytes;
 use super::check::Checker;
@@ -33,7 +30,6 @@ use super::is_broken_pipe;
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
-use super::values::TrimBars;
 use scenepal::video::{clock, is_video_header, Video};
 
 /// How a run ended.
@@ -81,7 +77,7 @@ fn merge_histograms(
         }
     }
     let mut printer = Printer::new(config.output, false);
-    let (mut ok, merged) = merge.finish(&config.job.options, &mut printer)?;
+    let (mut ok, merged) = merge.finish(&config.job.recipe.options, &mut printer)?;
     if let Some(html) = config.run_pictures.html {
         ok &= GallerySink::new(html).finish(merged);
     }
@@ -145,8 +141,8 @@ pub fn run(mut config: Config) -> Result<Outcome> {
             match Checker::open(
                 &check.golden,
                 single,
-                &config.job.options,
-                &config.job.exclude.colors,
+                &config.job.recipe.options,
+                config.job.recipe.exclusions(),
                 check,
             ) {
                 Ok(checker) => Some(checker),
@@ -207,7 +203,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
     let mut ok = sinks.progress.failed == 0;
     let mut merged = None;
     if let Some(merge) = sinks.merge {
-        let (done, palette) = merge.finish(&job.options, &mut sinks.printer)?;
+        let (done, palette) = merge.finish(&job.recipe.options, &mut sinks.printer)?;
         ok &= done;
         merged = palette;
     }
@@ -320,9 +316,9 @@ impl Sinks {
             crop: image.crop,
             step: image.step,
             color_profile: image.managed.profile.as_deref(),
-            exclude: &job.exclude.colors,
+            exclude: job.recipe.exclusions(),
             names: self.printer.names(),
-            options: &job.options,
+            options: &job.recipe.options,
             palette,
         };
         let printer = &mut self.printer;
@@ -394,17 +390,14 @@ fn process(
                 .acquire(cost)
                 .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
             let raw = video.frame(*index).map_err(|e| (shown.clone(), e.into()))?;
-            let pixels = PixelBuffer::rgb8(raw, video.width, video.height)
-                .map_err(|e| (shown.clone(), explain(e)))?;
             // ffmpeg has converted the film's YUV with its matrix.
-            let loaded = LoadedImage {
-                width: video.width,
-                height: video.height,
-                // Scaled to the card as a still is, enlarged if small.
-                preview: job.load.preview_width.map(|w| pixels.preview(w)),
-                pixels,
-                managed: Managed::default(),
-                step: 1,
+            let frame = LoadedImage::from_rgb8(raw, video.width, video.height)
+                .map_err(|e| (shown.clone(), explain(e)))?
+                .as_video_frame();
+            // Scaled to the card as a still is, enlarged if small.
+            let loaded = match job.load.preview_width {
+                Some(width) => frame.with_preview(width),
+                None => frame,
             };
             let file = picture_file_name(film, base);
             let stem = file.strip_suffix(".png").unwrap_or(&file);
@@ -412,40 +405,21 @@ fn process(
             (loaded, permit, Some(*ms as f64 / 1000.0), picture)
         }
     };
-    let LoadedImage {
+    let Analysis {
         width,
         height,
+        step,
+        crop,
+        managed,
+        palette,
+        bins,
+        mean,
         pixels,
         preview,
-        managed,
-        step,
-    } = loaded;
-    let trim = match job.trim_bars {
-        TrimBars::Always => true,
-        TrimBars::Auto => time.is_some(),
-        TrimBars::Never => false,
-    };
-    let crop = if trim { find_bars(&pixels) } else { None };
-    let pixels = match crop {
-        Some(crop) => pixels.crop(crop),
-        None => pixels,
-    };
-    let pixels = match &job.exclude.set {
-        Some(set) => pixels
-            .exclude(set)
-            .map_err(|e| (shown.clone(), explain(e)))?,
-        None => pixels,
-    };
-    let bins = job.bins.then(|| Bins::of(&pixels));
-    let palette = if job.palette {
-        let palette = match &bins {
-            Some(bins) => extract_palette_with_bins(&pixels, bins, &job.options),
-            None => extract_palette(&pixels, &job.options),
-        };
-        Some(palette.map_err(|e| (shown.clone(), explain(e)))?)
-    } else {
-        None
-    };
+    } = job
+        .recipe
+        .analyze(loaded)
+        .map_err(|e| (shown.clone(), explain(e)))?;
     if let Some(palette) = &palette {
         // The failure is the input's (its record keeps its path); the
         // message names the picture that could not be written.
@@ -467,7 +441,7 @@ fn process(
             write_plot(
                 target,
                 palette,
-                &pixels.sample(PLOT_SAMPLE_PX, job.options.seed),
+                &pixels.sample(PLOT_SAMPLE_PX, job.recipe.options.seed),
             )
             .map_err(of_input)?;
         }
@@ -478,7 +452,6 @@ fn process(
     };
     let mut frame_file = None;
     let gallery = job
-        .extras
         .gallery
         .zip(palette.as_ref())
         .map(|((images, thumb), palette)| {
@@ -500,7 +473,7 @@ fn process(
                 height: Some(height),
                 image,
                 palette: palette_entries(palette),
-                sample: encode_sample(&pixels.sample(HTML_SAMPLE_PX, job.options.seed)),
+                sample: encode_sample(&pixels.sample(HTML_SAMPLE_PX, job.recipe.options.seed)),
                 error: None,
                 time,
                 shot: None,
@@ -510,17 +483,12 @@ fn process(
         width,
         height,
         time,
-        // In the file's pixels.
-        crop: crop.map(|c| c.scaled(step, width, height)),
+        crop,
         managed,
         step,
         palette,
-        // A reduced read's pixel stands for a block of the image: so it
-        // weighs in a merge.
-        bins: bins
-            .filter(|_| job.keep_bins)
-            .map(|b| b.weighted(step as u64 * step as u64)),
-        mean: job.extras.mean.then(|| pixels.mean_color()),
+        bins,
+        mean,
         gallery,
         file,
         frame_file,

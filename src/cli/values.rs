@@ -7,17 +7,6 @@ use scenepal::output::Format;
 use scenepal::output::MAX_PICTURE_SIDE_PX;
 use scenepal::{Exclusion, MAX_K};
 
-/// When letterbox and pillarbox bars are left out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum TrimBars {
-    /// In video frames only.
-    Auto,
-    /// In every image.
-    Always,
-    /// Never: every pixel counts.
-    Never,
-}
-
 /// When to use terminal colours.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {

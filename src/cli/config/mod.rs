@@ -10,13 +10,13 @@ use scenepal::output::barcode::{BarcodeOptions, BarcodeStyle};
 use scenepal::output::html::HtmlImages;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{Format, Layout, Preview};
-use scenepal::{Algorithm, Exclusion, ExclusionSet, HistogramOptions, LoadOptions, Options};
+use scenepal::{HistogramOptions, LoadOptions, Options, Recipe, Wants};
 
 use super::args::Cli;
 use super::budget::MemoryBudget;
 use super::check::{CheckConfig, Tolerance};
 use super::input::WalkOptions;
-use super::values::{Colors, Every, FormatArg, TrimBars};
+use super::values::{Colors, Every, FormatArg};
 use scenepal::video::{Sampling, DEFAULT_EVERY_MS};
 
 mod terminal;
@@ -70,34 +70,17 @@ pub struct Inputs {
 
 /// One image's work, shared by the workers.
 pub struct Job {
-    /// Extraction options.
-    pub options: Options,
+    /// What each image's analysis computes, and how.
+    pub recipe: Recipe,
     /// Decoding options, including the preview width when a card is drawn.
     pub load: LoadOptions,
     /// Largest input, and the memory images may take while decoded.
     pub limits: Limits,
     /// Pictures drawn per image.
     pub pictures: Pictures,
-    /// Compute each image's palette (not needed when only merging).
-    pub palette: bool,
-    /// Count each image's colour bins (for k-means and for the merge).
-    pub bins: bool,
-    /// Hand each image's bins back for the merge.
-    pub keep_bins: bool,
-    /// When bars are left out of the counted pixels.
-    pub trim_bars: TrimBars,
-    /// Colours left out of the counted pixels.
-    pub exclude: Exclude,
-    /// What the run's consumers need from each image besides its palette.
-    pub extras: Extras,
-}
-
-/// Colours left out of the counted pixels (`--exclude`).
-pub struct Exclude {
-    /// As given, for the records.
-    pub colors: Vec<Exclusion>,
-    /// Every colour they exclude, built once for all images (`None`: none).
-    pub set: Option<ExclusionSet>,
+    /// Each image's page entry (for the gallery): a thumbnail of this
+    /// width, or a link, and a pixel sample.
+    pub gallery: Option<(HtmlImages, u32)>,
 }
 
 /// How much of the machine one image, and all in flight, may take.
@@ -106,15 +89,6 @@ pub struct Limits {
     pub max_bytes: u64,
     /// Memory for the images being decoded at once.
     pub memory: MemoryBudget,
-}
-
-/// What the run's consumers need from each image besides its palette.
-pub struct Extras {
-    /// Its mean colour (for a barcode).
-    pub mean: bool,
-    /// Its page entry (for the gallery): a thumbnail of this width, or a
-    /// link, and a pixel sample.
-    pub gallery: Option<(HtmlImages, u32)>,
 }
 
 /// Pictures of the whole run.
@@ -242,10 +216,21 @@ impl Config {
         });
         let card = pictures.swatch_dir.is_some()
             || (pictures.swatch.is_some() && swatch_options.style == SwatchStyle::Card);
-        let palette =
-            !cli.merge || cli.barcode.is_some() || cli.swatch_dir.is_some() || cli.html.is_some();
+        let wants = Wants {
+            palette: !cli.merge
+                || cli.barcode.is_some()
+                || cli.swatch_dir.is_some()
+                || cli.html.is_some(),
+            bins: cli.merge,
+            // The gallery's barcode uses the classic style.
+            mean: cli.html.is_some()
+                || (cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean),
+        };
         let job = Job {
-            options,
+            recipe: Recipe::new(options)
+                .with_trim_bars(cli.trim_bars)
+                .with_wants(wants)
+                .with_exclusions(cli.exclude),
             load: LoadOptions {
                 alpha_threshold: cli.alpha_threshold,
                 preview_width: card.then_some(cli.swatch_width),
@@ -259,21 +244,7 @@ impl Config {
                 memory: MemoryBudget::new(cli.max_memory),
             },
             pictures,
-            palette,
-            // Bins serve k-means and the merge; the bucket algorithm does without.
-            bins: cli.merge || (palette && cli.algorithm == Algorithm::Kmeans),
-            keep_bins: cli.merge,
-            trim_bars: cli.trim_bars,
-            exclude: Exclude {
-                set: (!cli.exclude.is_empty()).then(|| ExclusionSet::new(&cli.exclude)),
-                colors: cli.exclude,
-            },
-            extras: Extras {
-                // The gallery's barcode uses the classic style.
-                mean: cli.html.is_some()
-                    || (cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean),
-                gallery: cli.html.as_ref().map(|_| (cli.html_images, cli.html_width)),
-            },
+            gallery: cli.html.as_ref().map(|_| (cli.html_images, cli.html_width)),
         };
         let stdout = std::io::stdout();
         // The histogram is written by the merge itself, as one document: no
@@ -397,9 +368,8 @@ mod tests {
         ]);
         assert!(c.job.pictures.swatch.is_none());
         assert!(c.merge.as_ref().unwrap().pictures.swatch.is_some());
-        assert!(c.job.bins && c.job.keep_bins && !c.job.palette);
-        let bucket = config(&["-a", "bucket", "x.jpg"]);
-        assert!(!bucket.job.bins);
+        let wants = c.job.recipe.wants;
+        assert!(wants.bins && !wants.palette && !wants.mean);
     }
 
     #[test]
