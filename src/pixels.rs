@@ -3,6 +3,7 @@
 //! and the scaled preview a swatch card shows.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use image::{imageops::FilterType, DynamicImage, RgbImage};
 use rayon::prelude::*;
@@ -249,11 +250,56 @@ fn merge_tables(mut a: FxHashMap<u32, u64>, mut b: FxHashMap<u32, u64>) -> FxHas
 /// that a gray image is never expanded to three channels to be counted.
 #[derive(Clone, Debug)]
 pub struct PixelBuffer {
-    raw: Vec<u8>,
+    raw: Raw,
     channels: usize,
     width: u32,
     height: u32,
     alpha_threshold: u8,
+}
+
+/// A buffer's bytes: its own, or another owner's (read in place).
+#[derive(Clone)]
+enum Raw {
+    Owned(Vec<u8>),
+    Shared(Arc<dyn AsRef<[u8]> + Send + Sync>),
+}
+
+impl Raw {
+    /// The bytes as a buffer of their own, copied if they were shared
+    /// (cropping moves them).
+    fn into_owned(self) -> Vec<u8> {
+        match self {
+            Raw::Owned(v) => v,
+            Raw::Shared(s) => (*s).as_ref().to_vec(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Raw {
+    fn from(v: Vec<u8>) -> Self {
+        Raw::Owned(v)
+    }
+}
+
+impl std::ops::Deref for Raw {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Raw::Owned(v) => v,
+            Raw::Shared(s) => (**s).as_ref(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Raw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match self {
+            Raw::Owned(_) => "owned",
+            Raw::Shared(_) => "shared",
+        };
+        write!(f, "{} {kind} bytes", self.len())
+    }
 }
 
 impl PixelBuffer {
@@ -283,13 +329,43 @@ impl PixelBuffer {
         Self::new(raw, 2, width, height, alpha_threshold)
     }
 
-    fn new(
-        raw: Vec<u8>,
+    /// Wraps interleaved 8-bit pixels that something else owns (a NumPy
+    /// array, a memory map) without copying them: `channels` bytes a pixel
+    /// (1 gray, 2 gray and alpha, 3 RGB, 4 RGBA), `width` × `height` pixels,
+    /// those with alpha below `alpha_threshold` not counted.
+    ///
+    /// # Errors
+    /// [`Error::BufferSize`] for a buffer of another length or a channel
+    /// count outside 1..=4; [`Error::NoCountedPixels`] when no pixel is
+    /// opaque enough to count.
+    pub fn shared(
+        raw: Arc<dyn AsRef<[u8]> + Send + Sync>,
         channels: usize,
         width: u32,
         height: u32,
         alpha_threshold: u8,
     ) -> Result<Self> {
+        let len = (*raw).as_ref().len();
+        if !(1..=4).contains(&channels) {
+            return Err(Error::BufferSize {
+                width,
+                height,
+                channels,
+                len,
+            });
+        }
+        let buffer = Self::new(Raw::Shared(raw), channels, width, height, alpha_threshold)?;
+        buffer.check_counted()
+    }
+
+    fn new(
+        raw: impl Into<Raw>,
+        channels: usize,
+        width: u32,
+        height: u32,
+        alpha_threshold: u8,
+    ) -> Result<Self> {
+        let raw = raw.into();
         let expected = width as u64 * height as u64 * channels as u64;
         if raw.len() as u64 != expected {
             return Err(Error::BufferSize {
@@ -306,6 +382,19 @@ impl PixelBuffer {
             height,
             alpha_threshold,
         })
+    }
+
+    /// The buffer, or [`Error::NoCountedPixels`] when no pixel is counted.
+    fn check_counted(self) -> Result<Self> {
+        let t = self.alpha_threshold;
+        let any_counted = with_stride!(self.channels, S => self
+            .raw
+            .chunks_exact(S)
+            .any(|px| counted::<S>(px, t).is_some()));
+        if !any_counted {
+            return Err(Error::NoCountedPixels { threshold: t });
+        }
+        Ok(self)
     }
 
     /// Flattens a decoded image. 8-bit gray, gray-and-alpha, RGB and RGBA
@@ -332,16 +421,7 @@ impl PixelBuffer {
             }
             _ => Self::rgb8(image.into_rgb8().into_raw(), width, height),
         }?;
-        let any_counted = with_stride!(buffer.channels, S => buffer
-            .raw
-            .chunks_exact(S)
-            .any(|px| counted::<S>(px, t).is_some()));
-        if !any_counted {
-            return Err(Error::NoCountedPixels {
-                threshold: alpha_threshold,
-            });
-        }
-        Ok(buffer)
+        buffer.check_counted()
     }
 
     /// The interleaved bytes.
@@ -372,13 +452,15 @@ impl PixelBuffer {
     /// place: no second buffer). `crop` must lie inside the image.
     pub fn crop(mut self, crop: crate::bars::Crop) -> Self {
         let stride = self.channels;
+        let mut raw = std::mem::replace(&mut self.raw, Raw::Owned(Vec::new())).into_owned();
         let row = self.width as usize * stride;
         let (x0, w) = (crop.x as usize * stride, crop.width as usize * stride);
         for (to, y) in (crop.y as usize..(crop.y + crop.height) as usize).enumerate() {
             let from = y * row + x0;
-            self.raw.copy_within(from..from + w, to * w);
+            raw.copy_within(from..from + w, to * w);
         }
-        self.raw.truncate(w * crop.height as usize);
+        raw.truncate(w * crop.height as usize);
+        self.raw = Raw::Owned(raw);
         self.width = crop.width;
         self.height = crop.height;
         self
@@ -709,6 +791,31 @@ pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_bytes_are_read_in_place_and_copied_only_to_crop() {
+        let raw: Vec<u8> = (0..4 * 3 * 2).map(|v| (v * 17) as u8).collect();
+        let owned = PixelBuffer::rgba8(raw.clone(), 3, 2, 0).unwrap();
+        let shared: Arc<Vec<u8>> = Arc::new(raw);
+        let buffer = PixelBuffer::shared(shared.clone(), 4, 3, 2, 0).unwrap();
+        assert_eq!(buffer.raw().as_ptr(), shared.as_ptr());
+        assert_eq!(buffer.histogram(), owned.histogram());
+        let crop = crate::bars::Crop {
+            x: 1,
+            y: 1,
+            width: 2,
+            height: 1,
+        };
+        assert_eq!(buffer.crop(crop).raw(), owned.crop(crop).raw());
+        assert!(matches!(
+            PixelBuffer::shared(shared.clone(), 4, 3, 3, 0),
+            Err(Error::BufferSize { .. })
+        ));
+        assert!(matches!(
+            PixelBuffer::shared(Arc::new(vec![9u8, 0]), 2, 1, 1, 128),
+            Err(Error::NoCountedPixels { threshold: 128 })
+        ));
+    }
 
     #[test]
     fn counts_equal_colours_once_sorted() {
