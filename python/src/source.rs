@@ -102,9 +102,11 @@ impl Source {
         let shape = array.shape().to_vec();
         let (height, width, channels) = match shape[..] {
             [h, w, c @ (3 | 4)] => (h, w, c),
-            _ => return Err(argument(format!(
+            _ => {
+                return Err(argument(format!(
                 "an image array has shape (height, width, 3) or (height, width, 4), got {shape:?}"
-            ))),
+            )))
+            }
         };
         let size = |n: usize| {
             u32::try_from(n)
