@@ -54,8 +54,8 @@ def shard_histogram(binary, paths, options):
     return out
 
 
-def merge_pair(binary, options, *histograms):
-    """Reduce task: two (or one) histograms into one."""
+def merge_pair(binary, *histograms):
+    """Reduce task: two (or one) histograms into one, with the options they record."""
     with tempfile.TemporaryDirectory() as tmp:
         files = []
         for i, doc in enumerate(histograms):
@@ -63,7 +63,7 @@ def merge_pair(binary, options, *histograms):
             with open(path, "wb") as f:
                 f.write(doc)
             files.append(path)
-        code, out, err = scenepal(binary, ["--from-histograms", "-f", "histogram", *options, *files])
+        code, out, err = scenepal(binary, ["--from-histograms", "-f", "histogram", *files])
     if code != 0:
         raise RuntimeError(f"scenepal could not merge histograms: {err}")
     return out
@@ -98,7 +98,7 @@ def main():
     histogram_bytes = [len(h) for h in client.gather(level)]
     mapped = time.perf_counter()
     while len(level) > 1:
-        level = [client.submit(merge_pair, binary, options, *level[i:i + 2], pure=False)
+        level = [client.submit(merge_pair, binary, *level[i:i + 2], pure=False)
                  for i in range(0, len(level), 2)]
     final = client.gather(level[0])
     reduced = time.perf_counter()
@@ -108,7 +108,7 @@ def main():
     with tempfile.NamedTemporaryFile(suffix=".json") as f:
         f.write(final)
         f.flush()
-        code, palette, err = scenepal(binary, ["--from-histograms", "-f", "json", *options, f.name])
+        code, palette, err = scenepal(binary, ["--from-histograms", "-f", "json", f.name])
     if code != 0:
         sys.exit(f"scenepal: {err}")
     sys.stdout.buffer.write(palette)

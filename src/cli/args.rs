@@ -240,8 +240,9 @@ pub struct Cli {
     /// read from stdin as -): merge them, exactly as one --merge over all
     /// their images would, into a palette or (-f histogram) one histogram.
     ///
-    /// Give the same --merge-weight, --space and --alpha-threshold as the
-    /// runs that wrote them: histograms made otherwise are refused.
+    /// The --merge-weight, --space, --alpha-threshold and --exclude the
+    /// histograms record are adopted; histograms that disagree with each
+    /// other, or with one of these options given, are refused.
     #[arg(long, conflicts_with_all = ["check", "barcode", "swatch_dir", "merge"],
           help_heading = "Many images")]
     pub from_histograms: bool,

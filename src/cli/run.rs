@@ -65,12 +65,17 @@ fn merge_histograms(
                 .map(|path| {
                     let text = String::from_utf8(read_input(path, max_bytes)?)
                         .map_err(|_| anyhow!("not a scenepal histogram (not UTF-8 text)"))?;
-                    merge.read_document(&text)
+                    MergeSink::read_document(&text)
                 })
                 .collect()
         });
         for (path, histogram) in group.iter().zip(read) {
-            if let Err(e) = histogram.and_then(|h| merge.absorb(&h)) {
+            let first = display_path(&paths[0]);
+            let absorbed = histogram.and_then(|(histogram, made_with)| {
+                merge.settle(&made_with, &first)?;
+                merge.absorb(&histogram)
+            });
+            if let Err(e) = absorbed {
                 say!("scenepal: {}: {e:#}", display_path(path));
                 return Ok(Outcome::InputFailed);
             }

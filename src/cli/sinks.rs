@@ -12,7 +12,9 @@ use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::{write_csv_header, write_json_error, write_report, Format, Layout, Report};
-use scenepal::{extract_palette_from_histogram, Bins, MergedHistogram, Options, Palette, Rgb};
+use scenepal::{
+    extract_palette_from_histogram, Bins, HistogramOptions, MergedHistogram, Options, Palette, Rgb,
+};
 
 use super::config::{BarcodeConfig, MergeConfig, OutputConfig};
 use super::explain::explain;
@@ -198,6 +200,8 @@ impl Progress {
 pub struct MergeSink {
     merged: MergedHistogram,
     config: MergeConfig,
+    /// The input whose recorded options a reduce adopted.
+    settled_by: Option<String>,
 }
 
 impl MergeSink {
@@ -206,6 +210,7 @@ impl MergeSink {
         MergeSink {
             merged: MergedHistogram::new(config.histogram.merge_weight),
             config,
+            settled_by: None,
         }
     }
 
@@ -215,52 +220,86 @@ impl MergeSink {
     }
 
     /// Reads a merged histogram document (another shard's merge) for
-    /// [`absorb`](Self::absorb); an error names what keeps it from being
-    /// merged into this one.
-    pub fn read_document(&self, text: &str) -> Result<MergedHistogram> {
-        let (histogram, made_with) = MergedHistogram::from_json(text).map_err(explain)?;
-        let ours = &self.config.histogram;
+    /// [`absorb`](Self::absorb), with the options it was made with.
+    pub fn read_document(text: &str) -> Result<(MergedHistogram, HistogramOptions)> {
+        MergedHistogram::from_json(text).map_err(explain)
+    }
+
+    /// Settles the options of a reduce on those `made_with` records: the
+    /// first input's are adopted where the command line gave none, and an
+    /// input that disagrees with them, or with an option given, is refused.
+    /// `first` is the shown name of the first input read.
+    pub fn settle(&mut self, made_with: &HistogramOptions, first: &str) -> Result<()> {
+        let given = self.config.given;
+        let ours = &mut self.config.histogram;
+        if self.settled_by.is_none() {
+            if !given.merge_weight {
+                ours.merge_weight = made_with.merge_weight;
+                self.merged = MergedHistogram::new(made_with.merge_weight);
+            }
+            if !given.alpha_threshold {
+                ours.alpha_threshold = made_with.alpha_threshold;
+            }
+            if !given.space {
+                ours.space = made_with.space;
+            }
+            if !given.exclude {
+                ours.exclude = made_with.exclude.clone();
+            }
+            self.settled_by = Some(first.to_owned());
+        }
+        let show_exclude = |list: &[scenepal::Exclusion]| match list {
+            [] => "no --exclude".to_owned(),
+            _ => list
+                .iter()
+                .map(|e| format!("--exclude {e}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        // (what it was made with, what this run has, whether the run's came
+        // from the command line)
         let differences = [
             (made_with.merge_weight != ours.merge_weight).then(|| {
-                format!(
-                    "--merge-weight {}, but this run uses --merge-weight {}",
-                    made_with.merge_weight.name(),
-                    ours.merge_weight.name()
+                (
+                    format!("--merge-weight {}", made_with.merge_weight.name()),
+                    format!("--merge-weight {}", ours.merge_weight.name()),
+                    given.merge_weight,
                 )
             }),
             (made_with.space != ours.space).then(|| {
-                format!(
-                    "--space {}, but this run uses --space {}",
-                    made_with.space.name(),
-                    ours.space.name()
+                (
+                    format!("--space {}", made_with.space.name()),
+                    format!("--space {}", ours.space.name()),
+                    given.space,
                 )
             }),
             (made_with.alpha_threshold != ours.alpha_threshold).then(|| {
-                format!(
-                    "--alpha-threshold {}, but this run uses --alpha-threshold {}",
-                    made_with.alpha_threshold, ours.alpha_threshold
+                (
+                    format!("--alpha-threshold {}", made_with.alpha_threshold),
+                    format!("--alpha-threshold {}", ours.alpha_threshold),
+                    given.alpha_threshold,
                 )
             }),
             (made_with.exclude != ours.exclude).then(|| {
-                let show = |list: &[scenepal::Exclusion]| match list {
-                    [] => "no --exclude".to_owned(),
-                    _ => list
-                        .iter()
-                        .map(|e| format!("--exclude {e}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                };
-                format!(
-                    "{}, but this run uses {}",
-                    show(&made_with.exclude),
-                    show(&ours.exclude)
+                (
+                    show_exclude(&made_with.exclude),
+                    show_exclude(&ours.exclude),
+                    given.exclude,
                 )
             }),
         ];
-        if let Some(difference) = differences.into_iter().flatten().next() {
-            anyhow::bail!("made with {difference} (give every step the same options)");
+        match differences.into_iter().flatten().next() {
+            None => Ok(()),
+            Some((theirs, ours, true)) => {
+                anyhow::bail!("made with {theirs}, but this run uses {ours} (give every step the same options)")
+            }
+            Some((theirs, ours, false)) => {
+                let first = self.settled_by.as_deref().unwrap_or("-");
+                anyhow::bail!(
+                    "made with {theirs}, but {first} was made with {ours}: histograms made with different options cannot be merged"
+                )
+            }
         }
-        Ok(histogram)
     }
 
     /// Adds a histogram read by [`read_document`](Self::read_document).
@@ -290,6 +329,11 @@ impl MergeSink {
             say!("scenepal: no image could be read, so there is nothing to merge");
             return Ok((false, None));
         }
+        // A reduce may have adopted its inputs' space.
+        let options = &Options {
+            space: self.config.histogram.space,
+            ..options.clone()
+        };
         let palette = extract_palette_from_histogram(&histogram, options).map_err(explain)?;
         let pictures = &self.config.pictures;
         let written = pictures

@@ -301,3 +301,67 @@ fn counts_that_overflow_in_a_reduce_are_that_files_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_reduce_adopts_the_options_its_histograms_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let stills = stills();
+    let made_with = [
+        "--merge-weight",
+        "image",
+        "--space",
+        "lab",
+        "--alpha-threshold",
+        "9",
+        "--exclude",
+        "white",
+    ];
+    let shard = |i: usize, files: &[String]| {
+        let mut args = vec!["-q", "--merge", "-f", "histogram"];
+        args.extend(made_with);
+        args.extend(files.iter().map(String::as_str));
+        temp_file(&dir, &format!("{i}.json"), &ok_stdout(&args))
+    };
+    let (a, b) = (shard(0, &stills[..3]), shard(1, &stills[3..]));
+    // A reduce step with no options keeps every recorded one.
+    let reduced = ok_stdout(&["--from-histograms", "-f", "histogram", &a, &b]);
+    let doc: serde_json::Value = serde_json::from_slice(&reduced).unwrap();
+    assert_eq!(doc["merge_weight"], "image");
+    assert_eq!(doc["space"], "lab");
+    assert_eq!(doc["alpha_threshold"], 9);
+    assert_eq!(doc["exclude"][0]["color"], "#ffffff");
+    // And the palette is the single merge's, byte for byte.
+    let reduced = temp_file(&dir, "reduced.json", &reduced);
+    let palette = ok_stdout(&["--from-histograms", "-f", "json", &reduced]);
+    let mut whole = vec!["-q", "--merge", "-f", "json"];
+    whole.extend(made_with);
+    whole.extend(stills.iter().map(String::as_str));
+    assert_eq!(
+        String::from_utf8(palette).unwrap(),
+        String::from_utf8(ok_stdout(&whole)).unwrap()
+    );
+    // An option given that agrees is no contradiction.
+    ok_stdout(&["--from-histograms", "--space", "lab", &a, &b]);
+}
+
+#[test]
+fn a_reduce_refuses_histograms_that_disagree_with_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let still = fixture("china_320.jpg");
+    let shard = |name: &str, space: &str| {
+        let args = ["-q", "--merge", "-f", "histogram", "--space", space, &still];
+        temp_file(&dir, name, &ok_stdout(&args))
+    };
+    let (lab, rgb) = (shard("lab.json", "lab"), shard("rgb.json", "rgb"));
+    let out = run(&["--from-histograms", &lab, &rgb], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr.trim_end(),
+        format!(
+            "scenepal: {rgb}: made with --space rgb, but {lab} was made with --space lab: \
+             histograms made with different options cannot be merged"
+        )
+    );
+}

@@ -147,10 +147,26 @@ pub struct MergeConfig {
     /// How much each image counts, and the other options a histogram
     /// records (and must agree on to be merged).
     pub histogram: HistogramOptions,
+    /// Which of those were given on the command line: the others are
+    /// adopted from the histograms `--from-histograms` reads.
+    pub given: HistogramGiven,
     /// Write the merged histogram instead of a palette.
     pub write_histogram: bool,
     /// Pictures of the merged palette.
     pub pictures: Pictures,
+}
+
+/// Which of a histogram's recorded options the command line gave.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HistogramGiven {
+    /// `--merge-weight`.
+    pub merge_weight: bool,
+    /// `--alpha-threshold`.
+    pub alpha_threshold: bool,
+    /// `--space`.
+    pub space: bool,
+    /// `--exclude`.
+    pub exclude: bool,
 }
 
 impl Command {
@@ -205,6 +221,13 @@ impl Config {
                 alpha_threshold: cli.alpha_threshold,
                 space: cli.space,
                 exclude: cli.exclude.clone(),
+            },
+            // A merge of images makes its histogram with exactly these.
+            given: HistogramGiven {
+                merge_weight: cli.merge || cli.is_given("merge_weight"),
+                alpha_threshold: cli.merge || cli.is_given("alpha_threshold"),
+                space: cli.merge || cli.is_given("space"),
+                exclude: cli.merge || cli.is_given("exclude"),
             },
             write_histogram: cli.format == FormatArg::Histogram,
             pictures: Pictures {
