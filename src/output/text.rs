@@ -96,8 +96,10 @@ pub fn write_rgb(out: &mut impl Write, report: &Report, layout: Layout) -> io::R
     })
 }
 
-/// A GIMP palette file; each colour is named by its hex code (its CSS name
-/// with names).
+/// A GIMP palette file; each colour is named by its hex code, or with names
+/// by its nearest CSS name and its hex code (`darkolivegreen #556b2f`), a
+/// name that two colours share numbered from its second use
+/// (`darkolivegreen-2 #4f6a2c`), so every entry is told apart in GIMP.
 pub fn write_gpl(out: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(out, "GIMP Palette")?;
     // The name line must stay one line, whatever the file name holds.
@@ -111,13 +113,29 @@ pub fn write_gpl(out: &mut impl Write, report: &Report) -> io::Result<()> {
     writeln!(out, "Name: scenepal {name}")?;
     writeln!(out, "Columns: {}", report.palette.colors.len())?;
     writeln!(out, "#")?;
+    let mut uses: Vec<(&str, usize)> = Vec::new();
     for s in &report.palette.colors {
         let [r, g, b] = s.rgb;
-        let name = match report.names {
-            true => nearest_name(s.rgb).to_owned(),
-            false => to_hex(s.rgb),
+        let hex = to_hex(s.rgb);
+        if !report.names {
+            writeln!(out, "{r:3} {g:3} {b:3}\t{hex}")?;
+            continue;
+        }
+        let name = nearest_name(s.rgb);
+        let n = match uses.iter_mut().find(|(used, _)| *used == name) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                uses.push((name, 1));
+                1
+            }
         };
-        writeln!(out, "{r:3} {g:3} {b:3}\t{name}")?;
+        match n {
+            1 => writeln!(out, "{r:3} {g:3} {b:3}\t{name} {hex}")?,
+            _ => writeln!(out, "{r:3} {g:3} {b:3}\t{name}-{n} {hex}")?,
+        }
     }
     Ok(())
 }

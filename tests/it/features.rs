@@ -32,11 +32,34 @@ fn names_come_in_every_format() {
         .get("name")
         .is_none());
     let gpl = stdout_of(&["-k", "2", "--names", "-f", "gpl", &two]);
-    assert!(gpl.contains(" 16  32  48\tmidnightblue\n"), "{gpl}");
+    assert!(gpl.contains(" 16  32  48\tmidnightblue #102030\n"), "{gpl}");
     let css = stdout_of(&["-k", "2", "--names", "-f", "css", &two]);
     assert!(
         css.contains("--scenepal-2: #102030; /* midnightblue */"),
         "{css}"
+    );
+}
+
+#[test]
+fn gpl_names_keep_the_hex_and_a_shared_name_is_numbered() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two olive greens, both nearest to darkolivegreen (#556b2f).
+    let mut img = image::RgbImage::from_pixel(2, 1, image::Rgb([0x55, 0x6b, 0x2f]));
+    img.put_pixel(1, 0, image::Rgb([0x50, 0x66, 0x2b]));
+    let png = crate::common::temp_file(
+        &dir,
+        "olive.png",
+        &crate::common::encode(img.into(), image::ImageFormat::Png),
+    );
+    let gpl = stdout_of(&["-k", "2", "--names", "-f", "gpl", "-s", "lightness", &png]);
+    let entries: Vec<&str> = gpl.lines().skip(4).collect();
+    assert_eq!(
+        entries,
+        [
+            " 80 102  43\tdarkolivegreen #50662b",
+            " 85 107  47\tdarkolivegreen-2 #556b2f"
+        ],
+        "{gpl}"
     );
 }
 
