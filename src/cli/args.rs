@@ -173,10 +173,17 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", help_heading = "Pictures")]
     pub swatch: Option<PathBuf>,
 
-    /// What the swatch shows.
-    #[arg(long, value_enum, ignore_case = true, value_name = "STYLE",
-          default_value_t = SwatchStyle::Card, help_heading = "Pictures")]
-    pub swatch_style: SwatchStyle,
+    /// What the swatch shows [default: card; with --merge or
+    /// --from-histograms, strip: a merged palette has no single image for a
+    /// card].
+    #[arg(
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "STYLE",
+        help_heading = "Pictures"
+    )]
+    pub swatch_style: Option<SwatchStyle>,
 
     /// Width of the swatch picture in pixels (200-16384).
     #[arg(long, value_name = "PX", default_value_t = DEFAULT_SWATCH_WIDTH_PX,

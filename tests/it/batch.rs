@@ -406,10 +406,39 @@ fn single_palette_formats_and_pictures_need_one_image_or_merge() {
     for args in [
         vec!["-f", "gpl", &a, &b],
         vec!["--swatch", "x.png", &a, &b],
-        vec!["--merge", "--swatch", "x.png", &a, &b],
+        vec![
+            "--merge",
+            "--swatch-style",
+            "card",
+            "--swatch",
+            "x.png",
+            &a,
+            &b,
+        ],
     ] {
         scenepal().args(&args).assert().code(2).stdout("");
     }
+    // A merge draws a strip unless told otherwise.
+    let tmp = tempfile::tempdir().unwrap();
+    let (default, strip) = (tmp.path().join("d.png"), tmp.path().join("s.png"));
+    for (path, extra) in [
+        (&default, &[][..]),
+        (&strip, &["--swatch-style", "strip"][..]),
+    ] {
+        scenepal()
+            .args(["-q", "--merge", "--swatch", path.to_str().unwrap()])
+            .args(extra)
+            .args([&a, &b])
+            .assert()
+            .success();
+    }
+    let pixels = |p: &PathBuf| image::open(p).unwrap().to_rgba8();
+    assert_eq!(pixels(&default), pixels(&strip));
+    let help = stdout_of(&["--help"]);
+    assert!(
+        help.contains("[default: card; with --merge or --from-histograms, strip"),
+        "{help}"
+    );
     let merged_css = stdout_of(&["-q", "--merge", "-f", "css", &a, &b]);
     assert!(
         merged_css.starts_with(":root {\n  --scenepal-1: #d62828;"),

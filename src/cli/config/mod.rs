@@ -199,7 +199,14 @@ impl Config {
             sort: cli.sort,
         };
         let swatch_options = SwatchOptions {
-            style: cli.swatch_style,
+            // A merged palette has no single image for a card.
+            style: cli
+                .swatch_style
+                .unwrap_or(if cli.merge || cli.from_histograms {
+                    SwatchStyle::Strip
+                } else {
+                    SwatchStyle::Card
+                }),
             width: cli.swatch_width,
             proportional: cli.proportional,
             names: cli.names,

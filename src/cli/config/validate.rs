@@ -116,9 +116,9 @@ pub fn validate(cli: &Cli, batch: bool) -> Result<(), clap::Error> {
             ));
         }
     }
-    if merged && cli.swatch.is_some() && cli.swatch_style == SwatchStyle::Card {
+    if merged && cli.swatch.is_some() && cli.swatch_style == Some(SwatchStyle::Card) {
         return Err(usage_error(
-            "a merged palette has no single image for a card: add --swatch-style strip",
+            "a merged palette has no single image for a card: leave out --swatch-style card (a merge draws a strip)",
         ));
     }
     Ok(())
