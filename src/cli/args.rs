@@ -51,7 +51,8 @@ pub struct Cli {
     /// The format is recognised from the content, not the file name (TGA,
     /// which has no signature, only by a .tga name). Directories are walked
     /// recursively in natural name order (img2 before img10), taking files
-    /// with image extensions and following symbolic links.
+    /// with image extensions; symbolic links to directories are followed
+    /// only with -L (links to files are read).
     #[arg(value_name = "IMAGE")]
     pub inputs: Vec<PathBuf>,
 
@@ -425,13 +426,13 @@ pub const HELP_SECTIONS: &[(&str, &[&str])] = &[
     (
         "EXAMPLES",
         &[
-            "scenepal still.jpg                      the 10 colours of one still, by hue",
-            "scenepal -k 5 -f json still.jpg         five colours with their shares, as JSON",
-            "scenepal -f json stills/ > golden.jsonl   one JSON Lines record per image",
-            "scenepal --check golden.jsonl stills/   exit 1 if a palette moved",
+            "scenepal still.jpg                            the 10 colours of one still, by hue",
+            "scenepal -k 5 -f json still.jpg               five colours with their shares, as JSON",
+            "scenepal -f json stills/ > golden.jsonl       one JSON Lines record per image",
+            "scenepal --check golden.jsonl stills/         exit 1 if a palette moved",
             "scenepal --merge --barcode film.png frames/   the film's palette and barcode",
-            "scenepal --swatch card.png still.jpg    the still with its palette as a picture",
-            "scenepal --html gallery.html stills/    a page of every still, its palette and pixel cloud",
+            "scenepal --swatch card.png still.jpg          the still with its palette as a picture",
+            "scenepal --html gallery.html stills/          a page of every still, its palette and pixel cloud",
         ],
     ),
     (

@@ -188,8 +188,9 @@ impl Progress {
     /// The batch summary line.
     pub fn summary(&self) -> String {
         format!(
-            "{} images, {} failed, {:.2} s",
+            "{} image{}, {} failed, {:.2} s",
             self.images,
+            if self.images == 1 { "" } else { "s" },
             self.failed,
             self.started.elapsed().as_secs_f64()
         )

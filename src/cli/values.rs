@@ -106,7 +106,7 @@ pub(super) fn parse_colors(s: &str) -> Result<Colors, String> {
         "auto" => Ok(Colors::Auto),
         n => parse_k(n)
             .map(Colors::Fixed)
-            .map_err(|e| format!("{e}, or auto")),
+            .map_err(|_| format!("-k must be a number from 1 to {MAX_K} or auto, got {n}")),
     }
 }
 

@@ -478,3 +478,40 @@ fn truncated_data_in_every_format_is_an_error_not_a_palette() {
         }
     }
 }
+
+#[test]
+fn messages_and_help_read_as_plain_english() {
+    let out = scenepal().args(["-k", "0", "x.jpg"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("-k must be a number from 1 to 256 or auto, got 0\n"),
+        "{err}"
+    );
+    // One image is one image.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.png"), b"not a png").unwrap();
+    let out = scenepal().arg(dir.path()).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("\n1 image, 1 failed, "), "{err}");
+    let help = stdout_of(&["--help"]);
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("symbolic links to directories are followed only with -L"),
+        "{help}"
+    );
+    // The examples' explanations start in one column.
+    let examples: Vec<&str> = help
+        .split("EXAMPLES:\n")
+        .nth(1)
+        .expect("an EXAMPLES section")
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(examples.len() >= 5, "{help}");
+    let columns: Vec<usize> = examples
+        .iter()
+        .map(|l| l.rfind("   ").expect("a command, then its explanation") + 3)
+        .collect();
+    assert!(columns.iter().all(|&c| c == columns[0]), "{examples:#?}");
+}
