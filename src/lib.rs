@@ -47,8 +47,9 @@
 //! [`pixels`], [`bars`], [`bins`], [`kmeans`], [`bucket`], [`palette`],
 //! [`auto_k`], `measure`, [`extract`] (the whole extraction policy),
 //! [`analyze`] (the one call from a loaded image to its results), [`merge`],
-//! [`record`] (the JSON schema), [`output`] (one renderer per format) and
-//! [`video`] (films, read through ffmpeg).
+//! [`record`] (the JSON schema), [`transport`] (the earth mover's distance
+//! between palettes), [`output`] (one renderer per format) and [`video`]
+//! (films, read through ffmpeg).
 //! The `scenepal` program (feature `cli`, on by default) is built on them.
 
 pub mod analyze;
@@ -71,6 +72,7 @@ pub mod output;
 pub mod palette;
 pub mod pixels;
 pub mod record;
+pub mod transport;
 pub mod video;
 
 /// The image crate, whose types ([`image::DynamicImage`], [`image::RgbImage`])

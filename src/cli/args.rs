@@ -324,20 +324,33 @@ pub struct Cli {
     pub end: Option<u64>,
 
     /// Compare each image's palette with GOLDEN, a JSON, JSON Lines or hex
-    /// file scenepal wrote earlier; exit 1 with a diff on stderr if any differ.
+    /// file scenepal wrote earlier; exit 1 with a diff on stderr if any
+    /// changed, is new or is missing (with -f json, a report on stdout).
     ///
-    /// Paths are matched after lexical normalisation (./ and // removed,
-    /// absolute paths below the working directory made relative). A golden
-    /// record whose image is not among the inputs is a failure.
+    /// Palettes are compared by the earth mover's distance between them as
+    /// weighted colour sets (ground distance CIEDE2000): two near-equal
+    /// colours that traded places cost almost nothing. Paths are matched
+    /// after lexical normalisation (./ and // removed, absolute paths below
+    /// the working directory made relative); golden paths are resolved
+    /// against --root. A golden record whose image is not among the inputs
+    /// is a failure. The golden file is read with the --max-bytes limit.
     #[arg(long, value_name = "GOLDEN", help_heading = "Check")]
     pub check: Option<PathBuf>,
 
-    /// With --check: largest colour difference allowed (CIEDE2000 ΔE).
+    /// With --check: resolve the golden file's relative paths against DIR
+    /// (default: the working directory).
+    #[arg(long, value_name = "DIR", requires = "check", help_heading = "Check")]
+    pub root: Option<PathBuf>,
+
+    /// With --check: largest earth mover's distance (CIEDE2000 ΔE) between
+    /// a palette and its golden one that passes; a palette further away is
+    /// reported colour by colour, with colours that moved further than DE.
     #[arg(long, value_name = "DE", default_value_t = DEFAULT_TOLERANCE_DE,
           value_parser = parse_tolerance, allow_negative_numbers = true, help_heading = "Check")]
     pub tolerance: f32,
 
-    /// With --check: largest fraction difference allowed.
+    /// With --check: in the report of a palette that differs, fractions
+    /// that moved more than F.
     #[arg(long, value_name = "F", default_value_t = DEFAULT_FRACTION_TOLERANCE,
           value_parser = parse_fraction, allow_negative_numbers = true, help_heading = "Check")]
     pub fraction_tolerance: f64,
@@ -362,7 +375,8 @@ pub struct Cli {
           help_heading = "Limits")]
     pub max_memory: u64,
 
-    /// Refuse inputs (files or stdin) larger than this many bytes.
+    /// Refuse inputs (files or stdin), histogram files and golden files
+    /// larger than this many bytes.
     #[arg(long, value_name = "N", default_value_t = MAX_BYTES_DEFAULT,
           value_parser = parse_positive, allow_negative_numbers = true, help_heading = "Limits")]
     pub max_bytes: u64,

@@ -1,23 +1,28 @@
 //! Check mode: compare palettes with a golden file scenepal wrote earlier
-//! (JSON, JSON Lines, or hex), colour by colour within a CIEDE2000 tolerance
+//! (JSON, JSON Lines, or hex) by the earth mover's distance between them
+//! (ground distance CIEDE2000), and explain a difference colour by colour
 //! and fraction by fraction. JSON is read with the library's [`Record`], the
 //! type scenepal writes it with.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use scenepal::color::{delta_e, parse_hex, to_hex, Rgb};
 use scenepal::output::escape_control;
 use scenepal::record::{Record, Settings};
+use scenepal::transport::palette_distance;
 use scenepal::Exclusion;
 use scenepal::{Options, Palette};
 
-use super::input::{display_path, io_reason, normalize};
+use super::input::{display_path, normalize, read_input};
 
-/// Default colour tolerance, CIEDE2000 ΔE (about a just-noticeable difference).
-pub const DEFAULT_TOLERANCE_DE: f32 = 1.0;
-/// Default fraction tolerance (absolute).
+/// Default tolerance: the largest earth mover's distance (CIEDE2000 ΔE)
+/// between a palette and its golden one that passes. Chosen on re-encodes
+/// and edits of the golden-file fixtures (docs/guide.md has the table).
+pub const DEFAULT_TOLERANCE_DE: f32 = 3.0;
+/// Default fraction tolerance (absolute), for the colour-by-colour report.
 pub const DEFAULT_FRACTION_TOLERANCE: f64 = 0.01;
 
 /// The golden file and how close a palette must be to it.
@@ -28,14 +33,20 @@ pub struct CheckConfig {
     pub tolerance: Tolerance,
     /// Golden records whose image is not among the inputs are no failure.
     pub allow_missing: bool,
+    /// What the golden file's relative paths are resolved against (`None`:
+    /// the working directory).
+    pub root: Option<PathBuf>,
+    /// A JSON Lines report of the check goes to stdout.
+    pub json: bool,
 }
 
 /// Tolerances of a check.
 #[derive(Clone, Copy, Debug)]
 pub struct Tolerance {
-    /// Largest allowed CIEDE2000 ΔE between matched colours.
+    /// Largest earth mover's distance (CIEDE2000 ΔE) that passes; in the
+    /// report of a palette that does not, colours that moved further.
     pub delta_e: f32,
-    /// Largest allowed absolute difference between matched fractions.
+    /// In the report of a palette that differs, fractions that moved more.
     pub fraction: f64,
 }
 
@@ -134,9 +145,50 @@ fn json_entry(record: Record) -> Result<GoldenEntry> {
     })
 }
 
+/// How one input compared with the golden file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Status {
+    /// Within the tolerance.
+    Same,
+    /// Further from its golden palette than the tolerance (or made with
+    /// other options, or recorded as an error then).
+    Changed,
+    /// Not in the golden file.
+    New,
+    /// In the golden file, not among the inputs.
+    Missing,
+    /// The input could not be read (its error is on stderr).
+    Failed,
+}
+
+/// One line of the JSON check report (`--check` with `-f json`).
+#[derive(serde::Serialize)]
+struct CheckRecord<'a> {
+    /// The input as named (for a missing one, as the golden file names it).
+    path: &'a str,
+    /// same, changed, new, missing or failed.
+    status: Status,
+    /// Earth mover's distance to the golden palette, CIEDE2000 ΔE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    emd: Option<f64>,
+    /// The largest CIEDE2000 ΔE between colours paired one to one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_delta_e: Option<f64>,
+    /// The tolerance the distance was held to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tolerance: Option<f64>,
+    /// What differs, one readable line each (changed palettes).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    differences: &'a [String],
+    /// For a missing still, where it was looked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    looked_for: Option<String>,
+}
+
 /// The golden-file checker: finds each image's golden record (paths matched
-/// after [`normalize`]), reports the differences, and at the end the golden
-/// records no input matched.
+/// after [`normalize`], golden ones resolved against `--root`), reports the
+/// differences, and at the end the golden records no input matched.
 pub struct Checker {
     golden: Vec<GoldenEntry>,
     /// Golden entries not matched yet, by normalised path.
@@ -147,29 +199,42 @@ pub struct Checker {
     settings: Settings,
     tolerance: Tolerance,
     allow_missing: bool,
-    /// Images whose palette differs (or that the golden file lacks).
-    differ: usize,
+    /// Where golden paths are resolved: `--root`, or the working directory.
+    root: Option<PathBuf>,
+    /// A JSON Lines report goes to stdout.
+    json: bool,
+    /// The first error writing that report (a closed pipe ends it quietly).
+    write_error: Option<std::io::Error>,
+    /// Images whose palette differs.
+    changed: usize,
+    /// Images the golden file lacks.
+    new: usize,
     /// The golden file was made with other settings (said once).
     warned: bool,
 }
 
 impl Checker {
-    /// Reads the golden file; the error names the reason (the caller names the file).
+    /// Reads the golden file (at most `max_bytes` of it, and only a regular
+    /// file); the error names the reason (the caller names the file).
     pub fn open(
         golden: &Path,
         single: bool,
         options: &Options,
         exclude: &[Exclusion],
         config: &CheckConfig,
+        max_bytes: u64,
     ) -> Result<Self> {
-        let text = std::fs::read_to_string(golden).map_err(io_reason)?;
+        let text = String::from_utf8(read_input(golden, max_bytes)?)
+            .map_err(|_| anyhow!("not a golden file (not UTF-8 text)"))?;
         let golden = parse_golden(&text)?;
         let cwd = std::env::current_dir().ok();
+        let root = config.root.clone();
         let unmatched = golden
             .iter()
             .enumerate()
             .filter_map(|(i, g)| {
-                Some((normalize(Path::new(g.path.as_deref()?), cwd.as_deref()), i))
+                let path = resolve(root.as_deref(), Path::new(g.path.as_deref()?));
+                Some((normalize(&path, cwd.as_deref()), i))
             })
             .collect();
         Ok(Checker {
@@ -179,7 +244,11 @@ impl Checker {
             settings: Settings::of(options, exclude),
             tolerance: config.tolerance,
             allow_missing: config.allow_missing,
-            differ: 0,
+            root,
+            json: config.json,
+            write_error: None,
+            changed: 0,
+            new: 0,
             warned: false,
         })
     }
@@ -201,14 +270,16 @@ impl Checker {
     /// Notes an input that failed: its golden record, if any, is not missing.
     pub fn failed(&mut self, path: &str) {
         self.entry(path);
+        self.record(&CheckRecord::new(path, Status::Failed));
     }
 
     /// Checks one image's palette; returns the report of a difference.
     pub fn check(&mut self, path: &str, palette: &Palette) -> Option<String> {
         let shown = escape_control(path);
         let Some(i) = self.entry(path) else {
-            self.differ += 1;
-            return Some(format!("scenepal: {shown}: not in the golden file"));
+            self.new += 1;
+            self.record(&CheckRecord::new(path, Status::New));
+            return Some(format!("scenepal: {shown}: new: not in the golden file"));
         };
         let entry = &self.golden[i];
         if let Some(then) = entry
@@ -217,74 +288,216 @@ impl Checker {
             .filter(|&then| *then != self.settings)
         {
             // Every palette differs then; one line says why.
-            self.differ += 1;
-            let first = !std::mem::replace(&mut self.warned, true);
-            return first.then(|| {
-                format!(
-                    "scenepal: the golden file was made with {}, this run with {}: pass the same options",
-                    then.flags(),
-                    self.settings.flags()
-                )
+            self.changed += 1;
+            let why = format!(
+                "the golden file was made with {}, this run with {}: pass the same options",
+                then.flags(),
+                self.settings.flags()
+            );
+            self.record(&CheckRecord {
+                differences: std::slice::from_ref(&why),
+                ..CheckRecord::new(path, Status::Changed)
             });
+            let first = !std::mem::replace(&mut self.warned, true);
+            return first.then(|| format!("scenepal: {why}"));
         }
-        let problems = compare(entry, palette, self.tolerance);
-        if problems.is_empty() {
+        let comparison = compare(entry, palette, self.tolerance);
+        let status = if comparison.same {
+            Status::Same
+        } else {
+            self.changed += 1;
+            Status::Changed
+        };
+        self.record(&CheckRecord {
+            emd: comparison.emd.map(round),
+            max_delta_e: comparison.max_delta_e.map(|d| round(f64::from(d))),
+            tolerance: Some(round(f64::from(self.tolerance.delta_e))),
+            differences: if comparison.same {
+                &[]
+            } else {
+                &comparison.differences
+            },
+            ..CheckRecord::new(path, status)
+        });
+        if comparison.same {
             return None;
         }
-        self.differ += 1;
         let mut text = format!("scenepal: {shown}: palette differs from the golden file:");
-        for p in problems {
+        for p in &comparison.differences {
             text.push_str("\n  ");
-            text.push_str(&p);
+            text.push_str(p);
         }
         Some(text)
+    }
+
+    /// One line of the JSON report, when there is one.
+    fn record(&mut self, record: &CheckRecord) {
+        if !self.json || self.write_error.is_some() {
+            return;
+        }
+        let line = serde_json::to_string(record).expect("a check record serialises");
+        if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+            self.write_error = Some(e);
+        }
     }
 
     /// Ends the check: one line per golden record no input matched (a
     /// failure unless missing images are allowed), then the summary line
     /// (unless `quiet`). True when every image matched.
-    pub fn finish(self, golden: &Path, images: usize, failed: usize, quiet: bool) -> bool {
-        let mut missing: Vec<(usize, PathBuf)> =
-            self.unmatched.into_iter().map(|(p, i)| (i, p)).collect();
+    pub fn finish(mut self, golden: &Path, images: usize, failed: usize, quiet: bool) -> bool {
+        let mut missing: Vec<(usize, PathBuf)> = std::mem::take(&mut self.unmatched)
+            .into_iter()
+            .map(|(p, i)| (i, p))
+            .collect();
         missing.sort();
-        if !self.allow_missing {
-            for (_, path) in &missing {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        for (i, key) in &missing {
+            let named = self.golden[*i].path.clone().unwrap_or_default();
+            let looked_for = display_path(&cwd.join(key));
+            self.record(&CheckRecord {
+                looked_for: Some(looked_for.clone()),
+                ..CheckRecord::new(&named, Status::Missing)
+            });
+            if !self.allow_missing {
+                let hint = match &self.root {
+                    Some(root) => format!("golden paths are resolved against --root {}", display_path(root)),
+                    None => "golden paths are resolved against the working directory; --root DIR changes that".to_owned(),
+                };
                 say!(
-                    "scenepal: {}: in the golden file but not among the inputs",
-                    display_path(path)
+                    "scenepal: {}: in the golden file but not among the inputs (looked for {looked_for}; {hint})",
+                    escape_control(&named)
                 );
             }
         }
+        let written = match self.write_error.take() {
+            Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                say!("scenepal: cannot write to stdout: {e}");
+                false
+            }
+            _ => true,
+        };
         if !quiet {
             let checked = images - failed;
             let plural = |n: usize| if n == 1 { "" } else { "s" };
-            let mut line = format!(
-                "check: {checked} image{} against {}: {} differ, {failed} failed",
+            let allowed = if self.allow_missing && !missing.is_empty() {
+                " (allowed)"
+            } else {
+                ""
+            };
+            say!(
+                "check: {checked} image{} against {}: {} changed, {} new, {} missing{allowed}, {failed} failed",
                 plural(checked),
                 display_path(golden),
-                self.differ,
+                self.changed,
+                self.new,
+                missing.len(),
             );
-            if !missing.is_empty() {
-                let allowed = if self.allow_missing { " (allowed)" } else { "" };
-                line.push_str(&format!(", {} missing{allowed}", missing.len()));
-            }
-            say!("{line}");
         }
-        self.differ == 0 && (missing.is_empty() || self.allow_missing)
+        written && self.changed == 0 && self.new == 0 && (missing.is_empty() || self.allow_missing)
     }
 }
 
-/// Compares a palette with its golden record. Colours are paired greedily,
-/// closest pairs first, so a reordering alone is never a difference. Returns
-/// one readable line per problem (empty: the palette matches).
-pub fn compare(golden: &GoldenEntry, actual: &Palette, tol: Tolerance) -> Vec<String> {
-    let mut problems = Vec::new();
+impl<'a> CheckRecord<'a> {
+    /// A record with no numbers.
+    fn new(path: &'a str, status: Status) -> Self {
+        CheckRecord {
+            path,
+            status,
+            emd: None,
+            max_delta_e: None,
+            tolerance: None,
+            differences: &[],
+            looked_for: None,
+        }
+    }
+}
+
+/// A golden path resolved against `root` (absolute paths stay as they are).
+fn resolve(root: Option<&Path>, path: &Path) -> PathBuf {
+    match root {
+        Some(root) => root.join(path),
+        None => path.to_path_buf(),
+    }
+}
+
+/// A distance with four decimals: enough to compare, stable to print.
+fn round(x: f64) -> f64 {
+    (x * 1e4).round() / 1e4
+}
+
+/// A palette compared with its golden record.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Within the tolerance: the earth mover's distance is at most it.
+    pub same: bool,
+    /// The earth mover's distance, CIEDE2000 ΔE (`None`: the golden run
+    /// recorded an error for this image).
+    pub emd: Option<f64>,
+    /// The largest ΔE between colours paired one to one, closest first.
+    pub max_delta_e: Option<f32>,
+    /// One readable line per difference: the distance, then colour by
+    /// colour what moved, appeared or went.
+    pub differences: Vec<String>,
+}
+
+/// Compares a palette with its golden record by the earth mover's distance
+/// between them as weighted colour sets (fractions as weights; equal weights
+/// when the golden file has no fractions), ground distance CIEDE2000. Two
+/// k-means clusters that traded places cost almost nothing, unlike a fixed
+/// pairing. The differences list, for a palette further away than the
+/// tolerance, pairs colours greedily, closest pairs first, so a reordering
+/// alone is never a difference.
+pub fn compare(golden: &GoldenEntry, actual: &Palette, tol: Tolerance) -> Comparison {
     let Some(expected) = &golden.colors else {
-        problems.push(
-            "the golden run recorded an error for this image, this run found a palette".to_owned(),
-        );
-        return problems;
+        return Comparison {
+            same: false,
+            emd: None,
+            max_delta_e: None,
+            differences: vec![
+                "the golden run recorded an error for this image, this run found a palette"
+                    .to_owned(),
+            ],
+        };
     };
+    let fractions: Option<Vec<f64>> = expected.iter().map(|g| g.1).collect();
+    let (ours, theirs): (Vec<(Rgb, f64)>, Vec<(Rgb, f64)>) = match &fractions {
+        Some(f) => (
+            expected.iter().zip(f).map(|(g, &f)| (g.0, f)).collect(),
+            actual.colors.iter().map(|a| (a.rgb, a.fraction)).collect(),
+        ),
+        None => (
+            expected.iter().map(|g| (g.0, 1.0)).collect(),
+            actual.colors.iter().map(|a| (a.rgb, 1.0)).collect(),
+        ),
+    };
+    let emd = palette_distance(&ours, &theirs);
+    let same = emd <= f64::from(tol.delta_e);
+    let (max_delta_e, per_colour) = colour_by_colour(expected, actual, tol);
+    let mut differences = Vec::new();
+    if !same {
+        differences.push(format!(
+            "earth mover's distance ΔE {emd:.2} > {:.2}",
+            tol.delta_e
+        ));
+        differences.extend(per_colour);
+    }
+    Comparison {
+        same,
+        emd: Some(emd),
+        max_delta_e,
+        differences,
+    }
+}
+
+/// Colours paired greedily, closest first: the largest ΔE of a pair, and
+/// one line per colour that moved further than the tolerance, whose
+/// fraction moved more than its tolerance, or that has no partner.
+fn colour_by_colour(
+    expected: &[(Rgb, Option<f64>)],
+    actual: &Palette,
+    tol: Tolerance,
+) -> (Option<f32>, Vec<String>) {
+    let mut problems = Vec::new();
     let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
     for (i, g) in expected.iter().enumerate() {
         for (j, a) in actual.colors.iter().enumerate() {
@@ -331,7 +544,12 @@ pub fn compare(golden: &GoldenEntry, actual: &Palette, tol: Tolerance) -> Vec<St
             problems.push(format!("{} new in this run", to_hex(a.rgb)));
         }
     }
-    problems
+    let max_delta_e = golden_match
+        .iter()
+        .flatten()
+        .map(|&(_, de)| de)
+        .max_by(f32::total_cmp);
+    (max_delta_e, problems)
 }
 
 #[cfg(test)]
@@ -370,28 +588,64 @@ mod tests {
     #[test]
     fn identical_and_reordered_palettes_match() {
         let golden = parse_golden("#0000c8\n#c80000\n").unwrap();
-        assert!(compare(&golden[0], &palette(), TOL).is_empty());
+        let c = compare(&golden[0], &palette(), TOL);
+        assert!(c.same && c.differences.is_empty(), "{c:?}");
+        assert_eq!((c.emd, c.max_delta_e), (Some(0.0), Some(0.0)));
     }
 
     #[test]
     fn a_moved_colour_is_reported_with_its_delta_e() {
-        let golden = parse_golden("#c80000\n#0000b0\n").unwrap();
-        let problems = compare(&golden[0], &palette(), TOL);
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        // Equal weights (a hex golden file): half the palette moves by ΔE d.
+        let golden = parse_golden("#c80000\n#0000a0\n").unwrap();
+        let d = delta_e([0, 0, 0xa0], [0, 0, 0xc8]);
+        let c = compare(&golden[0], &palette(), TOL);
+        assert!(!c.same);
+        assert!((c.emd.unwrap() - f64::from(d) / 2.0).abs() < 1e-6, "{c:?}");
+        assert_eq!(c.max_delta_e, Some(d));
+        assert_eq!(c.differences.len(), 2, "{c:?}");
+        assert!(c.differences[0].starts_with("earth mover's distance ΔE"));
         assert!(
-            problems[0].starts_with("#0000b0 -> #0000c8  ΔE"),
-            "{problems:?}"
+            c.differences[1].starts_with("#0000a0 -> #0000c8  ΔE"),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn clusters_that_traded_places_pass_by_the_transport_distance() {
+        // Two near-equal greys that k-means split 0.5/0.5 here and 0.7/0.3
+        // in the golden run: a fixed pairing reports both shares off by
+        // 0.2, the transport moves 0.2 of the image by a small ΔE.
+        let hist = ColorHistogram::from_pairs([([100, 100, 100], 1), ([104, 104, 104], 1)]);
+        let actual = extract_palette_from_histogram(&hist, &Options::default()).unwrap();
+        let golden = parse_golden(
+            r##"{"colors":[{"hex":"#646464","fraction":0.7},{"hex":"#686868","fraction":0.3}]}"##,
+        )
+        .unwrap();
+        let c = compare(&golden[0], &actual, TOL);
+        let d = f64::from(delta_e([100; 3], [104; 3]));
+        assert!((c.emd.unwrap() - 0.2 * d).abs() < 1e-6, "{c:?}");
+        assert!(c.same && c.differences.is_empty(), "{c:?}");
+        assert_eq!(
+            colour_by_colour(&golden[0].colors.clone().unwrap(), &actual, TOL)
+                .1
+                .len(),
+            2
         );
     }
 
     #[test]
     fn fractions_and_settings_are_checked() {
+        // Shares 0.75/0.25 recorded as 0.5/0.5: a quarter of the image
+        // moves from blue to red.
         let golden = parse_golden(
             r##"{"colors":[{"hex":"#c80000","fraction":0.5},{"hex":"#0000c8","fraction":0.5}]}"##,
         )
         .unwrap();
-        let problems = compare(&golden[0], &palette(), TOL);
-        assert_eq!(problems.len(), 2, "{problems:?}");
+        let c = compare(&golden[0], &palette(), TOL);
+        let d = f64::from(delta_e([200, 0, 0], [0, 0, 200]));
+        assert!((c.emd.unwrap() - d / 4.0).abs() < 1e-6, "{c:?}");
+        assert!(!c.same);
+        assert_eq!(c.differences.len(), 3, "{c:?}");
         let other =
             parse_golden(r##"{"k":5,"algorithm":"kmeans","space":"oklab","seed":42,"colors":[]}"##)
                 .unwrap();

@@ -149,6 +149,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
                 &config.job.recipe.options,
                 config.job.recipe.exclusions(),
                 check,
+                config.job.limits.max_bytes,
             ) {
                 Ok(checker) => Some(checker),
                 Err(e) => {

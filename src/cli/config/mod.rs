@@ -336,6 +336,8 @@ impl Config {
                     fraction: cli.fraction_tolerance,
                 },
                 allow_missing: cli.allow_missing,
+                root: cli.root,
+                json: cli.format == FormatArg::Json,
             }),
             threads: cli.threads.filter(|&n| n > 0),
             quiet: cli.quiet,
