@@ -71,8 +71,8 @@ pub fn transport_cost(a: &[f64], b: &[f64], costs: &[Vec<f64>]) -> f64 {
                 }
             };
             if u < n {
-                for j in 0..m {
-                    relax(n + j, costs[u][j]);
+                for (j, &cost) in costs[u].iter().enumerate() {
+                    relax(n + j, cost);
                 }
             } else {
                 let j = u - n;

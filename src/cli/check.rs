@@ -459,17 +459,17 @@ pub fn compare(golden: &GoldenEntry, actual: &Palette, tol: Tolerance) -> Compar
             ],
         };
     };
-    let fractions: Option<Vec<f64>> = expected.iter().map(|g| g.1).collect();
-    let (ours, theirs): (Vec<(Rgb, f64)>, Vec<(Rgb, f64)>) = match &fractions {
-        Some(f) => (
-            expected.iter().zip(f).map(|(g, &f)| (g.0, f)).collect(),
-            actual.colors.iter().map(|a| (a.rgb, a.fraction)).collect(),
-        ),
-        None => (
-            expected.iter().map(|g| (g.0, 1.0)).collect(),
-            actual.colors.iter().map(|a| (a.rgb, 1.0)).collect(),
-        ),
-    };
+    // Fractions as weights when the golden file has them, else equal ones.
+    let recorded = expected.iter().all(|g| g.1.is_some());
+    let ours: Vec<(Rgb, f64)> = expected
+        .iter()
+        .map(|g| (g.0, if recorded { g.1.unwrap_or(0.0) } else { 1.0 }))
+        .collect();
+    let theirs: Vec<(Rgb, f64)> = actual
+        .colors
+        .iter()
+        .map(|a| (a.rgb, if recorded { a.fraction } else { 1.0 }))
+        .collect();
     let emd = palette_distance(&ours, &theirs);
     let same = emd <= f64::from(tol.delta_e);
     let (max_delta_e, per_colour) = colour_by_colour(expected, actual, tol);
