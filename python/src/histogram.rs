@@ -9,8 +9,8 @@ use scenepal::{extract_palette_from_histogram, MergedHistogram, Options, MAX_PIX
 
 use crate::errors::{to_py, Error};
 use crate::palette::{parse_sort, Card, Made, Palette};
-use crate::recipe::{parse_exclude, parse_name, Recipe};
-use crate::source::{analyse, bins, Source};
+use crate::recipe::{parse_exclude, parse_name, Settings};
+use crate::source::{analyse, Source};
 
 /// The colour bins of one image or many, with the options that decide a
 /// palette made from them.
@@ -98,12 +98,14 @@ impl Histogram {
     ) -> PyResult<Self> {
         let mut histogram = Self::new(merge_weight, space, alpha_threshold, exclude)?;
         let recipe =
-            Recipe::of(py, None, None)?.with_histogram(&histogram.options, fast, max_pixels);
+            Settings::of(py, None, None)?.with_histogram(&histogram.options, fast, max_pixels);
         let source = Source::of(image)?;
         let bins = py
-            .detach(|| analyse(&source, &recipe).map(|image| bins(&image)))
+            .detach(|| analyse(&source, &recipe).map(|analysis| analysis.bins))
             .map_err(|f| f.into_py())?;
-        histogram.merged.add(&bins);
+        if let Some(bins) = &bins {
+            histogram.merged.add(bins);
+        }
         Ok(histogram)
     }
 
@@ -164,13 +166,13 @@ impl Histogram {
         seed: u64,
         names: bool,
     ) -> PyResult<Palette> {
-        let recipe = Recipe::of(py, k, None)?;
+        let recipe = Settings::of(py, k, None)?;
         let options = Options {
             algorithm: parse_name(algorithm, "algorithm", "\"kmeans\", \"bucket\"")?,
             sort: parse_sort(sort)?,
             seed,
             space: self.options.space,
-            ..recipe.options
+            ..recipe.recipe.options
         };
         let histogram = self.merged.to_histogram();
         if histogram.is_empty() {
@@ -198,16 +200,27 @@ impl Histogram {
     }
 }
 
-impl Recipe {
-    /// This recipe reading images as a histogram with `options` counts them.
-    fn with_histogram(mut self, options: &HistogramOptions, fast: bool, max_pixels: u64) -> Recipe {
-        self.options.space = options.space;
+impl Settings {
+    /// These settings reading images into a histogram with `options`: the
+    /// bins wanted, no palette.
+    fn with_histogram(
+        mut self,
+        options: &HistogramOptions,
+        fast: bool,
+        max_pixels: u64,
+    ) -> Settings {
+        let mut extract = self.recipe.options.clone();
+        extract.space = options.space;
+        self.recipe = scenepal::Recipe::new(extract)
+            .with_exclusions(options.exclude.clone())
+            .with_wants(scenepal::Wants {
+                palette: false,
+                bins: true,
+                mean: false,
+            });
         self.load.alpha_threshold = options.alpha_threshold;
         self.load.fast = fast;
         self.load.max_pixels = max_pixels;
-        self.exclude = options.exclude.clone();
-        self.exclude_set = (!self.exclude.is_empty())
-            .then(|| std::sync::Arc::new(scenepal::ExclusionSet::new(&self.exclude)));
         self
     }
 }

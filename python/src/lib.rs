@@ -15,30 +15,16 @@ use numpy::PyArray2;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyIterator, PyList};
 use rayon::prelude::*;
-use scenepal::extract_palette;
 
 use crate::errors::argument;
 use crate::palette::{Card, Made, Palette};
-use crate::recipe::Recipe;
+use crate::recipe::Settings;
 use crate::source::{analyse, Failure, Source};
 
 /// The palette of one image, as the record and the card need it.
-fn make(source: &Source, recipe: &Recipe) -> Result<Made, Failure> {
-    let image = analyse(source, recipe)?;
-    let palette = extract_palette(&image.pixels, &recipe.options).map_err(Failure::Library)?;
-    Ok(Made {
-        path: source.shown().map(str::to_owned),
-        merged: None,
-        size: Some((image.width, image.height)),
-        time: None,
-        crop: None,
-        step: image.step,
-        color_profile: image.managed.profile,
-        exclude: recipe.exclude.clone(),
-        names: recipe.names,
-        options: recipe.options.clone(),
-        palette,
-    })
+fn make(source: &Source, settings: &Settings) -> Result<Made, Failure> {
+    let analysis = analyse(source, settings)?;
+    Made::of(analysis, source.shown().map(str::to_owned), None, settings)
 }
 
 /// The palette of `image`: the `k` colours that best represent it.
@@ -51,7 +37,7 @@ fn palette_of(
     k: Option<&Bound<'_, PyAny>>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Palette> {
-    let recipe = Recipe::of(py, k, options)?;
+    let recipe = Settings::of(py, k, options)?;
     let source = Source::of(image)?;
     let made = py
         .detach(|| make(&source, &recipe))
@@ -66,7 +52,7 @@ fn palette_of(
 #[pyclass(module = "scenepal")]
 struct PaletteIterator {
     images: Py<PyIterator>,
-    recipe: Recipe,
+    recipe: Settings,
     pool: Arc<rayon::ThreadPool>,
     window: usize,
     ready: VecDeque<PyResult<Palette>>,
@@ -150,7 +136,7 @@ fn palettes(
     jobs: Option<usize>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PaletteIterator> {
-    let recipe = Recipe::of(py, None, options)?;
+    let recipe = Settings::of(py, None, options)?;
     if jobs == Some(0) {
         return Err(argument("jobs must be at least 1"));
     }
@@ -185,15 +171,17 @@ fn cloud<'py>(
     seed: u64,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let recipe = Recipe::of(py, None, options)?;
+    let recipe = Settings::of(py, None, options)?;
     let source = Source::of(image)?;
-    let space = recipe.options.space;
+    let space = recipe.recipe.options.space;
     let (sample, palette) = py
         .detach(|| {
-            let image = analyse(&source, &recipe)?;
-            let palette =
-                extract_palette(&image.pixels, &recipe.options).map_err(Failure::Library)?;
-            Ok((image.pixels.sample(n, seed), palette))
+            let analysis = analyse(&source, &recipe)?;
+            let sample = analysis.pixels.sample(n, seed);
+            let palette = analysis
+                .palette
+                .ok_or(Failure::Library(scenepal::Error::NoPixels))?;
+            Ok((sample, palette))
         })
         .map_err(Failure::into_py)?;
     let centres: Vec<[f32; 3]> = palette

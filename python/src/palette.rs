@@ -14,7 +14,8 @@ use scenepal::output::{
 use scenepal::{to_hex, Crop, Exclusion, Options};
 
 use crate::errors::{argument, Error};
-use crate::recipe::{parse_name, Recipe};
+use crate::recipe::{parse_name, Settings};
+use crate::source::Failure;
 use crate::source::Source;
 
 /// One palette colour.
@@ -60,11 +61,39 @@ pub struct Made {
     pub palette: scenepal::Palette,
 }
 
+impl Made {
+    /// The record of an analysed image: `path` as given (None for an image
+    /// in memory), `time` for a film's frame.
+    pub fn of(
+        analysis: scenepal::Analysis,
+        path: Option<String>,
+        time: Option<f64>,
+        settings: &Settings,
+    ) -> Result<Made, Failure> {
+        let palette = analysis
+            .palette
+            .ok_or(Failure::Library(scenepal::Error::NoPixels))?;
+        Ok(Made {
+            path,
+            merged: None,
+            size: Some((analysis.width, analysis.height)),
+            time,
+            crop: analysis.crop,
+            step: analysis.step,
+            color_profile: analysis.managed.profile,
+            exclude: settings.recipe.exclusions().to_vec(),
+            names: settings.names,
+            options: settings.recipe.options.clone(),
+            palette,
+        })
+    }
+}
+
 /// Where a swatch card's picture comes from: the image asked about, read
 /// again when a card is drawn (a palette keeps no pixels).
 pub enum Card {
     /// The Python object the palette was made from, and how it was read.
-    Image(Py<PyAny>, Box<Recipe>),
+    Image(Py<PyAny>, Box<Settings>),
     /// A merged palette or a film's frame: strips only.
     None,
 }

@@ -2,25 +2,21 @@
 //! `palette()`, checked once and shared by `palettes()`, `film()` and
 //! `cloud()`.
 
-use std::sync::Arc;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use scenepal::auto_k::DEFAULT_MAX_COLORS;
-use scenepal::{Exclusion, ExclusionSet, LoadOptions, Options, MAX_PIXELS_DEFAULT};
+use scenepal::{Exclusion, LoadOptions, Options, Recipe, MAX_PIXELS_DEFAULT};
 use serde::de::IntoDeserializer;
 
 use crate::errors::argument;
 
-/// A recipe: the extraction options, the loading options and the colours
-/// left out.
+/// A call's settings: the library's recipe, how images are loaded, and
+/// whether colours are named.
 #[pyclass(frozen, module = "scenepal")]
 #[derive(Clone)]
-pub struct Recipe {
-    pub options: Options,
+pub struct Settings {
+    pub recipe: Recipe,
     pub load: LoadOptions,
-    pub exclude: Vec<Exclusion>,
-    pub exclude_set: Option<Arc<ExclusionSet>>,
     pub names: bool,
 }
 
@@ -80,7 +76,7 @@ pub fn parse_exclude(exclude: &Bound<'_, PyAny>) -> PyResult<Vec<Exclusion>> {
 }
 
 #[pymethods]
-impl Recipe {
+impl Settings {
     #[new]
     #[pyo3(signature = (k=None, *, algorithm="kmeans", space="oklab", sort="hue", seed=scenepal::DEFAULT_SEED,
         exclude=None, names=false, fast=false, alpha_threshold=scenepal::DEFAULT_ALPHA_THRESHOLD,
@@ -124,31 +120,28 @@ impl Recipe {
             fast,
             ..LoadOptions::default()
         };
-        let exclude_set = (!exclude.is_empty()).then(|| Arc::new(ExclusionSet::new(&exclude)));
-        Ok(Recipe {
-            options,
+        Ok(Settings {
+            recipe: Recipe::new(options).with_exclusions(exclude),
             load,
-            exclude,
-            exclude_set,
             names,
         })
     }
 }
 
-impl Recipe {
-    /// The recipe of `k` and `options` (the keyword arguments of
+impl Settings {
+    /// The settings of `k` and `options` (the keyword arguments of
     /// `palette()`; an unknown one is a `TypeError`, as for any call).
     pub fn of(
         py: Python<'_>,
         k: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Recipe> {
-        let class = py.get_type::<Recipe>();
+    ) -> PyResult<Settings> {
+        let class = py.get_type::<Settings>();
         let recipe = match k {
             Some(k) => class.call((k,), options)?,
             None => class.call((), options)?,
         };
-        let recipe = recipe.cast_into::<Recipe>()?;
+        let recipe = recipe.cast_into::<Settings>()?;
         Ok(recipe.get().clone())
     }
 }

@@ -9,10 +9,10 @@ use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 use scenepal::manage::Managed;
-use scenepal::{load_image, Bins, LoadedImage, PixelBuffer};
+use scenepal::{load_image, Analysis, LoadedImage, PixelBuffer};
 
 use crate::errors::{argument, to_py};
-use crate::recipe::Recipe;
+use crate::recipe::Settings;
 
 /// Bytes that a Python object owns, read in place without the GIL.
 struct PyOwned {
@@ -172,7 +172,7 @@ impl Source {
 
     /// Decodes (or wraps) the image, without the GIL. A file that cannot be
     /// read is an `OSError`, as Python's own `open` raises.
-    pub fn load(&self, recipe: &Recipe) -> Result<LoadedImage, Failure> {
+    pub fn load(&self, recipe: &Settings) -> Result<LoadedImage, Failure> {
         match self {
             Source::File { path, .. } => {
                 let bytes = std::fs::read(path).map_err(|e| Failure::Io(e, path.clone()))?;
@@ -203,14 +203,19 @@ impl Source {
                     recipe.load.alpha_threshold,
                 )
                 .map_err(Failure::Library)?;
-                let preview = recipe.load.preview_width.map(|w| pixels.thumbnail(w));
-                Ok(LoadedImage {
+                let image = LoadedImage {
                     width: *width,
                     height: *height,
-                    preview,
+                    preview: None,
                     pixels,
                     managed: Managed::default(),
                     step: 1,
+                    video_frame: false,
+                };
+                // Scaled to the card as a file's image is.
+                Ok(match recipe.load.preview_width {
+                    Some(w) => image.with_preview(w),
+                    None => image,
                 })
             }
         }
@@ -253,19 +258,8 @@ fn scenepal_io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Loads `source` and leaves out the recipe's excluded colours: the image
-/// a palette, a histogram or a cloud is made from.
-pub fn analyse(source: &Source, recipe: &Recipe) -> Result<LoadedImage, Failure> {
-    let mut image = source.load(recipe)?;
-    if let Some(set) = &recipe.exclude_set {
-        image.pixels = image.pixels.exclude(set).map_err(Failure::Library)?;
-    }
-    Ok(image)
-}
-
-/// The image's colour bins, weighted for a reduced read (each read pixel
-/// stands for a block), as a merge adds them.
-pub fn bins(image: &LoadedImage) -> Bins {
-    let step = image.step as u64;
-    Bins::of(&image.pixels).weighted(step * step)
+/// Loads `source` and analyses it as `settings` say, without the GIL.
+pub fn analyse(source: &Source, settings: &Settings) -> Result<Analysis, Failure> {
+    let image = source.load(settings)?;
+    settings.recipe.analyze(image).map_err(Failure::Library)
 }
