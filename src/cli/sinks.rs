@@ -3,6 +3,8 @@
 //! driver hands each result to them in input order.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Result;
@@ -15,6 +17,9 @@ use scenepal::output::{write_csv_header, write_json_error, write_report, Format,
 use scenepal::{
     extract_palette_from_histogram, Bins, HistogramOptions, MergedHistogram, Options, Palette, Rgb,
 };
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+use signal_hook::low_level::emulate_default_handler;
 
 use super::config::{BarcodeConfig, MergeConfig, OutputConfig};
 use super::explain::explain;
@@ -132,14 +137,27 @@ pub struct Progress {
     pub images: usize,
     /// Inputs that failed.
     pub failed: usize,
+    /// Inputs handled, and whether the batch is over, as the interrupt
+    /// watcher reads them.
+    shared: Arc<Shared>,
+}
+
+/// What the interrupt watcher needs to know of the batch.
+#[derive(Default)]
+struct Shared {
+    handled: AtomicUsize,
+    over: AtomicBool,
 }
 
 impl Progress {
-    /// A bar for `total` inputs when `shown` and stderr is a terminal.
+    /// A bar for `total` inputs when `shown` and stderr is a terminal. When
+    /// `shown` (a batch with its summary), Ctrl-C or SIGTERM clears the bar
+    /// and ends the run with "interrupted after N of M images".
     pub fn new(shown: bool, total: usize) -> Self {
         let bar = if shown && io::stderr().is_terminal() {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            let target =
+                ProgressDrawTarget::term_like_with_hz(Box::new(ShortOfTheEdge::stderr()), 20);
+            let bar = ProgressBar::with_draw_target(Some(total as u64), target);
             let style =
                 ProgressStyle::with_template("{wide_bar} {pos}/{len} images  {rate}  ETA {eta}")
                     .expect("valid progress template")
@@ -154,11 +172,16 @@ impl Progress {
         } else {
             ProgressBar::hidden()
         };
+        let shared = Arc::new(Shared::default());
+        if shown {
+            watch_interrupts(bar.clone(), Arc::clone(&shared), total);
+        }
         Progress {
             bar,
             started: Instant::now(),
             images: 0,
             failed: 0,
+            shared,
         }
     }
 
@@ -166,6 +189,7 @@ impl Progress {
     pub fn tick(&mut self, failed: bool) {
         self.images += 1;
         self.failed += failed as usize;
+        self.shared.handled.store(self.images, Ordering::Relaxed);
         self.bar.inc(1);
     }
 
@@ -180,8 +204,9 @@ impl Progress {
         self.bar.suspend(print)
     }
 
-    /// Removes the bar.
+    /// Removes the bar: the batch is over.
     pub fn clear(&self) {
+        self.shared.over.store(true, Ordering::Relaxed);
         self.bar.finish_and_clear();
     }
 
@@ -195,6 +220,82 @@ impl Progress {
             self.started.elapsed().as_secs_f64()
         )
     }
+}
+
+/// stderr's terminal as the bar sees it: two columns narrower than it is.
+/// indicatif fills the bar's line to the width it is told; at the real
+/// width the cursor waits at the edge, the `^C` a terminal echoes for
+/// Ctrl-C wraps onto a new line, and clearing the bar then clears that line
+/// instead, leaving the bar on the screen.
+#[derive(Debug)]
+struct ShortOfTheEdge(console::Term);
+
+impl ShortOfTheEdge {
+    fn stderr() -> Self {
+        ShortOfTheEdge(console::Term::stderr())
+    }
+}
+
+impl indicatif::TermLike for ShortOfTheEdge {
+    fn width(&self) -> u16 {
+        self.0.size().1.saturating_sub(2).max(1)
+    }
+    fn height(&self) -> u16 {
+        self.0.size().0
+    }
+    fn move_cursor_up(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_up(n)
+    }
+    fn move_cursor_down(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_down(n)
+    }
+    fn move_cursor_right(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_right(n)
+    }
+    fn move_cursor_left(&self, n: usize) -> io::Result<()> {
+        self.0.move_cursor_left(n)
+    }
+    fn write_line(&self, s: &str) -> io::Result<()> {
+        self.0.write_line(s)
+    }
+    fn write_str(&self, s: &str) -> io::Result<()> {
+        self.0.write_str(s)
+    }
+    fn clear_line(&self) -> io::Result<()> {
+        self.0.clear_line()
+    }
+    fn flush(&self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// On the first SIGINT or SIGTERM, clears `bar` (a bar left on the screen
+/// reads as work still going on), says how far the batch got, and ends the
+/// process as that signal would have (a shell sees 130 for Ctrl-C, 143 for
+/// SIGTERM; a script's loop stops). The message is written while the bar is
+/// suspended, so no result line is cut by it. Without the watcher (it could
+/// not be set up) the signals end the run as before.
+fn watch_interrupts(bar: ProgressBar, shared: Arc<Shared>, total: usize) {
+    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    let watcher = move || {
+        let Some(signal) = signals.forever().next() else {
+            return;
+        };
+        bar.suspend(|| {
+            if !shared.over.load(Ordering::Relaxed) {
+                let handled = shared.handled.load(Ordering::Relaxed);
+                say!("interrupted after {handled} of {total} images");
+            }
+            // Back to the default action, raised again: the process ends here.
+            let _ = emulate_default_handler(signal);
+            std::process::exit(128 + signal);
+        });
+    };
+    let _ = std::thread::Builder::new()
+        .name("interrupts".into())
+        .spawn(watcher);
 }
 
 /// Folds every image's colour bins into the merged palette.

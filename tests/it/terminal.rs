@@ -139,3 +139,108 @@ fn no_ase_file_is_written_to_a_terminal() {
         "{text}"
     );
 }
+
+/// Runs a batch of 200 stills on a tmux screen, lets it show its bar and a
+/// result, stops it with `stop` (given the tmux server and the file holding
+/// scenepal's process id) and returns the screen once the shell has said
+/// `rc=CODE`.
+fn interrupted_batch(session: &str, stop: impl Fn(&Tmux, &Path)) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..200 {
+        let name = tmp.path().join(format!("still{i:03}.jpg"));
+        std::fs::copy(root().join(fixture("nuthatch_960.jpg")), name).unwrap();
+    }
+    let pid = tmp.path().join("pid");
+    let tmux = Tmux(format!("scenepal-{session}-{}", std::process::id()));
+    // bash goes on after its child's Ctrl-C (a trap, not an ignored signal:
+    // scenepal gets the default action); scenepal runs in the foreground,
+    // its process id written down first.
+    let script = tmp.path().join("run.sh");
+    std::fs::write(
+        &script,
+        "trap true INT\n\
+         sh -c 'echo $$ > \"$1\"; exec scenepal -j1 -k3 \"$0\"' \"$1\" \"$2\"\n\
+         echo rc=$?\n\
+         sleep 60\n",
+    )
+    .unwrap();
+    let line = format!(
+        "cd '{}' && PATH='{}:/usr/bin:/bin' bash '{}' '{}' '{}'",
+        root().display(),
+        bin().parent().map(Path::display).unwrap(),
+        script.display(),
+        tmp.path().display(),
+        pid.display()
+    );
+    tmux.run(&["new-session", "-d", "-x", "160", "-y", "50", &line]);
+    let wait_for = |done: &dyn Fn(&str) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let screen = tmux.run(&["capture-pane", "-p"]);
+            if done(&screen) || Instant::now() > deadline {
+                break screen;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let running = wait_for(&|s: &str| s.contains("images/s") && s.contains("still001.jpg"));
+    assert!(running.contains("images/s"), "the bar shows:\n{running}");
+    stop(&tmux, &pid);
+    wait_for(&|s: &str| s.contains("rc="))
+}
+
+/// Checks an interrupted batch's screen: results, then the summary where
+/// the bar was, no bar left, and the exit status of the signal.
+fn check_interrupted(screen: &str, code: u8) {
+    let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
+    let summary = lines
+        .iter()
+        .position(|l| l.starts_with("interrupted after "))
+        .unwrap_or_else(|| panic!("no summary:\n{screen}"));
+    let handled: usize = lines[summary]
+        .strip_prefix("interrupted after ")
+        .and_then(|rest| rest.strip_suffix(" of 200 images"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", lines[summary]));
+    assert!((1..200).contains(&handled), "{screen}");
+    // Every result printed before the interruption is on the screen, whole.
+    assert_eq!(summary, handled, "one line per handled still:\n{screen}");
+    for (i, l) in lines[..summary].iter().enumerate() {
+        assert!(
+            l.contains(&format!("still{i:03}.jpg")) && l.split_whitespace().count() == 4,
+            "line {i} is not a clean result:\n{screen}"
+        );
+    }
+    // (bash says "Terminated" of a child SIGTERM ended.)
+    let rest: Vec<&str> = lines[summary + 1..]
+        .iter()
+        .copied()
+        .filter(|l| *l != "Terminated")
+        .collect();
+    assert_eq!(rest, [format!("rc={code}")], "{screen}");
+    assert!(
+        !screen.contains("images/s") && !screen.contains('█') && !screen.contains('░'),
+        "no bar is left on the screen:\n{screen}"
+    );
+}
+
+#[test]
+fn ctrl_c_or_sigterm_clears_the_bar_and_says_how_far_the_batch_got() {
+    if program(&["tmux"], "apt-get install tmux").is_none() {
+        return;
+    }
+    // Ctrl-C at the keyboard: the terminal echoes `^C` as it sends SIGINT.
+    let screen = interrupted_batch("sigint", |tmux, _| {
+        tmux.run(&["send-keys", "C-c"]);
+    });
+    check_interrupted(&screen, 130);
+    let screen = interrupted_batch("sigterm", |_, pid| {
+        let pid = std::fs::read_to_string(pid).unwrap();
+        let status = clean_command("kill")
+            .args(["-TERM", pid.trim()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    });
+    check_interrupted(&screen, 143);
+}
