@@ -3,6 +3,7 @@
 //! extracts their palettes with the GIL released.
 
 mod errors;
+mod film;
 mod histogram;
 mod palette;
 mod recipe;
@@ -137,6 +138,20 @@ fn palettes(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<PaletteIterator> {
     let recipe = Settings::of(py, None, options)?;
+    let pool = pool(jobs)?;
+    // Two images a thread keep every core busy while one waits its turn.
+    let window = 2 * pool.current_num_threads();
+    Ok(PaletteIterator {
+        images: images.try_iter()?.unbind(),
+        recipe,
+        pool,
+        window,
+        ready: VecDeque::new(),
+    })
+}
+
+/// The worker threads of a call: `jobs` of them, or one per core.
+fn pool(jobs: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
     if jobs == Some(0) {
         return Err(argument("jobs must be at least 1"));
     }
@@ -147,15 +162,7 @@ fn palettes(
     let pool = builder
         .build()
         .map_err(|e| errors::Error::new_err(format!("cannot start worker threads: {e}")))?;
-    // Two images a thread keep every core busy while one waits its turn.
-    let window = 2 * pool.current_num_threads();
-    Ok(PaletteIterator {
-        images: images.try_iter()?.unbind(),
-        recipe,
-        pool: Arc::new(pool),
-        window,
-        ready: VecDeque::new(),
-    })
+    Ok(Arc::new(pool))
 }
 
 /// The recipe's 3-D pixel cloud: `n` pixels drawn at random (reproducibly
@@ -282,6 +289,8 @@ fn _scenepal(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(palette_of, m)?)?;
     m.add_function(wrap_pyfunction!(palettes, m)?)?;
     m.add_function(wrap_pyfunction!(cloud, m)?)?;
+    m.add_function(wrap_pyfunction!(film::film, m)?)?;
+    m.add_class::<film::FilmIterator>()?;
     m.add_class::<palette::Palette>()?;
     m.add_class::<palette::Color>()?;
     m.add_class::<histogram::Histogram>()?;

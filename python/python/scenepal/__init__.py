@@ -17,6 +17,7 @@ from scenepal._scenepal import (
     LimitError,
     Palette,
     cloud,
+    film,
     palette,
     palettes,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "LimitError",
     "Palette",
     "cloud",
+    "film",
     "palette",
     "palettes",
 ]

@@ -150,3 +150,14 @@ def cloud(
     image: Image, n: int = 2000, seed: int = 42, **options: Any
 ) -> Union[Any, npt.NDArray[np.uint8]]:
     """A plotly Figure of sampled pixels and the palette, or an (n, 4) uint8 array."""
+
+def film(
+    path: Union[str, os.PathLike[str]],
+    every: Union[str, float, Literal["shot"]] = "1s",
+    start: Union[str, float, None] = None,
+    end: Union[str, float, None] = None,
+    *,
+    jobs: Optional[int] = None,
+    **options: Any,
+) -> Iterator[Tuple[float, Palette]]:
+    """(time in seconds, Palette) of a film's sampled frames, through ffmpeg as the CLI reads them."""

@@ -1,0 +1,203 @@
+//! `film()`: a film's sampled frames and their palettes, read through the
+//! library's ffmpeg path (the CLI's), in time order.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyFloat, PyInt, PyString};
+use rayon::prelude::*;
+use scenepal::video::{self, frame_name, parse_duration, Sampling, Video};
+use scenepal::LoadedImage;
+
+use crate::errors::{argument, DecodeError, Error};
+use crate::palette::{Card, Made, Palette};
+use crate::recipe::Settings;
+use crate::source::Failure;
+
+/// A film error as a Python exception: a film ffmpeg cannot read is a
+/// `DecodeError`, a time outside it a bad argument, the rest an `Error`.
+fn film_error(path: &str, e: video::Error) -> PyErr {
+    use video::Error as E;
+    let message = format!("{path}: {e}");
+    match e {
+        E::Probe(_) | E::NoVideoStream | E::NoFrameSize | E::Unreadable(_) => {
+            DecodeError::new_err(message)
+        }
+        E::PastEnd { .. } | E::EmptySpan { .. } | E::NoShot { .. } => argument(message),
+        _ => Error::new_err(message),
+    }
+}
+
+/// A time: seconds as a number, or text as the CLI takes it (`1.5s`,
+/// `500ms`, `00:01:30`).
+fn parse_time(value: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
+    if value.is_instance_of::<PyString>() {
+        let text: String = value.extract()?;
+        return parse_duration(&text).map_err(|e| argument(format!("{what}: {e}")));
+    }
+    if value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>() {
+        let seconds: f64 = value.extract()?;
+        if seconds.is_finite() && seconds >= 0.0 {
+            return Ok((seconds * 1000.0).round() as u64);
+        }
+    }
+    Err(argument(format!(
+        "{what} must be a time (seconds, or text such as \"1.5s\" or \"00:01:30\"), got {value}"
+    )))
+}
+
+/// The palettes of a film's sampled frames (see `film()`).
+#[pyclass(module = "scenepal")]
+pub struct FilmIterator {
+    video: Arc<Video>,
+    shown: String,
+    settings: Settings,
+    pool: Arc<rayon::ThreadPool>,
+    next: usize,
+    ready: VecDeque<(f64, Made)>,
+}
+
+#[pymethods]
+impl FilmIterator {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(mut slf: PyRefMut<'_, Self>, py: Python<'_>) -> PyResult<Option<(f64, Palette)>> {
+        if slf.ready.is_empty() {
+            slf.fill(py)?;
+        }
+        Ok(slf
+            .ready
+            .pop_front()
+            .map(|(time, made)| (time, Palette::new(made, Card::None))))
+    }
+
+    fn __len__(&self) -> usize {
+        self.video.times.len()
+    }
+}
+
+impl FilmIterator {
+    /// Reads and analyses the next frames, one a thread at a time, off the GIL.
+    fn fill(&mut self, py: Python<'_>) -> PyResult<()> {
+        let end = (self.next + 2 * self.pool.current_num_threads()).min(self.video.times.len());
+        let (video, shown, settings) = (&self.video, &self.shown, &self.settings);
+        let indices: Vec<usize> = (self.next..end).collect();
+        let made: Vec<Result<(f64, Made), PyErrSource>> = py.detach(|| {
+            self.pool.install(|| {
+                indices
+                    .par_iter()
+                    .map(|&i| frame_palette(video, shown, settings, i))
+                    .collect()
+            })
+        });
+        self.next = end;
+        for result in made {
+            match result {
+                Ok(done) => self.ready.push_back(done),
+                Err(PyErrSource::Film(e)) => return Err(film_error(shown, e)),
+                Err(PyErrSource::Image(f)) => return Err(f.into_py()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a frame has no palette.
+enum PyErrSource {
+    Film(video::Error),
+    Image(Failure),
+}
+
+/// Frame `index`'s time and palette record.
+fn frame_palette(
+    video: &Video,
+    shown: &str,
+    settings: &Settings,
+    index: usize,
+) -> Result<(f64, Made), PyErrSource> {
+    let ms = video.times[index];
+    let limit = settings.load.max_pixels;
+    if video.width as u64 * video.height as u64 > limit {
+        return Err(PyErrSource::Image(Failure::Library(
+            scenepal::Error::TooManyPixels {
+                width: video.width,
+                height: video.height,
+                limit,
+            },
+        )));
+    }
+    let raw = video.frame(index).map_err(PyErrSource::Film)?;
+    let frame = LoadedImage::from_rgb8(raw, video.width, video.height)
+        .map_err(|e| PyErrSource::Image(Failure::Library(e)))?
+        .as_video_frame();
+    let analysis = settings
+        .recipe
+        .analyze(frame)
+        .map_err(|e| PyErrSource::Image(Failure::Library(e)))?;
+    let time = ms as f64 / 1000.0;
+    let made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
+        .map_err(PyErrSource::Image)?;
+    Ok((time, made))
+}
+
+/// The palettes of a film's frames, one every `every` (a time, or
+/// `"shot"`: the middle frame of each shot) from `start` to `end`, as
+/// `(time in seconds, Palette)` in time order; the frames are read by one
+/// ffmpeg process and analysed `jobs` at a time. Needs ffmpeg on PATH.
+#[pyfunction]
+#[pyo3(signature = (path, every=None, start=None, end=None, *, jobs=None, **options),
+    text_signature = "(path, every=\"1s\", start=None, end=None, *, jobs=None, **options)")]
+pub fn film(
+    py: Python<'_>,
+    path: &Bound<'_, PyAny>,
+    every: Option<&Bound<'_, PyAny>>,
+    start: Option<&Bound<'_, PyAny>>,
+    end: Option<&Bound<'_, PyAny>>,
+    jobs: Option<usize>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<FilmIterator> {
+    let settings = Settings::of(py, None, options)?;
+    let os = py.import("os")?;
+    let shown: String = os.call_method1("fsdecode", (path,))?.extract()?;
+    let file: PathBuf = os.call_method1("fspath", (path,))?.extract()?;
+    let mut sampling = Sampling::default();
+    match every {
+        Some(e) if e.is_instance_of::<PyString>() && e.extract::<String>()?.trim() == "shot" => {
+            sampling.shots = true
+        }
+        Some(e) => sampling.every_ms = parse_time(e, "every")?,
+        None => {}
+    }
+    if sampling.every_ms == 0 && !sampling.shots {
+        return Err(argument("every must be longer than 0"));
+    }
+    if let Some(s) = start {
+        sampling.start_ms = parse_time(s, "start")?;
+    }
+    if let Some(e) = end {
+        sampling.end_ms = Some(parse_time(e, "end")?);
+    }
+    if !file.exists() {
+        return Err(pyo3::exceptions::PyFileNotFoundError::new_err((
+            2,
+            "No such file or directory",
+            shown,
+        )));
+    }
+    let video = py
+        .detach(|| Video::open(&file, &sampling, None))
+        .map_err(|e| film_error(&shown, e))?;
+    let pool = crate::pool(jobs)?;
+    Ok(FilmIterator {
+        video: Arc::new(video),
+        shown,
+        settings,
+        pool,
+        next: 0,
+        ready: VecDeque::new(),
+    })
+}
