@@ -102,6 +102,7 @@ pub(crate) fn decode_with_limits(
     match format {
         ImageFormat::Jpeg => check_jpeg_complete(bytes)?,
         ImageFormat::WebP => check_riff_complete(bytes)?,
+        ImageFormat::Bmp => check_bmp_rle_complete(bytes)?,
         _ => {}
     }
     let fail = |error| Error::Decode {
@@ -484,6 +485,99 @@ fn check_riff_complete(bytes: &[u8]) -> Result<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// An RLE-compressed BMP (RLE8 or RLE4) must give every pixel a colour: the
+/// BMP decoder paints pixels the data never reaches black and reports
+/// success, whether the file was cut or its codes skip pixels (a delta, an
+/// early end of line or of bitmap: "undefined" in the format, so no colour
+/// of them can be right). Other BMPs pass unchecked here.
+fn check_bmp_rle_complete(bytes: &[u8]) -> Result<()> {
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // BITMAPINFOHEADER and its successors (40 bytes or more) hold a
+    // compression field; the old 12-byte core header has none.
+    let (Some(offset), Some(header), Some(width), Some(height), Some(compression)) =
+        (u32_at(10), u32_at(14), u32_at(18), u32_at(22), u32_at(30))
+    else {
+        return Ok(());
+    };
+    let four_bit = match compression {
+        1 => false,
+        2 => true,
+        _ => return Ok(()),
+    };
+    if header < 40 {
+        return Ok(());
+    }
+    // Top-down (negative height) RLE is invalid; the decoder refuses it.
+    let (width, height) = (width as i32, height as i32);
+    if width <= 0 || height <= 0 {
+        return Ok(());
+    }
+    let (width, height) = (width as u64, height as u64);
+    let damaged = |reason: String| Error::Damaged {
+        format: "BMP",
+        reason,
+    };
+    let data = bytes.get(offset as usize..).unwrap_or_default();
+    let (mut x, mut y, mut defined, mut pos) = (0u64, 0u64, 0u64, 0usize);
+    // Pixels written inside the image (runs past a row's end are clipped).
+    let mut paint = |x: &mut u64, y: u64, n: u64| {
+        if y < height && *x < width {
+            defined += n.min(width - *x);
+        }
+        *x += n;
+    };
+    let ended = loop {
+        let (Some(&count), Some(&code)) = (data.get(pos), data.get(pos + 1)) else {
+            break false;
+        };
+        pos += 2;
+        match (count, code) {
+            (0, 0) => {
+                x = 0;
+                y += 1;
+            }
+            (0, 1) => break true,
+            (0, 2) => {
+                let (Some(&dx), Some(&dy)) = (data.get(pos), data.get(pos + 1)) else {
+                    break false;
+                };
+                pos += 2;
+                x += u64::from(dx);
+                y += u64::from(dy);
+            }
+            (0, n) => {
+                // Absolute mode: n pixels, padded to a 16-bit boundary.
+                let n = u64::from(n);
+                let stored = if four_bit { n.div_ceil(2) } else { n } as usize;
+                if data.len() < pos + stored {
+                    break false;
+                }
+                pos += stored + stored % 2;
+                paint(&mut x, y, n);
+            }
+            (n, _) => paint(&mut x, y, u64::from(n)),
+        }
+    };
+    let total = width * height;
+    // Every pixel painted is whole, even without the end-of-bitmap code
+    // some writers leave out.
+    if defined == total {
+        return Ok(());
+    }
+    Err(damaged(if ended {
+        format!(
+            "its RLE data leaves {} of {total} pixels without a colour (skipped, or ended early)",
+            total - defined
+        )
+    } else {
+        "the file ends before the image does (truncated RLE data)".to_owned()
+    }))
 }
 
 /// The JPEG decoder fills a truncated scan with grey and reports success, so

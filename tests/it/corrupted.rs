@@ -307,3 +307,30 @@ fn cut_compressed_data_is_an_error_in_every_format_and_reads_as_a_sentence() {
         assert!(line.len() < 200, "{line}");
     }
 }
+
+#[test]
+fn an_rle_bmp_that_leaves_pixels_without_a_colour_is_an_error() {
+    use crate::common::{read, scenepal, stdout_of, temp_file};
+    // Whole: two colours, half each (RLE4, 8×4).
+    let whole = "fixtures/formats/rle4.bmp";
+    assert_eq!(stdout_of(&["-k", "4", whole]), "#c81e1e\n#283cc8\n");
+    // Cut as bmpsuite's pal4rlecut.bmp: a delta, an early end of line and an
+    // early end of bitmap. The decoder would paint the 21 skipped pixels.
+    let cut = "fixtures/formats/rle4_cut.bmp";
+    let out = scenepal().args(["-k", "4", cut]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!("scenepal: {cut}: damaged BMP data: its RLE data leaves 21 of 32 pixels without a colour (skipped, or ended early)\n")
+    );
+    // Cut short in the middle of its data.
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = read(whole);
+    let short = temp_file(&dir, "short.bmp", &bytes[..bytes.len() - 10]);
+    let out = scenepal().arg(&short).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().ends_with(
+        ": damaged BMP data: the file ends before the image does (truncated RLE data)\n"
+    ));
+}
