@@ -265,10 +265,10 @@ fn a_reencode_passes_and_an_edit_fails_by_the_transport_distance() {
         assert_eq!(code, Some(0), "{stem} re-encoded: {err}");
         assert_eq!(report["status"], "same", "{report}");
         let emd = report["emd"].as_f64().unwrap();
-        assert!(emd > 0.0 && emd <= 3.0, "{report}");
+        assert!(emd > 0.0 && emd <= 3.5, "{report}");
         // A colour-by-colour pairing alone saw a larger move.
         assert!(report["max_delta_e"].as_f64().unwrap() > emd, "{report}");
-        assert_eq!(report["tolerance"], 3.0);
+        assert_eq!(report["tolerance"], 3.5);
         assert!(
             err.ends_with(": 0 changed, 0 new, 0 missing, 0 failed\n"),
             "{err}"
@@ -287,13 +287,13 @@ fn a_reencode_passes_and_an_edit_fails_by_the_transport_distance() {
         assert_eq!(code, Some(1), "{stem} edited: {err}");
         assert_eq!(report["status"], "changed", "{report}");
         let emd = report["emd"].as_f64().unwrap();
-        assert!(emd > 3.0, "{report}");
+        assert!(emd > 3.5, "{report}");
         let lines: Vec<&str> = err.lines().collect();
         assert_eq!(
             lines[..2],
             [
                 format!("scenepal: {edited}: palette differs from the golden file:"),
-                format!("  earth mover's distance ΔE {emd:.2} > 3.00"),
+                format!("  earth mover's distance ΔE {emd:.2} > 3.50"),
             ],
             "{err}"
         );
