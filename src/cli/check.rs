@@ -16,7 +16,8 @@ use scenepal::transport::palette_distance;
 use scenepal::Exclusion;
 use scenepal::{Options, Palette};
 
-use super::input::{display_path, normalize, read_input};
+use super::input::{display_path, normalize};
+use super::open::read_input;
 
 /// Default tolerance: the largest earth mover's distance (CIEDE2000 ΔE)
 /// between a palette and its golden one that passes. Measured with
@@ -228,6 +229,7 @@ impl Checker {
         config: &CheckConfig,
         max_bytes: u64,
     ) -> Result<Self> {
+        // A FIFO or device is refused unopened: it could block the run.
         let text = String::from_utf8(read_input(golden, max_bytes)?)
             .map_err(|_| anyhow!("not a golden file (not UTF-8 text)"))?;
         let golden = parse_golden(&text)?;

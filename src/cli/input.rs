@@ -1,5 +1,5 @@
 //! Inputs: expanding files, directories and file lists into the ordered list
-//! of images, and reading one (a regular file, or `-` for stdin).
+//! of inputs (opened later, once each, by `open`), and how paths are shown.
 
 use std::cmp::Ordering;
 use std::ffi::OsStr;
@@ -8,9 +8,14 @@ use std::io::{self, Read};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{bail, Result};
+use std::sync::Arc;
+
+use anyhow::Result;
 use scenepal::output::escape_control;
+use scenepal::video::Video;
 use walkdir::WalkDir;
+
+use super::open::{is_pipe, OpenFile};
 
 /// File name extensions taken from a walked directory (any case).
 pub const IMAGE_EXTENSIONS: &[&str] = &[
@@ -26,22 +31,26 @@ pub const VIDEO_EXTENSIONS: &[&str] = &[
 ];
 
 /// One entry of the expanded input list.
-#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputItem {
-    /// An image to read.
+    /// A file to open (a still or a film), or stdin (`-`).
     Image(PathBuf),
+    /// A pipe named on the command line (a FIFO, `/dev/fd/N`): read once,
+    /// as stdin is.
+    Pipe(PathBuf),
+    /// A still, opened (see [`OpenFile`]).
+    Opened(PathBuf, OpenFile),
     /// Something in a walked directory that could not be read (an
     /// unreadable folder, a symlink loop), reported in its place.
     Unreadable(PathBuf, String),
-    /// A sampled frame of a video: frame `index` of the run's video number
-    /// `video`, named `film.mkv@00:00:12.500`.
+    /// A sampled frame of a video: frame `index` of `video`, named
+    /// `film.mkv@00:00:12.500`.
     Frame {
         /// The video file.
         film: PathBuf,
         /// The frame's name.
         name: String,
-        /// Which of the run's videos.
-        video: usize,
+        /// The film's frames (its decoder ends when its last frame is done).
+        video: Arc<Video>,
         /// Which of its sampled frames.
         index: usize,
         /// Its time in milliseconds.
@@ -49,11 +58,20 @@ pub enum InputItem {
     },
 }
 
+impl std::fmt::Debug for InputItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
 impl InputItem {
     /// The path this entry stands for (a frame's video file).
     pub fn path(&self) -> &Path {
         match self {
-            InputItem::Image(p) | InputItem::Unreadable(p, _) => p,
+            InputItem::Image(p)
+            | InputItem::Pipe(p)
+            | InputItem::Opened(p, _)
+            | InputItem::Unreadable(p, _) => p,
             InputItem::Frame { film, .. } => film,
         }
     }
@@ -101,6 +119,10 @@ pub fn expand_inputs(args: &[PathBuf], walk: WalkOptions) -> Vec<InputItem> {
     use std::os::unix::fs::MetadataExt;
     let mut items = Vec::new();
     for arg in args {
+        if is_pipe(arg) {
+            items.push(InputItem::Pipe(arg.clone()));
+            continue;
+        }
         if is_stdin(arg) || !arg.is_dir() {
             items.push(InputItem::Image(arg.clone()));
             continue;
@@ -130,7 +152,7 @@ pub fn expand_inputs(args: &[PathBuf], walk: WalkOptions) -> Vec<InputItem> {
                 // if it names a folder.
                 Ok(e) if e.path_is_symlink() && !walk.follow && e.path().is_dir() => {}
                 // Not only regular files: a FIFO or device named like an
-                // image is reported (refused when read), not silently skipped.
+                // image is reported (refused unopened), not silently skipped.
                 Ok(e) if has_input_extension(e.path()) => {
                     items.push(InputItem::Image(e.into_path()))
                 }
@@ -233,12 +255,16 @@ pub fn normalize(path: &Path, cwd: Option<&Path>) -> PathBuf {
 /// after [`normalize`]): per-image picture names are made below it.
 pub fn common_folder(items: &[InputItem]) -> PathBuf {
     let mut folders = items.iter().filter_map(|item| match item {
-        InputItem::Image(p) | InputItem::Frame { film: p, .. } if !is_stdin(p) => Some(
-            normalize(p, None)
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
-        ),
+        InputItem::Image(p) | InputItem::Pipe(p) | InputItem::Frame { film: p, .. }
+            if !is_stdin(p) =>
+        {
+            Some(
+                normalize(p, None)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            )
+        }
         _ => None,
     });
     let Some(mut common) = folders.next() else {
@@ -291,41 +317,6 @@ pub fn picture_file_name(path: &Path, base: &Path) -> String {
 /// True when `path` names stdin.
 pub fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-/// Reads the whole input, at most `max_bytes` of it. Anything but a regular
-/// file is refused before it is opened, so a FIFO or device can never block
-/// the run.
-pub fn read_input(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
-    let too_big = || anyhow::anyhow!("larger than the limit of {max_bytes} bytes (--max-bytes)");
-    // The limit holds while reading: a size that `stat` reports wrongly
-    // (files under /proc) cannot make scenepal read past it.
-    let read_limited = |reader: &mut dyn Read| -> Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        // One byte past the limit tells "at the limit" from "over it".
-        reader
-            .take(max_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io_reason)?;
-        if bytes.len() as u64 > max_bytes {
-            return Err(too_big());
-        }
-        Ok(bytes)
-    };
-    if is_stdin(path) {
-        return read_limited(&mut io::stdin().lock());
-    }
-    let meta = fs::metadata(path).map_err(io_reason)?;
-    if meta.is_dir() {
-        bail!("is a directory");
-    }
-    if !meta.is_file() {
-        bail!("not a regular file (a FIFO, device or socket)");
-    }
-    if meta.len() > max_bytes {
-        return Err(too_big());
-    }
-    read_limited(&mut fs::File::open(path).map_err(io_reason)?)
 }
 
 /// Default largest input, in bytes (1 GiB).
@@ -414,18 +405,6 @@ mod tests {
         let items = images(&["/work/stills/a/1.jpg", "/work/stills//b/1.jpg", "-"]);
         let base = common_folder(&items);
         assert_eq!(base, Path::new("/work/stills"));
-        // A film's frames are named below the same folder.
-        let frame = InputItem::Frame {
-            film: PathBuf::from("/work/stills/films/a.mp4"),
-            name: "/work/stills/films/a.mp4@00:00:04.000".to_owned(),
-            video: 0,
-            index: 0,
-            ms: 4000,
-        };
-        assert_eq!(
-            common_folder(std::slice::from_ref(&frame)),
-            Path::new("/work/stills/films")
-        );
         assert_eq!(
             picture_file_name(Path::new("/work/stills/a/1.jpg"), &base),
             "a%2F1.jpg.png"
@@ -487,7 +466,7 @@ mod tests {
                         p.strip_prefix(d).unwrap().to_string_lossy().into_owned()
                     }
                     InputItem::Unreadable(p, r) => format!("{}: {r}", p.display()),
-                    InputItem::Frame { name, .. } => name,
+                    other => other.name(),
                 })
                 .collect()
         };
@@ -513,10 +492,10 @@ mod tests {
         );
         // Explicitly named files are kept whatever their name.
         let notes = d.join("notes.txt");
-        assert_eq!(
-            expand_inputs(std::slice::from_ref(&notes), plain),
-            [InputItem::Image(notes)]
-        );
+        assert!(matches!(
+            expand_inputs(std::slice::from_ref(&notes), plain).as_slice(),
+            [InputItem::Image(p)] if *p == notes
+        ));
     }
 
     #[test]
@@ -567,7 +546,7 @@ mod tests {
             .map(|i| match i {
                 InputItem::Image(p) => p.strip_prefix(dir.path()).unwrap().display().to_string(),
                 InputItem::Unreadable(p, r) => format!("{}: {r}", p.display()),
-                InputItem::Frame { name, .. } => name,
+                other => other.name(),
             })
             .collect()
         };

@@ -24,6 +24,7 @@ mod explain;
 mod films;
 mod gallery;
 mod input;
+mod open;
 mod ordered;
 mod pictures;
 mod run;

@@ -8,22 +8,26 @@ use std::sync::{mpsc, Arc};
 
 use rayon::ThreadPool;
 
-/// Runs `work(i, &items[i])` for every item on `pool`, with at most `window`
+/// Runs `work(i, &item)` for every item on `pool`, with at most `window`
 /// items started but not yet handed to `sink` (so at most `window` results,
-/// and decoded images, exist at once). `sink` receives results in item order;
-/// a panic in `work` arrives as `Err(message)`. When `sink` returns false no
-/// further item is started; those already running finish and are dropped.
+/// and decoded images, exist at once). Items are drawn from `items` only
+/// when they can start, so an iterator that opens its inputs holds at most
+/// `window` of them open. `sink` receives each item and its result in item
+/// order; a panic in `work` arrives as `Err(message)`. When `sink` returns
+/// false no further item is started; those already running finish and are
+/// dropped.
 pub fn run_ordered<T, R>(
     pool: &ThreadPool,
-    items: Vec<T>,
+    items: impl IntoIterator<Item = T>,
     window: usize,
     work: impl Fn(usize, &T) -> R + Send + Sync + 'static,
-    mut sink: impl FnMut(usize, Result<R, String>) -> bool,
+    mut sink: impl FnMut(usize, &T, Result<R, String>) -> bool,
 ) where
     T: Send + Sync + 'static,
     R: Send + 'static,
 {
-    let items = Arc::new(items);
+    let mut items = items.into_iter().peekable();
+    let mut started: BTreeMap<usize, Arc<T>> = BTreeMap::new();
     let work = Arc::new(work);
     let window = window.max(1);
     let (tx, rx) = mpsc::channel::<(usize, Result<R, String>)>();
@@ -33,12 +37,15 @@ pub fn run_ordered<T, R>(
     let mut ready: BTreeMap<usize, Result<R, String>> = BTreeMap::new();
     let mut stopped = false;
     loop {
-        while !stopped && next_start < items.len() && running + ready.len() < window {
-            let (items, work, tx) = (Arc::clone(&items), Arc::clone(&work), tx.clone());
+        while !stopped && running + ready.len() < window {
+            let Some(item) = items.next() else { break };
+            let item = Arc::new(item);
+            started.insert(next_start, Arc::clone(&item));
+            let (work, tx) = (Arc::clone(&work), tx.clone());
             let i = next_start;
             pool.spawn(move || {
-                let result = catch_unwind(AssertUnwindSafe(|| work(i, &items[i])))
-                    .map_err(|p| panic_text(&*p));
+                let result =
+                    catch_unwind(AssertUnwindSafe(|| work(i, &item))).map_err(|p| panic_text(&*p));
                 // The receiver lives until every started item has reported.
                 let _ = tx.send((i, result));
             });
@@ -52,13 +59,18 @@ pub fn run_ordered<T, R>(
         running -= 1;
         ready.insert(i, result);
         while let Some(result) = ready.remove(&next_emit) {
-            if !stopped && !sink(next_emit, result) {
-                stopped = true;
+            // The worker has let go of its item: this is the last owner
+            // (none once the run has stopped).
+            if let Some(item) = started.remove(&next_emit) {
+                if !stopped && !sink(next_emit, &item, result) {
+                    stopped = true;
+                }
             }
             next_emit += 1;
         }
         if stopped {
             ready.clear();
+            started.clear();
         }
     }
 }
@@ -93,13 +105,13 @@ mod tests {
         let mut seen = Vec::new();
         run_ordered(
             &pool(4),
-            (0..20u64).collect(),
+            0..20u64,
             6,
             |_, &x| {
                 std::thread::sleep(Duration::from_millis((20 - x) % 7));
                 x * 10
             },
-            |i, r| {
+            |i, _, r| {
                 seen.push((i, r.unwrap()));
                 true
             },
@@ -116,7 +128,7 @@ mod tests {
         static PEAK: AtomicUsize = AtomicUsize::new(0);
         run_ordered(
             &pool(4),
-            (0..40).collect::<Vec<u32>>(),
+            0..40u32,
             3,
             |_, _| {
                 let now = LIVE.fetch_add(1, Ordering::SeqCst) + 1;
@@ -124,9 +136,30 @@ mod tests {
                 std::thread::sleep(Duration::from_millis(2));
                 LIVE.fetch_sub(1, Ordering::SeqCst);
             },
-            |_, _| true,
+            |_, _, _| true,
         );
         assert!(PEAK.load(Ordering::SeqCst) <= 3);
+    }
+
+    #[test]
+    fn items_are_drawn_only_when_they_can_start() {
+        let drawn = AtomicUsize::new(0);
+        let items = (0..30u32).inspect(|_| {
+            drawn.fetch_add(1, Ordering::SeqCst);
+        });
+        let mut most_ahead = 0;
+        run_ordered(
+            &pool(2),
+            items,
+            4,
+            |_, &x| x,
+            |i, &item, r| {
+                assert_eq!(r, Ok(item));
+                most_ahead = most_ahead.max(drawn.load(Ordering::SeqCst) - i);
+                true
+            },
+        );
+        assert!(most_ahead <= 4, "{most_ahead} drawn ahead");
     }
 
     #[test]
@@ -142,7 +175,7 @@ mod tests {
                 }
                 x
             },
-            |_, r| {
+            |_, _, r| {
                 got.push(r.clone());
                 got.len() < 3
             },

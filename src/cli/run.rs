@@ -20,17 +20,18 @@ use super::budget::show_bytes;
 use super::check::Checker;
 use super::config::{Config, Job};
 use super::explain::explain;
-use super::films::open_videos;
+use super::films::open_input;
 use super::gallery::GallerySink;
 use super::input::{
     common_folder, display_path, expand_inputs, io_reason, is_stdin, picture_file_name,
-    read_file_list, read_input, InputItem,
+    read_file_list, InputItem,
 };
 use super::is_broken_pipe;
+use super::open::{read_input, read_pipe};
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
-use scenepal::video::{clock, is_video_header, Video};
+use scenepal::video::{clock, is_video_header};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -161,8 +162,6 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         None => None,
     };
     let items = expand_inputs(&paths, config.inputs.walk);
-    let (items, videos) = open_videos(items, &config.inputs.sampling);
-    let videos = Arc::new(videos);
     if let Some(dir) = &config.job.pictures.swatch_dir {
         // Once, before any work: not one error per image.
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -180,9 +179,15 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
     };
-    // Named before the items go to the workers: a worker's panic is
-    // reported under its input's name.
-    let names: Vec<String> = items.iter().map(InputItem::name).collect();
+    // Each input is opened (a film probed) only when a worker can take it;
+    // a film's frames join the count as it is opened.
+    let total = sinks.progress.handle();
+    let (sampling, mut opened) = (config.inputs.sampling, config.inputs.opened);
+    let items = items.into_iter().flat_map(move |item| {
+        let items = open_input(item, &sampling, &mut opened);
+        total.inc_length((items.len() as u64).saturating_sub(1));
+        items
+    });
     let job = Arc::new(config.job);
     let worker_job = Arc::clone(&job);
     // Two images per thread keep every core busy while one waits its turn.
@@ -195,8 +200,8 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         &pool,
         items,
         window,
-        move |_, item| process(&worker_job, &base, &videos, item),
-        |i, result| sinks.take(result, &job, &names[i]),
+        move |_, item| process(&worker_job, &base, item),
+        |_, item, result| sinks.take(result, &job, &item.name()),
     );
     sinks.progress.clear();
     sinks.printer.finish();
@@ -334,12 +339,7 @@ impl Sinks {
 }
 
 /// Decodes, extracts and draws one input's pictures (in a worker thread).
-fn process(
-    job: &Job,
-    base: &Path,
-    videos: &[Video],
-    item: &InputItem,
-) -> Result<(String, ImageResult), Failure> {
+fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageResult), Failure> {
     let shown = item.name();
     let budget = &job.limits.memory;
     let over_budget = |cost: u64| {
@@ -353,11 +353,23 @@ fn process(
     // share is given back when this image's work is done.
     let (loaded, _permit, time, picture_name) = match item {
         InputItem::Unreadable(_, reason) => return Err((shown, anyhow!("{reason}"))),
-        InputItem::Image(path) => {
+        InputItem::Image(path) | InputItem::Pipe(path) | InputItem::Opened(path, _) => {
             let name = (!is_stdin(path)).then_some(path.as_path());
-            let bytes = read_input(path, job.limits.max_bytes).map_err(|e| (shown.clone(), e))?;
-            if name.is_none() && is_video_header(&bytes) {
-                let reason = anyhow!("a video on stdin cannot be sampled: give the film's path");
+            let max_bytes = job.limits.max_bytes;
+            let bytes = match item {
+                InputItem::Opened(_, file) => file.read_all(max_bytes),
+                // stdin, or a pipe named on the command line
+                _ => read_pipe(path, max_bytes),
+            }
+            .map_err(|e| (shown.clone(), e))?;
+            let piped = !matches!(item, InputItem::Opened(..));
+            if piped && is_video_header(&bytes) {
+                let from = if name.is_none() {
+                    "on stdin"
+                } else {
+                    "from a pipe"
+                };
+                let reason = anyhow!("a video {from} cannot be sampled: give the film's path");
                 return Err((shown, reason));
             }
             // A header that cannot be read costs nothing here: decoding
@@ -381,7 +393,6 @@ fn process(
             ms,
             ..
         } => {
-            let video = &videos[*video];
             let (w, h) = (video.width as u64, video.height as u64);
             if w * h > job.load.max_pixels {
                 let e = scenepal::Error::TooManyPixels {
@@ -453,7 +464,7 @@ fn process(
         }
     }
     let file = match item {
-        InputItem::Image(p) if !is_stdin(p) => Some(p.clone()),
+        InputItem::Opened(p, _) => Some(p.clone()),
         _ => None,
     };
     let mut frame_file = None;

@@ -204,6 +204,11 @@ impl Progress {
         self.bar.suspend(print)
     }
 
+    /// A handle on the bar, to grow its total as films are opened.
+    pub fn handle(&self) -> ProgressBar {
+        self.bar.clone()
+    }
+
     /// Removes the bar: the batch is over.
     pub fn clear(&self) {
         self.shared.over.store(true, Ordering::Relaxed);

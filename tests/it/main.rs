@@ -15,6 +15,7 @@ mod golden;
 mod hostile;
 mod managed;
 mod pictures;
+mod pipes;
 mod readme;
 mod setup;
 mod terminal;

@@ -15,9 +15,10 @@ use scenepal::{HistogramOptions, LoadOptions, Options, Recipe, Wants};
 use super::args::Cli;
 use super::budget::MemoryBudget;
 use super::check::{CheckConfig, Tolerance};
-use super::input::WalkOptions;
+use super::input::{is_stdin, WalkOptions};
+use super::open::{is_pipe, OpenFile};
 use super::values::{Colors, Every, FormatArg};
-use scenepal::video::{Sampling, DEFAULT_EVERY_MS};
+use scenepal::video::{is_video_header, Sampling, DEFAULT_EVERY_MS};
 
 mod terminal;
 mod validate;
@@ -66,6 +67,8 @@ pub struct Inputs {
     pub walk: WalkOptions,
     /// How videos are sampled into frames.
     pub sampling: Sampling,
+    /// The only input, opened already to tell a film from a still.
+    pub opened: Option<OpenFile>,
 }
 
 /// One image's work, shared by the workers.
@@ -185,7 +188,7 @@ impl Command {
 
 impl Config {
     fn from_cli(cli: Cli) -> Result<Self, clap::Error> {
-        let batch = is_batch(&cli);
+        let (batch, opened) = is_batch(&cli);
         validate::validate(&cli, batch)?;
         let options = Options {
             k: match cli.colors {
@@ -310,6 +313,7 @@ impl Config {
                     start_ms: cli.start.unwrap_or(0),
                     end_ms: cli.end,
                 },
+                opened,
             },
             job,
             output,
@@ -346,12 +350,25 @@ impl Config {
 }
 
 /// True when the output lists many images: several inputs, a directory,
-/// or a file list (even if it names one image).
-fn is_batch(cli: &Cli) -> bool {
-    cli.files_from.is_some()
-        || cli.inputs.len() != 1
-        || cli.inputs[0].is_dir()
-        || scenepal::video::is_video(&cli.inputs[0])
+/// a file list (even if it names one image), or a film. The only input, a
+/// regular file, is opened to tell, and handed on to be read from that handle.
+fn is_batch(cli: &Cli) -> (bool, Option<OpenFile>) {
+    let [only] = cli.inputs.as_slice() else {
+        return (true, None);
+    };
+    if cli.files_from.is_some() || only.is_dir() {
+        return (true, None);
+    }
+    // A pipe, stdin or a file that cannot be opened is one input, read (or
+    // reported) as one.
+    if is_stdin(only) || is_pipe(only) || cli.completions.is_some() || cli.man {
+        return (false, None);
+    }
+    match OpenFile::open(only) {
+        Ok(file) => (is_video_header(file.head()), Some(file)),
+        // FILM@TIME is one frame, printed as one image is.
+        Err(_) => (false, None),
+    }
 }
 
 #[cfg(test)]
