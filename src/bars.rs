@@ -16,9 +16,8 @@
 //! - together they leave at least half of the side: a dark frame is not all
 //!   bar.
 
-use serde::{Deserialize, Serialize};
-
 use crate::color::Rgb;
+pub use crate::pixels::Crop;
 use crate::pixels::PixelBuffer;
 
 /// Largest per-channel difference from the bar colour still counted as bar
@@ -30,33 +29,6 @@ const EDGE_UNIFORM: f32 = 0.95;
 
 /// Share of an inner line that must be the bar colour for the bar to go on.
 const LINE_BAR: f32 = 0.70;
-
-/// The part of a frame kept after its bars are left out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Crop {
-    /// Left edge of the kept part, in pixels.
-    pub x: u32,
-    /// Top edge of the kept part.
-    pub y: u32,
-    /// Width of the kept part.
-    pub width: u32,
-    /// Height of the kept part.
-    pub height: u32,
-}
-
-impl Crop {
-    /// The crop of an image read at one pixel in `step` × `step`, in the
-    /// pixels of the full `width` × `height` image.
-    pub fn scaled(self, step: u32, width: u32, height: u32) -> Crop {
-        let (x, y) = ((self.x * step).min(width), (self.y * step).min(height));
-        Crop {
-            x,
-            y,
-            width: (self.width * step).min(width - x),
-            height: (self.height * step).min(height - y),
-        }
-    }
-}
 
 /// The frame without its letterbox or pillarbox bars, or `None` when it has
 /// none (see the module's rule).

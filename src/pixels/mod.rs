@@ -1,17 +1,24 @@
-//! Decoded image → the recipe's N×3 pixel list (kept as the decoder's
-//! buffer, with the alpha policy in one place), its weighted unique colours,
-//! and the scaled preview a swatch card shows.
+//! Decoded image → the recipe's N×3 pixel list: the pixel buffer (kept as
+//! the decoder's, with the alpha policy in one place). Its weighted unique
+//! colours are in `histogram`, loading in `load`, scaled pictures of it in
+//! `preview`.
 
-use std::path::Path;
 use std::sync::Arc;
 
-use image::{imageops::FilterType, DynamicImage, RgbImage};
+use image::DynamicImage;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
-use crate::color::{pack, unpack, Rgb};
-use crate::decode::{decode_reduced, decode_with_limits, detect_format, MAX_PIXELS_DEFAULT};
+use crate::color::Rgb;
 use crate::error::{Error, Result};
+
+mod histogram;
+mod load;
+mod preview;
+
+pub use histogram::ColorHistogram;
+use histogram::COUNT_CHUNK_PX;
+pub use load::{load_image, LoadOptions, LoadedImage};
+pub use preview::scaled_preview;
 
 /// Default alpha below which a pixel is not counted.
 pub const DEFAULT_ALPHA_THRESHOLD: u8 = 128;
@@ -58,190 +65,32 @@ macro_rules! with_stride {
 }
 pub(crate) use with_stride;
 
-/// Pixels per work item when counting colours in parallel: large enough that
-/// merging per-thread tables costs little next to the counting itself.
-const COUNT_CHUNK_PX: usize = 1 << 16;
-
-/// Images of at most this many pixels are counted by sorting (32 MiB of
-/// scratch at most); larger ones into hash tables, in parallel.
-const SORT_MAX_PIXELS: usize = 1 << 22;
-
-/// The image's counted pixels as unique colours with their pixel counts: the
-/// recipe's N×3 list with equal rows collapsed, in ascending packed-RGB order
-/// so that everything built on it is deterministic.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ColorHistogram {
-    /// Unique colours, sorted by [`pack`] value.
-    pub colors: Vec<Rgb>,
-    /// `counts[i]` pixels have colour `colors[i]` (a weight, when merged).
-    pub counts: Vec<u64>,
-    /// Sum of `counts`: the counted pixels.
-    pub total: u64,
+/// A rectangle of an image: the part of a frame kept after its bars are
+/// left out ([`find_bars`](crate::bars::find_bars)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Crop {
+    /// Left edge of the kept part, in pixels.
+    pub x: u32,
+    /// Top edge of the kept part.
+    pub y: u32,
+    /// Width of the kept part.
+    pub width: u32,
+    /// Height of the kept part.
+    pub height: u32,
 }
 
-impl ColorHistogram {
-    /// Builds a histogram from (colour, count) pairs, merging repeated colours.
-    pub fn from_pairs(pairs: impl IntoIterator<Item = (Rgb, u64)>) -> Self {
-        let mut table: FxHashMap<u32, u64> = FxHashMap::default();
-        for (c, n) in pairs {
-            if n > 0 {
-                *table.entry(pack(c)).or_default() += n;
-            }
-        }
-        Self::from_table(table)
-    }
-
-    /// Counts by sorting: the counted pixels' packed colours, radix-sorted
-    /// on two 12-bit digits, then run-length counted. About ten times faster
-    /// than hashing on a still of a megapixel, at 8 bytes a pixel of scratch
-    /// memory, so it is used up to [`SORT_MAX_PIXELS`].
-    fn count_sorted<const STRIDE: usize>(raw: &[u8], threshold: u8) -> Self {
-        const DIGIT: u32 = 8;
-        const BUCKETS: usize = 1 << DIGIT;
-        let mut keys: Vec<u32> = raw
-            .chunks_exact(STRIDE)
-            .filter_map(|px| counted::<STRIDE>(px, threshold).map(pack))
-            .collect();
-        let mut sorted = vec![0u32; keys.len()];
-        for shift in [0, DIGIT, 2 * DIGIT] {
-            let digit = |k: u32| ((k >> shift) as usize) & (BUCKETS - 1);
-            let mut start = vec![0usize; BUCKETS];
-            for &k in &keys {
-                start[digit(k)] += 1;
-            }
-            let mut sum = 0;
-            for s in start.iter_mut() {
-                (*s, sum) = (sum, sum + *s);
-            }
-            for &k in &keys {
-                let d = digit(k);
-                sorted[start[d]] = k;
-                start[d] += 1;
-            }
-            std::mem::swap(&mut keys, &mut sorted);
-        }
-        let mut colors = Vec::new();
-        let mut counts = Vec::new();
-        for run in keys.chunk_by(|a, b| a == b) {
-            colors.push(unpack(run[0]));
-            counts.push(run.len() as u64);
-        }
-        ColorHistogram {
-            total: keys.len() as u64,
-            colors,
-            counts,
+impl Crop {
+    /// The crop of an image read at one pixel in `step` × `step`, in the
+    /// pixels of the full `width` × `height` image.
+    pub fn scaled(self, step: u32, width: u32, height: u32) -> Crop {
+        let (x, y) = ((self.x * step).min(width), (self.y * step).min(height));
+        Crop {
+            x,
+            y,
+            width: (self.width * step).min(width - x),
+            height: (self.height * step).min(height - y),
         }
     }
-
-    fn count<const STRIDE: usize>(raw: &[u8], threshold: u8) -> Self {
-        if raw.len() / STRIDE <= SORT_MAX_PIXELS {
-            return Self::count_sorted::<STRIDE>(raw, threshold);
-        }
-        let table = raw
-            .par_chunks(COUNT_CHUNK_PX * STRIDE)
-            .fold(FxHashMap::<u32, u64>::default, |mut table, chunk| {
-                for px in chunk.chunks_exact(STRIDE) {
-                    if let Some(c) = counted::<STRIDE>(px, threshold) {
-                        *table.entry(pack(c)).or_default() += 1;
-                    }
-                }
-                table
-            })
-            .reduce(FxHashMap::default, merge_tables);
-        Self::from_table(table)
-    }
-
-    /// Counts a gray buffer (`STRIDE` 1 or 2) into its at most 256 levels:
-    /// one array of counts instead of a hash table.
-    fn count_gray<const STRIDE: usize>(raw: &[u8], threshold: u8) -> Self {
-        let levels = raw
-            .par_chunks(COUNT_CHUNK_PX * STRIDE)
-            .fold(
-                || [0u64; 256],
-                |mut levels, chunk| {
-                    if STRIDE == 1 {
-                        // Every byte is a counted pixel: the plainest loop.
-                        for &v in chunk {
-                            levels[v as usize] += 1;
-                        }
-                        return levels;
-                    }
-                    for px in chunk.chunks_exact(STRIDE) {
-                        if let Some(c) = counted::<STRIDE>(px, threshold) {
-                            levels[c[0] as usize] += 1;
-                        }
-                    }
-                    levels
-                },
-            )
-            .reduce(|| [0u64; 256], |a, b| std::array::from_fn(|i| a[i] + b[i]));
-        let (colors, counts): (Vec<Rgb>, Vec<u64>) = (0..=255u8)
-            .zip(levels)
-            .filter(|&(_, n)| n > 0)
-            .map(|(v, n)| ([v; 3], n))
-            .unzip();
-        ColorHistogram {
-            total: counts.iter().sum(),
-            colors,
-            counts,
-        }
-    }
-
-    fn from_table(table: FxHashMap<u32, u64>) -> Self {
-        let mut pairs: Vec<(u32, u64)> = table.into_iter().collect();
-        pairs.par_sort_unstable_by_key(|&(c, _)| c);
-        let total = pairs.iter().map(|&(_, n)| n).sum();
-        let (colors, counts) = pairs.into_iter().map(|(c, n)| (unpack(c), n)).unzip();
-        ColorHistogram {
-            colors,
-            counts,
-            total,
-        }
-    }
-
-    /// `n` colours drawn at random in proportion to their counts (as pixels
-    /// would be), reproducibly from `seed`.
-    pub fn sample(&self, n: usize, seed: u64) -> Vec<Rgb> {
-        use rand::{Rng, SeedableRng};
-        if self.total == 0 {
-            return Vec::new();
-        }
-        let cumulative: Vec<u64> = self
-            .counts
-            .iter()
-            .scan(0u64, |acc, &c| {
-                *acc += c;
-                Some(*acc)
-            })
-            .collect();
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-        (0..n)
-            .map(|_| {
-                let pick = rng.random_range(0..self.total);
-                self.colors[cumulative.partition_point(|&end| end <= pick)]
-            })
-            .collect()
-    }
-
-    /// Number of distinct colours.
-    pub fn len(&self) -> usize {
-        self.colors.len()
-    }
-
-    /// True when no pixel was counted.
-    pub fn is_empty(&self) -> bool {
-        self.colors.is_empty()
-    }
-}
-
-fn merge_tables(mut a: FxHashMap<u32, u64>, mut b: FxHashMap<u32, u64>) -> FxHashMap<u32, u64> {
-    if a.len() < b.len() {
-        std::mem::swap(&mut a, &mut b);
-    }
-    for (c, n) in b {
-        *a.entry(c).or_default() += n;
-    }
-    a
 }
 
 /// A decoded image's pixels as 8-bit sRGB: the recipe's N×3 list, kept as
@@ -450,7 +299,7 @@ impl PixelBuffer {
 
     /// Keeps only the part of the image inside `crop` (rows moved down in
     /// place: no second buffer). `crop` must lie inside the image.
-    pub fn crop(mut self, crop: crate::bars::Crop) -> Self {
+    pub fn crop(mut self, crop: Crop) -> Self {
         let stride = self.channels;
         let mut raw = std::mem::replace(&mut self.raw, Raw::Owned(Vec::new())).into_owned();
         let row = self.width as usize * stride;
@@ -575,219 +424,6 @@ impl PixelBuffer {
     }
 }
 
-/// A decoded image, ready for palette extraction.
-#[derive(Clone, Debug)]
-pub struct LoadedImage {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// The pixels, 8-bit sRGB, with the alpha policy.
-    pub pixels: PixelBuffer,
-    /// The image scaled to the requested preview width (for a swatch card).
-    pub preview: Option<RgbImage>,
-    /// What colour management did (the profile converted from, or why the
-    /// declared one was not used).
-    pub managed: crate::manage::Managed,
-    /// 1 when every pixel was read; with [`LoadOptions::fast`], the
-    /// reduction used (2, 4 or 8: one pixel for each `step` × `step` block).
-    pub step: u32,
-    /// A frame of a film: its letterbox bars are left out by default (see
-    /// [`TrimBars::Auto`](crate::TrimBars::Auto)).
-    pub video_frame: bool,
-}
-
-impl LoadedImage {
-    /// An image from an interleaved RGB8 buffer of `width` × `height`
-    /// pixels (a video frame's, an array's), taken as sRGB, read whole.
-    ///
-    /// # Errors
-    /// [`Error::BufferSize`] if the buffer's length is not `width` × `height` × 3.
-    pub fn from_rgb8(raw: Vec<u8>, width: u32, height: u32) -> Result<Self> {
-        Ok(LoadedImage {
-            width,
-            height,
-            pixels: PixelBuffer::rgb8(raw, width, height)?,
-            preview: None,
-            managed: crate::manage::Managed::default(),
-            step: 1,
-            video_frame: false,
-        })
-    }
-
-    /// The same image marked as a frame of a film.
-    pub fn as_video_frame(mut self) -> Self {
-        self.video_frame = true;
-        self
-    }
-
-    /// The same image with its preview for a swatch card, `width` wide
-    /// (enlarged if smaller).
-    pub fn with_preview(mut self, width: u32) -> Self {
-        self.preview = Some(self.pixels.preview(width));
-        self
-    }
-}
-
-/// How an image is loaded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LoadOptions {
-    /// Pixels with alpha below this are not counted.
-    pub alpha_threshold: u8,
-    /// Keep the image scaled to this width, for a swatch card.
-    pub preview_width: Option<u32>,
-    /// Refuse images whose header announces more pixels.
-    pub max_pixels: u64,
-    /// Hold the decoders' allocations to this many bytes (default: what an
-    /// image of `max_pixels` needs).
-    pub max_alloc: Option<u64>,
-    /// Convert the colours the file declares (an ICC profile, PNG's cICP or
-    /// gAMA) to sRGB; otherwise its values are taken as sRGB.
-    pub color_manage: bool,
-    /// Read the image at reduced scale for an estimate (see
-    /// [`fast_step`](crate::decode::fast_step)): a large image's palette
-    /// and fractions then describe its reduced pixels.
-    pub fast: bool,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            alpha_threshold: DEFAULT_ALPHA_THRESHOLD,
-            preview_width: None,
-            max_pixels: MAX_PIXELS_DEFAULT,
-            max_alloc: None,
-            color_manage: true,
-            fast: false,
-        }
-    }
-}
-
-/// Decodes an encoded image (see
-/// [`decode_image_limited`](crate::decode_image_limited) and
-/// [`PixelBuffer::from_image`]); with a preview width, also keeps the image
-/// scaled to that width (see [`scaled_preview`]).
-pub fn load_image(bytes: &[u8], name: Option<&Path>, opts: &LoadOptions) -> Result<LoadedImage> {
-    let (mut image, step, (width, height)) = match opts.fast {
-        true => decode_reduced(bytes, name, opts.max_pixels, opts.max_alloc)?,
-        false => {
-            let image = decode_with_limits(bytes, name, opts.max_pixels, opts.max_alloc)?;
-            let size = (image.width(), image.height());
-            (image, 1, size)
-        }
-    };
-    let managed = match opts.color_manage {
-        true => crate::manage::manage(&mut image, bytes, detect_format(bytes, name)?),
-        false => crate::manage::Managed::default(),
-    };
-    let preview = opts.preview_width.map(|w| scaled_preview(&image, w));
-    let pixels = PixelBuffer::from_image(image, opts.alpha_threshold)?;
-    Ok(LoadedImage {
-        width,
-        height,
-        pixels,
-        preview,
-        managed,
-        step,
-        video_frame: false,
-    })
-}
-
-impl PixelBuffer {
-    /// The pixels scaled to at most `width` (never enlarged), transparency
-    /// over white: a still's thumbnail. Read in place: a huge image is not
-    /// copied to be shrunk.
-    pub fn thumbnail(&self, width: u32) -> RgbImage {
-        self.scaled_to(width.min(self.width))
-    }
-
-    /// The pixels scaled to `width` (enlarged too), transparency over white,
-    /// fitted as [`scaled_preview`] fits a decoded image: the top of a card.
-    pub fn preview(&self, width: u32) -> RgbImage {
-        self.scaled_to(width)
-    }
-
-    fn scaled_to(&self, width: u32) -> RgbImage {
-        let width = width.max(1);
-        let (fit_w, fit_h) = fitted_size(self.width, self.height, width);
-        let small = match self.channels {
-            1 => self.resized::<image::Luma<u8>>(fit_w, fit_h),
-            2 => self.resized::<image::LumaA<u8>>(fit_w, fit_h),
-            3 => self.resized::<image::Rgb<u8>>(fit_w, fit_h),
-            _ => self.resized::<image::Rgba<u8>>(fit_w, fit_h),
-        };
-        over_white(&small, width)
-    }
-
-    fn resized<P>(&self, width: u32, height: u32) -> image::RgbaImage
-    where
-        P: image::Pixel<Subpixel = u8> + 'static,
-        DynamicImage: From<image::ImageBuffer<P, Vec<u8>>>,
-    {
-        match image::ImageBuffer::<P, &[u8]>::from_raw(self.width, self.height, &self.raw[..]) {
-            Some(view) => DynamicImage::from(image::imageops::resize(
-                &view,
-                width,
-                height,
-                FilterType::Triangle,
-            ))
-            .into_rgba8(),
-            // The buffer's length was checked against its size when it was made.
-            None => image::RgbaImage::new(width, height),
-        }
-    }
-}
-
-/// The tallest preview, as a multiple of its width: a portrait photo (2:3)
-/// fits whole; a taller image is fitted into this box, not stretched.
-const MAX_PREVIEW_HEIGHT_PER_WIDTH: f64 = 1.5;
-
-/// The size an image of `w` × `h` is scaled to in a preview `width` wide:
-/// the full width, or, for an image taller than 1.5 × `width` once scaled,
-/// the box `width` × 1.5 `width`.
-fn fitted_size(w: u32, h: u32, width: u32) -> (u32, u32) {
-    let (w, h) = (w.max(1) as f64, h.max(1) as f64);
-    let max_height = (width as f64 * MAX_PREVIEW_HEIGHT_PER_WIDTH).round();
-    if h * width as f64 / w <= max_height {
-        (width, (h * width as f64 / w).round().max(1.0) as u32)
-    } else {
-        (
-            (w * max_height / h).round().max(1.0) as u32,
-            max_height as u32,
-        )
-    }
-}
-
-/// `small` centred on a white preview `width` wide, its transparency
-/// composited over white.
-fn over_white(small: &image::RgbaImage, width: u32) -> RgbImage {
-    let left = (width - small.width()) / 2;
-    RgbImage::from_fn(width, small.height(), |x, y| {
-        let Some(p) = x
-            .checked_sub(left)
-            .and_then(|sx| small.get_pixel_checked(sx, y))
-        else {
-            return image::Rgb([255, 255, 255]);
-        };
-        let a = p[3] as u32;
-        image::Rgb([0, 1, 2].map(|i| ((p[i] as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
-    })
-}
-
-/// The image scaled to `width` (aspect kept, triangle filter), with any
-/// transparency composited over white: the top of a card. An image taller
-/// than 1.5 × `width` is fitted into `width` × 1.5 `width`, centred on white,
-/// so the preview's size never follows an extreme aspect ratio.
-pub fn scaled_preview(image: &DynamicImage, width: u32) -> RgbImage {
-    let (fit_w, fit_h) = fitted_size(image.width(), image.height(), width);
-    over_white(
-        &image
-            .resize_exact(fit_w, fit_h, FilterType::Triangle)
-            .into_rgba8(),
-        width,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -800,7 +436,7 @@ mod tests {
         let buffer = PixelBuffer::shared(shared.clone(), 4, 3, 2, 0).unwrap();
         assert_eq!(buffer.raw().as_ptr(), shared.as_ptr());
         assert_eq!(buffer.histogram(), owned.histogram());
-        let crop = crate::bars::Crop {
+        let crop = Crop {
             x: 1,
             y: 1,
             width: 2,
@@ -909,19 +545,6 @@ mod tests {
     }
 
     #[test]
-    fn previews_of_extreme_shapes_stay_bounded() {
-        let tall = DynamicImage::ImageRgb8(RgbImage::from_pixel(1, 65535, image::Rgb([9, 9, 9])));
-        let p = scaled_preview(&tall, 1000);
-        assert_eq!(p.dimensions(), (1000, 1500));
-        assert_eq!(p.get_pixel(499, 700).0, [9, 9, 9], "one column, centred");
-        assert_eq!(p.get_pixel(0, 700).0, [255, 255, 255]);
-        let wide = DynamicImage::ImageRgb8(RgbImage::from_pixel(65535, 1, image::Rgb([9, 9, 9])));
-        assert_eq!(scaled_preview(&wide, 1000).dimensions(), (1000, 1));
-        let photo = DynamicImage::ImageRgb8(RgbImage::new(300, 200));
-        assert_eq!(scaled_preview(&photo, 600).dimensions(), (600, 400));
-    }
-
-    #[test]
     fn gray_images_stay_gray_and_count_as_their_rgb_expansion() {
         let levels: Vec<u8> = (0..70_000u32).map(|i| (i * 31 % 256) as u8).collect();
         let gray = image::GrayImage::from_raw(70_000, 1, levels.clone()).unwrap();
@@ -943,23 +566,6 @@ mod tests {
             image::ImageBuffer::<image::Luma<u16>, _>::from_pixel(2, 2, image::Luma([257 * 9]));
         let deep = PixelBuffer::from_image(deep.into(), 128).unwrap();
         assert_eq!((deep.channels(), deep.histogram().colors[0]), (1, [9; 3]));
-    }
-
-    #[test]
-    fn thumbnails_read_every_layout_in_place() {
-        let gray = PixelBuffer::luma8(vec![50; 40 * 20], 40, 20).unwrap();
-        let t = gray.thumbnail(10);
-        assert_eq!(t.dimensions(), (10, 5));
-        assert_eq!(t.get_pixel(3, 3).0, [50; 3]);
-        // A thumbnail is never enlarged; a card's preview is.
-        assert_eq!(gray.thumbnail(100).dimensions(), (40, 20));
-        assert_eq!(gray.preview(100).dimensions(), (100, 50));
-        let clear = PixelBuffer::luma_alpha8([50, 0].repeat(40 * 20), 40, 20, 128).unwrap();
-        assert_eq!(
-            clear.thumbnail(10).get_pixel(3, 3).0,
-            [255; 3],
-            "over white"
-        );
     }
 
     #[test]
