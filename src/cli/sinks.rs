@@ -13,7 +13,9 @@ use scenepal::output::ase::{write_ase, AseGroup};
 use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
-use scenepal::output::{write_csv_header, write_json_error, write_report, Format, Layout, Report};
+use scenepal::output::{
+    write_csv_header, write_hex_cells, write_json_error, write_report, Format, Layout, Report,
+};
 use scenepal::{
     extract_palette_from_histogram, Bins, HistogramOptions, MergedHistogram, Options, Palette, Rgb,
 };
@@ -66,7 +68,13 @@ impl Printer {
                 .push(AseGroup::of(Some(path), report.palette, report.names));
             return true;
         }
-        let result = write_report(&mut self.out, report, format, layout, preview);
+        let result = match self.config.terminal_width {
+            // A batch line on a terminal: blocks with their codes, never wrapped.
+            Some(width) if format == Format::Hex && layout == Layout::Batch => {
+                write_hex_cells(&mut self.out, report, preview, width)
+            }
+            _ => write_report(&mut self.out, report, format, layout, preview),
+        };
         self.note(result)
     }
 

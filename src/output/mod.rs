@@ -130,6 +130,7 @@ pub fn write_report(
 
 pub use csv::write_csv_header;
 pub use json::write_json_error;
+pub use text::write_hex_cells;
 
 /// Encodes a picture as PNG (deterministic: same pixels, same bytes).
 pub fn encode_png(picture: &image::DynamicImage, out: &mut dyn Write) -> io::Result<()> {

@@ -66,6 +66,79 @@ pub fn write_hex(
     })
 }
 
+/// A batch record for a terminal `width` columns wide (with a colour
+/// `preview`): the path and a tab, then each colour as its hex code on a
+/// block of that colour (in black or white, whichever reads better), one
+/// space apart, as many as fit; `+N` ends a line that had to leave N out,
+/// so a line never wraps. Names (with `--names`) follow after a tab when
+/// they fit, cut with `…` when not. Control characters in the path are
+/// escaped, as in [`write_hex`].
+pub fn write_hex_cells(
+    out: &mut impl Write,
+    report: &Report,
+    preview: Preview,
+    width: usize,
+) -> io::Result<()> {
+    const CELL: usize = 7; // #rrggbb
+    let path = escape_control(report.path.unwrap_or("-"));
+    // The tab moves to the next multiple of 8 columns.
+    let mut used = (path.chars().count() / 8 + 1) * 8;
+    write!(out, "{path}\t")?;
+    let colors = &report.palette.colors;
+    // n cells take 8n - 1 columns; "+M" for M left out takes 1 + digits,
+    // and a space before it after a cell.
+    let cells = |n: usize| (CELL + 1) * n - usize::from(n > 0);
+    let marker = |n: usize, m: usize| usize::from(n > 0) + 1 + m.to_string().len();
+    let shown = if used + cells(colors.len()) <= width {
+        colors.len()
+    } else {
+        (0..colors.len())
+            .rev()
+            .find(|&n| used + cells(n) + marker(n, colors.len() - n) <= width)
+            .unwrap_or(0)
+    };
+    for (i, s) in colors[..shown].iter().enumerate() {
+        if i > 0 {
+            write!(out, " ")?;
+        }
+        let [r, g, b] = s.rgb;
+        let [fr, fg, fb] = super::swatch::label_color(s.rgb);
+        let hex = to_hex(s.rgb);
+        match preview {
+            Preview::Off => write!(out, "{hex}")?,
+            Preview::TrueColor => write!(
+                out,
+                "\x1b[48;2;{r};{g};{b}m\x1b[38;2;{fr};{fg};{fb}m{hex}\x1b[0m"
+            )?,
+            // 16 and 231 are the cube's black and white.
+            Preview::Ansi256 => write!(
+                out,
+                "\x1b[48;5;{}m\x1b[38;5;{}m{hex}\x1b[0m",
+                ansi256(s.rgb),
+                if fr == 0 { 16 } else { 231 }
+            )?,
+        }
+    }
+    used += cells(shown);
+    if shown < colors.len() {
+        let space = if shown > 0 { " " } else { "" };
+        return writeln!(out, "{space}+{}", colors.len() - shown);
+    }
+    if report.names {
+        let names: Vec<&str> = colors.iter().map(|s| nearest_name(s.rgb)).collect();
+        let names = names.join(" ");
+        let start = (used / 8 + 1) * 8;
+        let room = width.saturating_sub(start);
+        if names.chars().count() <= room {
+            write!(out, "\t{names}")?;
+        } else if room > 1 {
+            let cut: String = names.chars().take(room - 1).collect();
+            write!(out, "\t{cut}…")?;
+        }
+    }
+    writeln!(out)
+}
+
 /// The xterm 256-colour index nearest to `c` (sRGB distance): one of the
 /// 6×6×6 cube (16-231) or the 24 greys (232-255); the 16 system colours
 /// vary between terminals and are never used.
@@ -165,5 +238,102 @@ mod tests {
         assert_eq!(ansi256([0, 135, 255]), 33);
         assert_eq!(ansi256([128, 128, 128]), 244);
         assert_eq!(ansi256([18, 18, 18]), 233);
+    }
+
+    /// What a terminal shows of `bytes`: the text without its colour escapes.
+    fn visible(bytes: &[u8]) -> String {
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                chars.by_ref().find(|&c| c == 'm');
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn cells(path: &str, k: usize, width: usize, names: bool) -> (Vec<u8>, String) {
+        let palette = crate::Palette {
+            colors: (0..k)
+                .map(|i| crate::Swatch {
+                    rgb: [(i * 25) as u8, 100, 200],
+                    count: 1,
+                    fraction: 1.0 / k as f64,
+                })
+                .collect(),
+            pixels: k as u64,
+            mse: 0.0,
+        };
+        let options = crate::Options::default();
+        let report = Report {
+            path: Some(path),
+            merged: None,
+            width: None,
+            height: None,
+            time: None,
+            crop: None,
+            step: 1,
+            color_profile: None,
+            exclude: &[],
+            names,
+            options: &options,
+            palette: &palette,
+        };
+        let mut out = Vec::new();
+        write_hex_cells(&mut out, &report, Preview::TrueColor, width).unwrap();
+        let shown = visible(&out);
+        (out, shown)
+    }
+
+    /// Columns `line` takes on a terminal (tabs to the next multiple of 8).
+    fn columns(line: &str) -> usize {
+        line.chars().fold(0, |col, c| {
+            if c == '\t' {
+                (col / 8 + 1) * 8
+            } else {
+                col + 1
+            }
+        })
+    }
+
+    #[test]
+    fn terminal_cells_show_every_code_that_fits_and_count_the_rest() {
+        // The path and its tab take 8 columns, ten cells 79: all fit in 87.
+        let (raw, shown) = cells("a/b.jpg", 10, 87, false);
+        assert_eq!(shown.matches('#').count(), 10, "{shown}");
+        assert!(!shown.contains('+'));
+        assert_eq!(columns(shown.trim_end()), 87);
+        // The code is written on its colour, in black or white.
+        let raw = String::from_utf8(raw).unwrap();
+        assert!(
+            raw.contains("\x1b[48;2;0;100;200m\x1b[38;2;255;255;255m#0064c8\x1b[0m"),
+            "{raw:?}"
+        );
+        for width in [10, 16, 20, 40, 86, 120] {
+            let (_, shown) = cells("a/b.jpg", 10, width, false);
+            let line = shown.trim_end_matches('\n');
+            assert!(columns(line) <= width.max(11), "{width}: {line}");
+            let codes = line.matches('#').count();
+            if codes < 10 {
+                assert!(
+                    line.ends_with(&format!("+{}", 10 - codes)),
+                    "{width}: {line}"
+                );
+            }
+        }
+        let (_, shown) = cells("a/b.jpg", 10, 40, false);
+        assert_eq!(shown, "a/b.jpg\t#0064c8 #1964c8 #3264c8 +7\n",);
+        // Names follow when they fit, cut with an ellipsis when not.
+        let (_, shown) = cells("a/b.jpg", 2, 200, true);
+        let names = [[0, 100, 200], [25, 100, 200]].map(nearest_name).join(" ");
+        assert_eq!(shown, format!("a/b.jpg\t#0064c8 #1964c8\t{names}\n"));
+        let (_, shown) = cells("a/b.jpg", 2, 30, true);
+        assert!(
+            columns(shown.trim_end()) <= 30 && shown.trim_end().ends_with('…'),
+            "{shown}"
+        );
     }
 }

@@ -244,3 +244,57 @@ fn ctrl_c_or_sigterm_clears_the_bar_and_says_how_far_the_batch_got() {
     });
     check_interrupted(&screen, 143);
 }
+
+#[test]
+fn batch_lines_on_a_terminal_are_coloured_codes_trimmed_to_its_width() {
+    if program(&["tmux"], "apt-get install tmux").is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..5 {
+        let name = tmp.path().join(format!("still{i}.jpg"));
+        std::fs::copy(root().join(fixture("china_320.jpg")), name).unwrap();
+    }
+    let tmux = Tmux(format!("scenepal-width-{}", std::process::id()));
+    let line = format!(
+        "cd '{}' && PATH='{}' scenepal -q -j1 -k10 '{}'; echo DONE; sleep 60",
+        root().display(),
+        bin().parent().map(Path::display).unwrap(),
+        tmp.path().display()
+    );
+    tmux.run(&["new-session", "-d", "-x", "80", "-y", "30", &line]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let screen = loop {
+        let screen = tmux.run(&["capture-pane", "-p"]);
+        if screen.contains("DONE") || Instant::now() > deadline {
+            break screen;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // One screen line per still: nothing wrapped.
+    let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 6, "5 results and DONE:\n{screen}");
+    for (i, l) in lines[..5].iter().enumerate() {
+        let path = tmp
+            .path()
+            .join(format!("still{i}.jpg"))
+            .display()
+            .to_string();
+        let rest: Vec<&str> = l[path.len()..].split_whitespace().collect();
+        let (codes, more) = match rest.split_last() {
+            Some((last, codes)) if last.starts_with('+') => (codes, last[1..].parse().unwrap()),
+            _ => (&rest[..], 0),
+        };
+        assert!(
+            l.starts_with(&path)
+                && l.chars().count() <= 80
+                && codes.len() + more == 10
+                && !codes.is_empty()
+                && codes.iter().all(|h| h.len() == 7 && h.starts_with('#')),
+            "line {i}:\n{screen}"
+        );
+    }
+    // The codes are drawn on their colours.
+    let coloured = tmux.run(&["capture-pane", "-p", "-e"]);
+    assert!(coloured.contains("\x1b[48;"), "{coloured}");
+}

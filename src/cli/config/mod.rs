@@ -143,6 +143,10 @@ pub struct OutputConfig {
     pub text: bool,
     /// Each colour's nearest CSS name is printed too.
     pub names: bool,
+    /// The width of the terminal stdout is, in columns, when a batch's hex
+    /// lines are drawn there as colour blocks (trimmed to it); `None` on a
+    /// pipe or a file, whose lines are left as they are.
+    pub terminal_width: Option<usize>,
 }
 
 /// The merged palette's weighting and pictures.
@@ -283,16 +287,20 @@ impl Config {
         // The histogram is written by the merge itself, as one document: no
         // per-image error records beside it (those are JSON's only).
         let format = cli.format.palette().unwrap_or(Format::Hex);
+        let preview = if format == Format::Hex {
+            terminal::preview(cli.color, stdout.is_terminal(), &terminal::Env::read())
+        } else {
+            Preview::Off
+        };
         let output = OutputConfig {
             format,
             layout: if batch { Layout::Batch } else { Layout::Single },
-            preview: if format == Format::Hex {
-                terminal::preview(cli.color, stdout.is_terminal(), &terminal::Env::read())
-            } else {
-                Preview::Off
-            },
+            preview,
             text: cli.check.is_none() && !picture_on_stdout,
             names: cli.names,
+            terminal_width: (batch && preview != Preview::Off)
+                .then(terminal::stdout_width)
+                .flatten(),
         };
         Ok(Config {
             inputs: Inputs {

@@ -49,6 +49,13 @@ pub fn preview(choice: ColorChoice, is_terminal: bool, env: &Env) -> Preview {
     }
 }
 
+/// The width of the terminal on stdout, in columns (`None` when stdout is
+/// not a terminal or does not say).
+pub fn stdout_width() -> Option<usize> {
+    let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+    (size.ws_col > 0).then_some(usize::from(size.ws_col))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
