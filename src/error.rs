@@ -16,7 +16,8 @@ pub enum Error {
     UnsupportedFormat(&'static str),
     /// The data is not a supported image format.
     #[error(
-        "not a recognised image (expected JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM or TGA data)"
+        "not a recognised image (expected {} data)",
+        crate::decode::formats::image_names(" or ")
     )]
     UnrecognisedFormat,
     /// The header announces more pixels than allowed.

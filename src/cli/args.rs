@@ -4,6 +4,7 @@
 
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::sync::LazyLock;
 
 use clap::parser::ValueSource;
 use clap::{CommandFactory, FromArgMatches, Parser};
@@ -16,6 +17,7 @@ use super::values::{
     parse_frames, parse_html_width, parse_k, parse_picture_side, parse_positive, parse_seed,
     parse_swatch_width, parse_threads, parse_tolerance, ColorChoice, Colors, Every, FormatArg,
 };
+use scenepal::decode::formats::{image_names, Signature, FORMATS};
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
 use scenepal::output::html::{HtmlImages, DEFAULT_HTML_WIDTH_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
@@ -46,14 +48,8 @@ use scenepal::{
     after_long_help = long_help_sections()
 )]
 pub struct Cli {
-    /// Images (JPEG, PNG, WebP, GIF, BMP, TIFF, QOI, PNM, TGA) or directories; - for stdin.
-    ///
-    /// The format is recognised from the content, not the file name (TGA,
-    /// which has no signature, only by a .tga name). Directories are walked
-    /// recursively in natural name order (img2 before img10), taking files
-    /// with image extensions; symbolic links to directories are followed
-    /// only with -L (links to files are read).
-    #[arg(value_name = "IMAGE")]
+    // The help names the formats of the formats' table: see `INPUTS_HELP`.
+    #[arg(value_name = "IMAGE", help = INPUTS_HELP.0.as_str(), long_help = INPUTS_HELP.1.as_str())]
     pub inputs: Vec<PathBuf>,
 
     /// Number of colours in the palette (1-256), or auto.
@@ -405,6 +401,31 @@ pub struct Cli {
     #[arg(skip)]
     pub given: Vec<String>,
 }
+
+/// The inputs' help (`-h`, then `--help`), naming the formats scenepal reads
+/// from their table.
+static INPUTS_HELP: LazyLock<(String, String)> = LazyLock::new(|| {
+    let short = format!(
+        "Images ({}) or directories; - for stdin.",
+        image_names(", ")
+    );
+    let by_name: Vec<String> = FORMATS
+        .iter()
+        .filter(|f| matches!(f.signature, Signature::NameOnly(_)))
+        .map(|f| {
+            let ext = f.extensions.first().copied().unwrap_or_default();
+            format!("{}, which has no signature, only by a .{ext} name", f.name)
+        })
+        .collect();
+    let long = format!(
+        "{short}\n\nThe format is recognised from the content, not the file name ({}). \
+         Directories are walked recursively in natural name order (img2 before img10), \
+         taking files with image extensions; symbolic links to directories are followed \
+         only with -L (links to files are read).",
+        by_name.join("; ")
+    );
+    (short, long)
+});
 
 impl Cli {
     /// Parses the process's arguments (exiting on a usage error), noting

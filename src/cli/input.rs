@@ -11,24 +11,12 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
+use scenepal::decode::formats::has_known_extension;
 use scenepal::output::escape_control;
 use scenepal::video::Video;
 use walkdir::WalkDir;
 
 use super::open::{is_pipe, OpenFile};
-
-/// File name extensions taken from a walked directory (any case).
-pub const IMAGE_EXTENSIONS: &[&str] = &[
-    "jpg", "jpeg", "jpe", "jfif", "png", "webp", "gif", "bmp", "tif", "tiff", "qoi", "pnm", "pbm",
-    "pgm", "ppm", "pam", "tga",
-];
-
-/// File name extensions of films taken from a walked directory (any case);
-/// the file's first bytes then decide whether it is read as a film.
-pub const VIDEO_EXTENSIONS: &[&str] = &[
-    "mp4", "m4v", "mov", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "m2ts", "mts", "flv", "ogv",
-    "wmv", "asf",
-];
 
 /// One entry of the expanded input list.
 pub enum InputItem {
@@ -85,14 +73,13 @@ impl InputItem {
     }
 }
 
-/// True when a walked file's name ends in an image or film extension.
+/// True when a walked file's name ends in an extension of a format scenepal
+/// reads (the formats' table), a still's or a film's; its first bytes then
+/// decide what it is read as.
 pub fn has_input_extension(path: &Path) -> bool {
-    path.extension().and_then(OsStr::to_str).is_some_and(|e| {
-        IMAGE_EXTENSIONS
-            .iter()
-            .chain(VIDEO_EXTENSIONS)
-            .any(|x| x.eq_ignore_ascii_case(e))
-    })
+    path.extension()
+        .and_then(OsStr::to_str)
+        .is_some_and(has_known_extension)
 }
 
 fn is_hidden(name: &OsStr) -> bool {

@@ -37,7 +37,7 @@ impl LoadedImage {
     /// pixels (a video frame's, an array's), taken as sRGB, read whole.
     ///
     /// # Errors
-    /// [`Error::BufferSize`] if the buffer's length is not `width` × `height` × 3.
+    /// [`Error::BufferSize`](crate::Error::BufferSize) if the buffer's length is not `width` × `height` × 3.
     pub fn from_rgb8(raw: Vec<u8>, width: u32, height: u32) -> Result<Self> {
         Ok(LoadedImage {
             width,
