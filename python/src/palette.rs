@@ -136,10 +136,7 @@ impl Palette {
             crop: m.crop,
             step: m.step,
             color_profile: m.color_profile.as_deref(),
-            exclude: &m.exclude,
-            names: m.names,
-            options: &m.options,
-            palette: &m.palette,
+            ..Report::new(&m.palette, &m.options, &m.exclude, m.names)
         };
         let mut out = Vec::new();
         write_report(

@@ -15,12 +15,13 @@ use super::input::MAX_BYTES_DEFAULT;
 use super::values::{
     parse_alpha, parse_colors, parse_duration_ms, parse_every, parse_exclusion, parse_fraction,
     parse_frames, parse_html_width, parse_k, parse_picture_side, parse_positive, parse_seed,
-    parse_swatch_width, parse_threads, parse_tolerance, ColorChoice, Colors, Every, FormatArg,
+    parse_swatch_width, parse_threads, parse_tolerance, ColorChoice, Colors, Every,
 };
 use scenepal::decode::formats::{image_names, Signature, FORMATS};
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
 use scenepal::output::html::{HtmlImages, DEFAULT_HTML_WIDTH_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
+use scenepal::output::Format;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
     Algorithm, Exclusion, MergeWeight, SortOrder, Space, TrimBars, DEFAULT_ALPHA_THRESHOLD,
@@ -136,9 +137,9 @@ pub struct Cli {
     pub no_color_manage: bool,
 
     /// Output format.
-    #[arg(short, long, value_enum, ignore_case = true, default_value_t = FormatArg::Hex,
+    #[arg(short, long, value_enum, ignore_case = true, default_value_t = Format::Hex,
           help_heading = "Output")]
-    pub format: FormatArg,
+    pub format: Format,
 
     /// Name each colour: the nearest of CSS's 148 named colours (CIEDE2000).
     ///

@@ -320,21 +320,21 @@ impl Sinks {
         }
         let report = Report {
             path: Some(&path),
-            merged: None,
             width: Some(image.width),
             height: Some(image.height),
             time: image.time,
             crop: image.crop,
             step: image.step,
             color_profile: image.managed.profile.as_deref(),
-            exclude: job.recipe.exclusions(),
-            names: self.printer.names(),
-            options: &job.recipe.options,
-            palette,
+            ..Report::new(
+                palette,
+                &job.recipe.options,
+                job.recipe.exclusions(),
+                self.printer.names(),
+            )
         };
         let printer = &mut self.printer;
-        self.progress
-            .suspend(|| printer.print(&report, printer.layout()))
+        self.progress.suspend(|| printer.print(&report))
     }
 }
 

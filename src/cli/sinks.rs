@@ -9,13 +9,10 @@ use std::time::Instant;
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use scenepal::output::ase::{write_ase, AseGroup};
 use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
-use scenepal::output::{
-    write_csv_header, write_hex_cells, write_json_error, write_report, Format, Layout, Report,
-};
+use scenepal::output::{PaletteWriter, Report};
 use scenepal::{
     extract_palette_from_histogram, Bins, HistogramOptions, MergedHistogram, Options, Palette, Rgb,
 };
@@ -28,72 +25,72 @@ use super::explain::explain;
 use super::input::display_path;
 use super::pictures::{write_picture_png, write_plot, write_swatch};
 
-/// Prints palettes to stdout, remembering the first failed write.
+/// Prints palettes to stdout through the format's writer, remembering the
+/// first failed write.
 pub struct Printer {
     out: io::BufWriter<io::Stdout>,
     config: OutputConfig,
-    /// A batch's ASE groups, written as one file at the end.
-    ase: Vec<AseGroup>,
+    writer: PaletteWriter,
     /// A write to stdout failed: stop quietly (broken pipe) or report.
     error: Option<io::Error>,
 }
 
 impl Printer {
-    /// A printer; a batch's CSV gets its header line now.
+    /// A printer; the writer begins the output now (a batch's CSV header)
+    /// when records are printed per image.
     pub fn new(config: OutputConfig, per_image: bool) -> Self {
+        let writer = PaletteWriter::new(
+            config.format,
+            config.layout,
+            config.preview,
+            config.terminal_width,
+        );
         let mut printer = Printer {
             out: io::BufWriter::new(io::stdout()),
             config,
+            writer,
             error: None,
-            ase: Vec::new(),
         };
-        let layout = printer.config.layout;
-        if per_image && layout == Layout::Batch && printer.config.format == Format::Csv {
-            let result = write_csv_header(&mut printer.out, layout, printer.config.names);
+        if per_image && printer.config.text {
+            let result = printer.writer.begin(&mut printer.out, printer.config.names);
             printer.note(result);
         }
         printer
     }
 
-    /// Prints one record (an image's palette, or a merged one in
-    /// `layout`); returns false once stdout is unusable.
-    pub fn print(&mut self, report: &Report, layout: Layout) -> bool {
+    /// Prints one image's record; returns false once stdout is unusable.
+    pub fn print(&mut self, report: &Report) -> bool {
         if !self.config.text {
             return true;
         }
-        let (format, preview) = (self.config.format, self.config.preview);
-        if format == Format::Ase && layout == Layout::Batch {
-            let path = report.path.unwrap_or("-");
-            self.ase
-                .push(AseGroup::of(Some(path), report.palette, report.names));
-            return true;
-        }
-        let result = match self.config.terminal_width {
-            // A batch line on a terminal: blocks with their codes, never wrapped.
-            Some(width) if format == Format::Hex && layout == Layout::Batch => {
-                write_hex_cells(&mut self.out, report, preview, width)
-            }
-            _ => write_report(&mut self.out, report, format, layout, preview),
-        };
+        let result = self.writer.record(&mut self.out, report);
         self.note(result)
     }
 
-    /// Writes what is kept for the end: a batch's ASE file.
-    pub fn finish(&mut self) {
-        if self.ase.is_empty() {
-            return;
-        }
-        let groups = std::mem::take(&mut self.ase);
-        let result = write_ase(&mut self.out, &groups);
-        self.note(result);
-    }
-
-    /// Prints a text (a histogram document) and a newline.
-    pub fn print_text(&mut self, text: &str) -> bool {
+    /// Prints the merged palette; returns false once stdout is unusable.
+    pub fn print_merged(&mut self, report: &Report) -> bool {
         if !self.config.text {
             return true;
         }
-        let result = writeln!(self.out, "{text}");
+        let result = self.writer.merged(&mut self.out, report);
+        self.note(result)
+    }
+
+    /// Ends the output (a batch's ASE file).
+    pub fn finish(&mut self) {
+        if !self.config.text {
+            return;
+        }
+        let result = self.writer.end(&mut self.out);
+        self.note(result);
+    }
+
+    /// Prints a merged histogram document.
+    pub fn print_histogram(&mut self, document: &str) -> bool {
+        if !self.config.text {
+            return true;
+        }
+        let result = self.writer.histogram(&mut self.out, document);
         self.note(result)
     }
 
@@ -102,18 +99,14 @@ impl Printer {
         self.config.names
     }
 
-    /// The layout of per-image records.
-    pub fn layout(&self) -> Layout {
-        self.config.layout
-    }
-
-    /// A failed input's JSON Lines record, in a batch's JSON output.
+    /// A failed input's record (JSON Lines in a batch's JSON).
     pub fn print_error(&mut self, shown: &str, error: &anyhow::Error) -> bool {
-        let c = &self.config;
-        if !(c.text && c.format == Format::Json && c.layout == Layout::Batch) {
+        if !self.config.text {
             return true;
         }
-        let result = write_json_error(&mut self.out, shown, &format!("{error:#}"));
+        let result = self
+            .writer
+            .error(&mut self.out, shown, &format!("{error:#}"));
         self.note(result)
     }
 
@@ -433,7 +426,7 @@ impl MergeSink {
         if self.config.write_histogram {
             // Written even when empty: a shard whose images all failed is
             // still a shard, and its reduce adds nothing.
-            printer.print_text(&self.merged.to_json(&self.config.histogram));
+            printer.print_histogram(&self.merged.to_json(&self.config.histogram));
             return match printer.take_error() {
                 Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
                 None => Ok((true, None)),
@@ -476,20 +469,15 @@ impl MergeSink {
             return Ok((false, for_page));
         }
         let report = Report {
-            path: None,
             merged: Some(summary),
-            width: None,
-            height: None,
-            time: None,
-            crop: None,
-            step: 1,
-            color_profile: None,
-            exclude: &self.config.histogram.exclude,
-            names: printer.names(),
-            options,
-            palette: &palette,
+            ..Report::new(
+                &palette,
+                options,
+                &self.config.histogram.exclude,
+                printer.names(),
+            )
         };
-        printer.print(&report, Layout::Single);
+        printer.print_merged(&report);
         match printer.take_error() {
             Some(e) => Err(anyhow::Error::new(e).context("cannot write to stdout")),
             None => Ok((true, for_page)),

@@ -3,7 +3,6 @@
 
 use clap::ValueEnum;
 
-use scenepal::output::Format;
 use scenepal::output::MAX_PICTURE_SIDE_PX;
 use scenepal::{Exclusion, MAX_K};
 
@@ -42,45 +41,6 @@ impl std::fmt::Display for Colors {
             Colors::Fixed(k) => write!(f, "{k}"),
             Colors::Auto => f.write_str("auto"),
         }
-    }
-}
-
-/// `--format`: a palette format, or the merged histogram itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// #rrggbb, one per line.
-    Hex,
-    /// r,g,b, one per line.
-    Rgb,
-    /// One JSON object with the colours, their fractions and the mse.
-    Json,
-    /// hex,r,g,b,fraction with a header line.
-    Csv,
-    /// GIMP palette (.gpl).
-    Gpl,
-    /// CSS custom properties (--scenepal-1: #rrggbb;).
-    Css,
-    /// Adobe Swatch Exchange (.ase, binary: to a file or a pipe, never a
-    /// terminal); a batch is one file with a group per image.
-    Ase,
-    /// The merged colour histogram (one JSON document), to merge further
-    /// with --from-histograms; with --merge or --from-histograms only.
-    Histogram,
-}
-
-impl FormatArg {
-    /// The palette format, or `None` for the histogram.
-    pub fn palette(self) -> Option<Format> {
-        Some(match self {
-            FormatArg::Hex => Format::Hex,
-            FormatArg::Rgb => Format::Rgb,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Gpl => Format::Gpl,
-            FormatArg::Css => Format::Css,
-            FormatArg::Ase => Format::Ase,
-            FormatArg::Histogram => return None,
-        })
     }
 }
 

@@ -1,5 +1,6 @@
 //! Output formats: one renderer per format, each a function of library types
-//! (the text formats behind [`write_report`]; the pictures in their modules).
+//! (the text formats behind [`write_report`], framed for a run by
+//! [`PaletteWriter`]; the pictures in their modules).
 
 pub mod ase;
 pub mod barcode;
@@ -10,6 +11,7 @@ mod json;
 pub mod plot;
 pub mod swatch;
 mod text;
+mod writer;
 
 use std::io::{self, Write};
 
@@ -36,9 +38,12 @@ pub enum Format {
     Gpl,
     /// CSS custom properties (--scenepal-1: #rrggbb;).
     Css,
-    /// Adobe Swatch Exchange (binary; a batch is one file, a group per
-    /// image).
+    /// Adobe Swatch Exchange (.ase, binary: to a file or a pipe, never a
+    /// terminal); a batch is one file with a group per image.
     Ase,
+    /// The merged colour histogram (one JSON document), to merge further
+    /// with --from-histograms; with --merge or --from-histograms only.
+    Histogram,
 }
 
 /// Everything printed about one image (or one merged palette).
@@ -71,6 +76,33 @@ pub struct Report<'a> {
     pub palette: &'a Palette,
 }
 
+impl<'a> Report<'a> {
+    /// The report of `palette`, made with `options` and `exclude`: of no
+    /// named image (set `path` and the rest for one, `merged` for a merge),
+    /// every pixel read.
+    pub fn new(
+        palette: &'a Palette,
+        options: &'a Options,
+        exclude: &'a [crate::exclude::Exclusion],
+        names: bool,
+    ) -> Self {
+        Report {
+            path: None,
+            merged: None,
+            width: None,
+            height: None,
+            time: None,
+            crop: None,
+            step: 1,
+            color_profile: None,
+            exclude,
+            names,
+            options,
+            palette,
+        }
+    }
+}
+
 /// Whether output describes one image or is one record of many.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
@@ -78,7 +110,7 @@ pub enum Layout {
     Single,
     /// One record per image: hex and rgb print `path<TAB>colours` on one
     /// line, json is one JSON Lines record, csv rows lead with the path (the
-    /// header is written once by [`write_csv_header`]).
+    /// header is written once, by [`PaletteWriter::begin`]).
     Batch,
 }
 
@@ -101,7 +133,8 @@ pub enum Preview {
     TrueColor,
 }
 
-/// Writes `report` in `format`. `preview` puts a colour block before each
+/// Writes `report` in `format` (the histogram format writes no palette: see
+/// [`PaletteWriter::histogram`]). `preview` puts a colour block before each
 /// hex code (for terminals only).
 pub fn write_report(
     out: &mut impl Write,
@@ -125,12 +158,14 @@ pub fn write_report(
                 report.names,
             )],
         ),
+        Format::Histogram => Ok(()),
     }
 }
 
 pub use csv::write_csv_header;
 pub use json::write_json_error;
 pub use text::write_hex_cells;
+pub use writer::PaletteWriter;
 
 /// Encodes a picture as PNG (deterministic: same pixels, same bytes).
 pub fn encode_png(picture: &image::DynamicImage, out: &mut dyn Write) -> io::Result<()> {

@@ -270,17 +270,7 @@ mod tests {
         let options = crate::Options::default();
         let report = Report {
             path: Some(path),
-            merged: None,
-            width: None,
-            height: None,
-            time: None,
-            crop: None,
-            step: 1,
-            color_profile: None,
-            exclude: &[],
-            names,
-            options: &options,
-            palette: &palette,
+            ..Report::new(&palette, &options, &[], names)
         };
         let mut out = Vec::new();
         write_hex_cells(&mut out, &report, Preview::TrueColor, width).unwrap();

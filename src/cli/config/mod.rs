@@ -17,7 +17,7 @@ use super::budget::MemoryBudget;
 use super::check::{CheckConfig, Tolerance};
 use super::input::{is_stdin, WalkOptions};
 use super::open::{is_pipe, OpenFile};
-use super::values::{Colors, Every, FormatArg};
+use super::values::{Colors, Every};
 use scenepal::video::{is_video_header, Sampling, DEFAULT_EVERY_MS};
 
 mod terminal;
@@ -243,7 +243,7 @@ impl Config {
                 space: cli.merge || cli.is_given("space"),
                 exclude: cli.merge || cli.is_given("exclude"),
             },
-            write_histogram: cli.format == FormatArg::Histogram,
+            write_histogram: cli.format == Format::Histogram,
             pictures: Pictures {
                 swatch: pictures.swatch.take(),
                 swatch_dir: None,
@@ -286,7 +286,7 @@ impl Config {
         let stdout = std::io::stdout();
         // The histogram is written by the merge itself, as one document: no
         // per-image error records beside it (those are JSON's only).
-        let format = cli.format.palette().unwrap_or(Format::Hex);
+        let format = cli.format;
         let preview = if format == Format::Hex {
             terminal::preview(cli.color, stdout.is_terminal(), &terminal::Env::read())
         } else {
@@ -349,7 +349,7 @@ impl Config {
                 },
                 allow_missing: cli.allow_missing,
                 root: cli.root,
-                json: cli.format == FormatArg::Json,
+                json: cli.format == Format::Json,
             }),
             threads: cli.threads.filter(|&n| n > 0),
             quiet: cli.quiet,

@@ -11,7 +11,7 @@ use scenepal::output::Format;
 use scenepal::MergeWeight;
 
 use crate::cli::args::Cli;
-use crate::cli::values::{Colors, FormatArg};
+use crate::cli::values::Colors;
 
 /// A usage error (exit code 2) in clap's format.
 fn usage_error(message: impl std::fmt::Display) -> clap::Error {
@@ -79,7 +79,7 @@ pub fn validate(cli: &Cli, batch: bool) -> Result<(), clap::Error> {
     )?;
     // ASE is binary: like a PNG, never typed at a terminal (a check
     // prints no palette, and a picture on stdout takes its place).
-    let ase_shown = cli.format == FormatArg::Ase
+    let ase_shown = cli.format == Format::Ase
         && cli.check.is_none()
         && !pictures_on_stdout
         && std::io::stdout().is_terminal();
@@ -94,7 +94,7 @@ pub fn validate(cli: &Cli, batch: bool) -> Result<(), clap::Error> {
         ));
     }
     let merged = cli.merge || cli.from_histograms;
-    if cli.format == FormatArg::Histogram && !merged {
+    if cli.format == Format::Histogram && !merged {
         return Err(usage_error(
             "-f histogram writes a merged histogram: add --merge (or --from-histograms)",
         ));
@@ -105,7 +105,7 @@ pub fn validate(cli: &Cli, batch: bool) -> Result<(), clap::Error> {
         ));
     }
     if batch && !merged {
-        if cli.format.palette().is_some_and(Format::holds_one_palette) {
+        if cli.format.holds_one_palette() {
             return Err(usage_error(
                 "--format gpl and css hold one palette: give one image, or add --merge",
             ));
