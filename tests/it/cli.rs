@@ -361,9 +361,17 @@ fn usage_errors_exit_2() {
         scenepal().args(&args).assert().code(2).stdout("");
     }
     // Range errors read alike, and a negative number is a value, not a flag.
+    for value in ["-1", "0"] {
+        let out = scenepal().args(["-k", value, "x.png"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "-k must be a number from 1 to 256 or auto, got {value}\n"
+            )),
+            "-k {value}: {stderr}"
+        );
+    }
     for (flag, value, range) in [
-        ("-k", "-1", "1 to 256"),
-        ("-k", "0", "1 to 256"),
         ("--alpha-threshold", "256", "0 to 255"),
         ("-j", "-2", "0 to 1024"),
         ("--swatch-width", "10", "200 to 16384"),
