@@ -16,7 +16,8 @@ use scenepal::output::escape_control;
 use scenepal::video::Video;
 use walkdir::WalkDir;
 
-use super::open::{is_pipe, OpenFile};
+pub use super::open::{io_reason, is_stdin};
+use super::open::{io_reason_text, is_pipe, OpenFile};
 
 /// One entry of the expanded input list.
 pub enum InputItem {
@@ -301,30 +302,8 @@ pub fn picture_file_name(path: &Path, base: &Path) -> String {
     name
 }
 
-/// True when `path` names stdin.
-pub fn is_stdin(path: &Path) -> bool {
-    path.as_os_str() == "-"
-}
-
 /// Default largest input, in bytes (1 GiB).
 pub const MAX_BYTES_DEFAULT: u64 = 1 << 30;
-
-/// An I/O error as a short lowercase reason, without the "(os error N)" tail.
-pub fn io_reason(e: io::Error) -> anyhow::Error {
-    anyhow::anyhow!(io_reason_text(&e.to_string()))
-}
-
-fn io_reason_text(text: &str) -> String {
-    let text = match text.find(" (os error") {
-        Some(i) => &text[..i],
-        None => text,
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 /// The path as printed in messages: control characters (newlines, escape
 /// sequences) are escaped so one error stays one line and cannot drive the

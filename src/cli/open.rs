@@ -12,8 +12,6 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 
-use super::input::{io_reason, is_stdin};
-
 /// Bytes read first, to recognise a film's container.
 const SNIFF_BYTES: u64 = 512;
 
@@ -110,6 +108,28 @@ fn read_limited(reader: &mut dyn Read, max_bytes: u64, bytes: &mut Vec<u8>) -> R
         return Err(too_big(max_bytes));
     }
     Ok(())
+}
+
+/// True when `path` names stdin.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// An I/O error as a short lowercase reason, without the "(os error N)" tail.
+pub fn io_reason(e: io::Error) -> anyhow::Error {
+    anyhow::anyhow!(io_reason_text(&e.to_string()))
+}
+
+pub fn io_reason_text(text: &str) -> String {
+    let text = match text.find(" (os error") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn too_big(max_bytes: u64) -> anyhow::Error {

@@ -72,7 +72,7 @@ pub fn write_hex(
 /// space apart, as many as fit; `+N` ends a line that had to leave N out,
 /// so a line never wraps. Names (with `--names`) follow after a tab when
 /// they fit, cut with `…` when not. Control characters in the path are
-/// escaped, as in [`write_hex`].
+/// escaped, as in the plain hex output.
 pub fn write_hex_cells(
     out: &mut impl Write,
     report: &Report,

@@ -66,7 +66,7 @@ macro_rules! with_stride {
 pub(crate) use with_stride;
 
 /// A rectangle of an image: the part of a frame kept after its bars are
-/// left out ([`find_bars`](crate::bars::find_bars)).
+/// left out ([`find_bars`](crate::find_bars)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Crop {
     /// Left edge of the kept part, in pixels.
