@@ -31,7 +31,7 @@ fn make(source: &Source, settings: &Settings) -> Result<Made, Failure> {
 /// The palette of `image`: the `k` colours that best represent it.
 #[pyfunction(name = "palette")]
 #[pyo3(signature = (image, k=None, **options),
-    text_signature = "(image, k=10, *, algorithm=\"kmeans\", space=\"oklab\", sort=\"hue\", seed=42, exclude=(), names=False, fast=False, alpha_threshold=128, max_pixels=...)")]
+    text_signature = "(image, k=10, *, algorithm=\"kmeans\", space=\"oklab\", sort=\"hue\", seed=42, exclude=(), names=False, fast=False, alpha_threshold=128, max_pixels=..., color_manage=True)")]
 fn palette_of(
     py: Python<'_>,
     image: &Bound<'_, PyAny>,

@@ -80,7 +80,7 @@ impl Settings {
     #[new]
     #[pyo3(signature = (k=None, *, algorithm="kmeans", space="oklab", sort="hue", seed=scenepal::DEFAULT_SEED,
         exclude=None, names=false, fast=false, alpha_threshold=scenepal::DEFAULT_ALPHA_THRESHOLD,
-        max_pixels=MAX_PIXELS_DEFAULT))]
+        max_pixels=MAX_PIXELS_DEFAULT, color_manage=true))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         k: Option<&Bound<'_, PyAny>>,
@@ -93,6 +93,7 @@ impl Settings {
         fast: bool,
         alpha_threshold: u8,
         max_pixels: u64,
+        color_manage: bool,
     ) -> PyResult<Self> {
         let (k, auto_k) = match k {
             Some(k) => parse_k(k)?,
@@ -118,6 +119,7 @@ impl Settings {
             alpha_threshold,
             max_pixels,
             fast,
+            color_manage,
             ..LoadOptions::default()
         };
         Ok(Settings {

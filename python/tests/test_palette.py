@@ -28,6 +28,7 @@ RECIPES = [
     ({"k": 3, "exclude": ("#000000:5", "white"), "names": True},
      ["-k", "3", "--exclude", "#000000:5", "--exclude", "white", "--names"]),
     ({"alpha_threshold": 1}, ["--alpha-threshold", "1"]),
+    ({"k": 4, "color_manage": False}, ["-k", "4", "--no-color-manage"]),
 ]
 
 

@@ -138,6 +138,7 @@ def palette(
     fast: bool = False,
     alpha_threshold: int = 128,
     max_pixels: int = ...,
+    color_manage: bool = True,
 ) -> Palette:
     """The palette of `image`: the k colours that best represent it."""
 
