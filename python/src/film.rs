@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyString};
 use rayon::prelude::*;
-use scenepal::video::{self, frame_name, parse_duration, Sampling, Video};
+use scenepal::video::{self, frame_name, parse_duration, Film, FilmOptions, Sampling};
 use scenepal::LoadedImage;
 
 use crate::errors::{argument, DecodeError, Error};
@@ -26,6 +26,7 @@ fn film_error(path: &str, e: video::Error) -> PyErr {
             DecodeError::new_err(message)
         }
         E::PastEnd { .. } | E::EmptySpan { .. } | E::NoShot { .. } => argument(message),
+        E::DamagedFrames { .. } | E::Ffmpeg { .. } => DecodeError::new_err(message),
         _ => Error::new_err(message),
     }
 }
@@ -51,7 +52,7 @@ fn parse_time(value: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
 /// The palettes of a film's sampled frames (see `film()`).
 #[pyclass(module = "scenepal")]
 pub struct FilmIterator {
-    video: Arc<Video>,
+    film: Arc<Film>,
     shown: String,
     settings: Settings,
     pool: Arc<rayon::ThreadPool>,
@@ -74,30 +75,31 @@ impl FilmIterator {
             .pop_front()
             .map(|(time, made)| (time, Palette::new(made, Card::None))))
     }
-
-    fn __len__(&self) -> usize {
-        self.video.times.len()
-    }
 }
 
 impl FilmIterator {
-    /// Reads and analyses the next frames, one a thread at a time, off the GIL.
+    /// Reads and analyses the next frames, one a thread at a time, off the
+    /// GIL, until the film's frames end.
     fn fill(&mut self, py: Python<'_>) -> PyResult<()> {
-        let end = (self.next + 2 * self.pool.current_num_threads()).min(self.video.times.len());
-        let (video, shown, settings) = (&self.video, &self.shown, &self.settings);
-        let indices: Vec<usize> = (self.next..end).collect();
-        let made: Vec<Result<(f64, Made), PyErrSource>> = py.detach(|| {
+        let start = self.next;
+        let end = start + 2 * self.pool.current_num_threads();
+        let (film, shown, settings) = (&self.film, &self.shown, &self.settings);
+        if film.ended_before(start) {
+            return Ok(());
+        }
+        let made: Vec<Result<Option<(f64, Made)>, PyErrSource>> = py.detach(|| {
             self.pool.install(|| {
-                indices
-                    .par_iter()
-                    .map(|&i| frame_palette(video, shown, settings, i))
+                (start..end)
+                    .into_par_iter()
+                    .map(|i| frame_palette(film, shown, settings, i))
                     .collect()
             })
         });
         self.next = end;
         for result in made {
             match result {
-                Ok(done) => self.ready.push_back(done),
+                Ok(Some(done)) => self.ready.push_back(done),
+                Ok(None) => {}
                 Err(PyErrSource::Film(e)) => return Err(film_error(shown, e)),
                 Err(PyErrSource::Image(f)) => return Err(f.into_py()),
             }
@@ -112,36 +114,39 @@ enum PyErrSource {
     Image(Failure),
 }
 
-/// Frame `index`'s time and palette record.
+/// Frame `index`'s time and palette record (`None` past the film's end).
 fn frame_palette(
-    video: &Video,
+    film: &Film,
     shown: &str,
     settings: &Settings,
     index: usize,
-) -> Result<(f64, Made), PyErrSource> {
-    let ms = video.times[index];
+) -> Result<Option<(f64, Made)>, PyErrSource> {
+    let Some(frame) = film.frame(index).map_err(PyErrSource::Film)? else {
+        return Ok(None);
+    };
     let limit = settings.load.max_pixels;
-    if video.width as u64 * video.height as u64 > limit {
+    if frame.width as u64 * frame.height as u64 > limit {
+        film.stop_at(index);
         return Err(PyErrSource::Image(Failure::Library(
             scenepal::Error::TooManyPixels {
-                width: video.width,
-                height: video.height,
+                width: frame.width,
+                height: frame.height,
                 limit,
             },
         )));
     }
-    let raw = video.frame(index).map_err(PyErrSource::Film)?;
-    let frame = LoadedImage::from_rgb8(raw, video.width, video.height)
+    let ms = frame.ms;
+    let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
         .map_err(|e| PyErrSource::Image(Failure::Library(e)))?
         .as_video_frame();
     let analysis = settings
         .recipe
-        .analyze(frame)
+        .analyze(loaded)
         .map_err(|e| PyErrSource::Image(Failure::Library(e)))?;
     let time = ms as f64 / 1000.0;
     let made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
         .map_err(PyErrSource::Image)?;
-    Ok((time, made))
+    Ok(Some((time, made)))
 }
 
 /// The palettes of a film's frames, one every `every` (a time, or
@@ -188,16 +193,28 @@ pub fn film(
             shown,
         )));
     }
-    let video = py
-        .detach(|| Video::open(&file, &sampling, None))
-        .map_err(|e| film_error(&shown, e))?;
+    if let Some(end) = sampling.end_ms.filter(|&e| e <= sampling.start_ms) {
+        let e = video::Error::EmptySpan {
+            start: sampling.start_ms,
+            end,
+        };
+        return Err(film_error(&shown, e));
+    }
+    let options = FilmOptions {
+        sampling,
+        ..FilmOptions::default()
+    };
+    let film = Arc::new(Film::new(&file, None, options));
     let pool = crate::pool(jobs)?;
-    Ok(FilmIterator {
-        video: Arc::new(video),
+    let mut frames = FilmIterator {
+        film,
         shown,
         settings,
         pool,
         next: 0,
         ready: VecDeque::new(),
-    })
+    };
+    // The film is opened now: one that cannot be read fails here.
+    frames.fill(py)?;
+    Ok(frames)
 }

@@ -21,7 +21,7 @@ def test_film_gives_the_cli_records_in_time_order(jobs):
 def test_film_by_shots_and_defaults_match_the_cli():
     shots = [p.to_json() for _, p in scenepal.film(FILM, every="shot", k=3)]
     assert shots == run_cli("-k", "3", "-f", "json", "--every", "shot", FILM).splitlines()
-    every_second = scenepal.film(FILM)
+    every_second = list(scenepal.film(FILM))
     assert len(every_second) == len(run_cli("-f", "json", FILM).splitlines())
 
 

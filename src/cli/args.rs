@@ -15,7 +15,7 @@ use super::input::MAX_BYTES_DEFAULT;
 use super::values::{
     parse_alpha, parse_colors, parse_duration_ms, parse_every, parse_exclusion, parse_fraction,
     parse_frames, parse_html_width, parse_k, parse_picture_side, parse_positive, parse_seed,
-    parse_swatch_width, parse_threads, parse_tolerance, ColorChoice, Colors, Every,
+    parse_swatch_width, parse_threads, parse_timeout, parse_tolerance, ColorChoice, Colors, Every,
 };
 use scenepal::decode::formats::{image_names, Signature, FORMATS};
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
@@ -319,6 +319,18 @@ pub struct Cli {
     /// Stop sampling at this time (skip credits).
     #[arg(long, value_name = "TIME", value_parser = parse_duration_ms, help_heading = "Video")]
     pub end: Option<u64>,
+
+    /// Deadline of each ffprobe and ffmpeg run, in seconds, before its work
+    /// is counted.
+    ///
+    /// ffprobe gets SECONDS; ffmpeg gets SECONDS for each sampled frame plus
+    /// one second for every 10 million pixels it decodes to reach it (the
+    /// frames of one sampling interval, or of 10 s after a seek). A child
+    /// past its deadline is killed and the film gets an error. Children
+    /// never outlive scenepal.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout, default_value_t = 30,
+          help_heading = "Video")]
+    pub film_timeout: u64,
 
     /// Compare each image's palette with GOLDEN, a JSON, JSON Lines or hex
     /// file scenepal wrote earlier; exit 1 with a diff on stderr if any

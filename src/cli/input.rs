@@ -8,12 +8,9 @@ use std::io::{self, Read};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
-use std::sync::Arc;
-
 use anyhow::Result;
 use scenepal::decode::formats::has_known_extension;
 use scenepal::output::escape_control;
-use scenepal::video::Video;
 use walkdir::WalkDir;
 
 pub use super::open::{io_reason, is_stdin};
@@ -31,20 +28,6 @@ pub enum InputItem {
     /// Something in a walked directory that could not be read (an
     /// unreadable folder, a symlink loop), reported in its place.
     Unreadable(PathBuf, String),
-    /// A sampled frame of a video: frame `index` of `video`, named
-    /// `film.mkv@00:00:12.500`.
-    Frame {
-        /// The video file.
-        film: PathBuf,
-        /// The frame's name.
-        name: String,
-        /// The film's frames (its decoder ends when its last frame is done).
-        video: Arc<Video>,
-        /// Which of its sampled frames.
-        index: usize,
-        /// Its time in milliseconds.
-        ms: u64,
-    },
 }
 
 impl std::fmt::Debug for InputItem {
@@ -54,23 +37,19 @@ impl std::fmt::Debug for InputItem {
 }
 
 impl InputItem {
-    /// The path this entry stands for (a frame's video file).
+    /// The path this entry stands for.
     pub fn path(&self) -> &Path {
         match self {
             InputItem::Image(p)
             | InputItem::Pipe(p)
             | InputItem::Opened(p, _)
             | InputItem::Unreadable(p, _) => p,
-            InputItem::Frame { film, .. } => film,
         }
     }
 
     /// The name its record goes by.
     pub fn name(&self) -> String {
-        match self {
-            InputItem::Frame { name, .. } => name.clone(),
-            _ => path_text(self.path()),
-        }
+        path_text(self.path())
     }
 }
 
@@ -243,16 +222,12 @@ pub fn normalize(path: &Path, cwd: Option<&Path>) -> PathBuf {
 /// after [`normalize`]): per-image picture names are made below it.
 pub fn common_folder(items: &[InputItem]) -> PathBuf {
     let mut folders = items.iter().filter_map(|item| match item {
-        InputItem::Image(p) | InputItem::Pipe(p) | InputItem::Frame { film: p, .. }
-            if !is_stdin(p) =>
-        {
-            Some(
-                normalize(p, None)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
-            )
-        }
+        InputItem::Image(p) | InputItem::Pipe(p) if !is_stdin(p) => Some(
+            normalize(p, None)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        ),
         _ => None,
     });
     let Some(mut common) = folders.next() else {

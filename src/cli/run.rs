@@ -16,11 +16,11 @@ use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
 use scenepal::{load_cost, load_image, Analysis, Bins, Crop, LoadedImage, Palette, Rgb};
 
-use super::budget::show_bytes;
+use super::budget::{show_bytes, Permit};
 use super::check::Checker;
 use super::config::{Config, Job};
 use super::explain::explain;
-use super::films::open_input;
+use super::films::{explain_film, frame_record_name, Units, Work};
 use super::gallery::GallerySink;
 use super::input::{
     common_folder, display_path, expand_inputs, io_reason, is_stdin, picture_file_name,
@@ -31,7 +31,7 @@ use super::open::{read_input, read_pipe};
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
-use scenepal::video::{clock, is_video_header};
+use scenepal::video::{clock, is_video_header, Film};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -179,15 +179,17 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
     };
-    // Each input is opened (a film probed) only when a worker can take it;
-    // a film's frames join the count as it is opened.
+    // Each input is opened only when a worker can take it; a film's frames
+    // join the count as they are offered (those past its end leave it).
     let total = sinks.progress.handle();
-    let (sampling, mut opened) = (config.inputs.sampling, config.inputs.opened);
-    let items = items.into_iter().flat_map(move |item| {
-        let items = open_input(item, &sampling, &mut opened);
-        total.inc_length((items.len() as u64).saturating_sub(1));
-        items
-    });
+    let untotal = sinks.progress.handle();
+    let units = Units::new(items.into_iter(), config.inputs.films, config.inputs.opened).inspect(
+        move |unit| {
+            if matches!(unit, Work::Frame { index, .. } if *index > 0) {
+                total.inc_length(1);
+            }
+        },
+    );
     let job = Arc::new(config.job);
     let worker_job = Arc::clone(&job);
     // Two images per thread keep every core busy while one waits its turn.
@@ -198,10 +200,23 @@ pub fn run(mut config: Config) -> Result<Outcome> {
     };
     run_ordered(
         &pool,
-        items,
+        units,
         window,
-        move |_, item| process(&worker_job, &base, item),
-        |_, item, result| sinks.take(result, &job, &item.name()),
+        move |_, unit| process(&worker_job, &base, unit),
+        |_, unit, result| {
+            let result = match result {
+                // A film's frame past its end: no record.
+                Ok(Ok(None)) => {
+                    let length = untotal.length().unwrap_or(1);
+                    untotal.set_length(length.saturating_sub(1));
+                    return true;
+                }
+                Ok(Ok(Some(done))) => Ok(Ok(done)),
+                Ok(Err(e)) => Ok(Err(e)),
+                Err(panic) => Err(panic),
+            };
+            sinks.take(result, &job, &unit.name())
+        },
     );
     sinks.progress.clear();
     sinks.printer.finish();
@@ -338,9 +353,9 @@ impl Sinks {
     }
 }
 
-/// Decodes, extracts and draws one input's pictures (in a worker thread).
-fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageResult), Failure> {
-    let shown = item.name();
+/// Decodes, extracts and draws one input's pictures (in a worker thread);
+/// `None` for a film's frame past its end.
+fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageResult)>, Failure> {
     let budget = &job.limits.memory;
     let over_budget = |cost: u64| {
         anyhow!(
@@ -351,9 +366,14 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
     };
     // Admitted only while the images in flight fit the memory budget; the
     // share is given back when this image's work is done.
-    let (loaded, _permit, time, picture_name) = match item {
-        InputItem::Unreadable(_, reason) => return Err((shown, anyhow!("{reason}"))),
-        InputItem::Image(path) | InputItem::Pipe(path) | InputItem::Opened(path, _) => {
+    let (shown, loaded, _permit, time, picture_name) = match unit {
+        Work::Input(item @ InputItem::Unreadable(_, reason)) => {
+            return Err((item.name(), anyhow!("{reason}")))
+        }
+        Work::Input(
+            item @ (InputItem::Image(path) | InputItem::Pipe(path) | InputItem::Opened(path, _)),
+        ) => {
+            let shown = item.name();
             let name = (!is_stdin(path)).then_some(path.as_path());
             let max_bytes = job.limits.max_bytes;
             let bytes = match item {
@@ -384,42 +404,27 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
                 .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
             let loaded =
                 load_image(&bytes, name, &job.load).map_err(|e| (shown.clone(), explain(e)))?;
-            (loaded, permit, None, picture_file_name(path, base))
+            (shown, loaded, permit, None, picture_file_name(path, base))
         }
-        InputItem::Frame {
-            film,
-            video,
-            index,
-            ms,
-            ..
-        } => {
-            let (w, h) = (video.width as u64, video.height as u64);
-            if w * h > job.load.max_pixels {
-                let e = scenepal::Error::TooManyPixels {
-                    width: video.width,
-                    height: video.height,
-                    limit: job.load.max_pixels,
-                };
-                return Err((shown, explain(e)));
-            }
-            let cost = video.frame_bytes();
-            let permit = budget
-                .acquire(cost)
-                .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
-            let raw = video.frame(*index).map_err(|e| (shown.clone(), e.into()))?;
+        Work::Frame { film, path, index } => {
+            let Some((frame, permit)) = read_frame(job, film, path, *index)? else {
+                return Ok(None);
+            };
+            let shown = frame_record_name(film, path, *index, Some(frame.ms));
+            let ms = frame.ms;
             // ffmpeg has converted the film's YUV with its matrix.
-            let frame = LoadedImage::from_rgb8(raw, video.width, video.height)
+            let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
                 .map_err(|e| (shown.clone(), explain(e)))?
                 .as_video_frame();
             // Scaled to the card as a still is, enlarged if small.
             let loaded = match job.load.preview_width {
-                Some(width) => frame.with_preview(width),
-                None => frame,
+                Some(width) => loaded.with_preview(width),
+                None => loaded,
             };
-            let file = picture_file_name(film, base);
+            let file = picture_file_name(path, base);
             let stem = file.strip_suffix(".png").unwrap_or(&file);
-            let picture = format!("{stem}@{}.png", clock(*ms).replace(':', "-"));
-            (loaded, permit, Some(*ms as f64 / 1000.0), picture)
+            let picture = format!("{stem}@{}.png", clock(ms).replace(':', "-"));
+            (shown, loaded, permit, Some(ms as f64 / 1000.0), picture)
         }
     };
     let Analysis {
@@ -463,8 +468,8 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
             .map_err(of_input)?;
         }
     }
-    let file = match item {
-        InputItem::Opened(p, _) => Some(p.clone()),
+    let file = match unit {
+        Work::Input(InputItem::Opened(p, _)) => Some(p.clone()),
         _ => None,
     };
     let mut frame_file = None;
@@ -475,9 +480,9 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
             // Linked stills get their URL from the gallery's owner, which
             // also writes linked frames (they have no file of their own);
             // stdin has no file to link to.
-            let image = match (images, item) {
+            let image = match (images, unit) {
                 (HtmlImages::Link, _) if file.is_some() => None,
-                (HtmlImages::Link, InputItem::Frame { .. }) => {
+                (HtmlImages::Link, Work::Frame { .. }) => {
                     let file = picture_name.replace(".png", ".jpg");
                     frame_file = Some((file, encode_jpeg(&pixels.thumbnail(thumb))));
                     None
@@ -510,7 +515,64 @@ fn process(job: &Job, base: &Path, item: &InputItem) -> Result<(String, ImageRes
         file,
         frame_file,
     };
-    Ok((shown, result))
+    Ok(Some((shown, result)))
+}
+
+/// Reads frame `index` of `film` under the run's limits: `None` past the
+/// film's end. A limit the film breaks is reported once, at its first
+/// frame, and stops it.
+fn read_frame<'a>(
+    job: &'a Job,
+    film: &Film,
+    path: &Path,
+    index: usize,
+) -> Result<Option<(scenepal::video::Frame, Permit<'a>)>, Failure> {
+    let fail = |e: anyhow::Error| {
+        film.stop_at(index);
+        (frame_record_name(film, path, index, None), e)
+    };
+    if index == 0 {
+        // --max-bytes holds for films as for stills.
+        let size = std::fs::metadata(path)
+            .map_err(|e| fail(io_reason(e)))?
+            .len();
+        let limit = job.limits.max_bytes;
+        if size > limit {
+            return Err(fail(anyhow!(
+                "larger than the limit of {limit} bytes (--max-bytes)"
+            )));
+        }
+    }
+    let frame = match film.frame(index) {
+        Ok(Some(frame)) => frame,
+        Ok(None) => return Ok(None),
+        Err(e) => return Err((frame_record_name(film, path, index, None), explain_film(e))),
+    };
+    if index == 0 && film.reads_every_frame() {
+        static SAID: std::sync::Once = std::sync::Once::new();
+        SAID.call_once(|| {
+            say!("scenepal: note: --every is finer than the film's frames: each frame is read once, at its own time");
+        });
+    }
+    let (width, height) = (frame.width, frame.height);
+    if width as u64 * height as u64 > job.load.max_pixels {
+        let limit = job.load.max_pixels;
+        let e = scenepal::Error::TooManyPixels {
+            width,
+            height,
+            limit,
+        };
+        return Err(fail(explain(e)));
+    }
+    let cost = frame.rgb.len() as u64;
+    let permit = job.limits.memory.acquire(cost).ok_or_else(|| {
+        fail(anyhow!(
+            "needs about {} of memory to decode, more than --max-memory {}",
+            show_bytes(cost),
+            show_bytes(job.limits.memory.limit())
+        ))
+    })?;
+    Ok(Some((frame, permit)))
 }
 
 /// Runs `work`, turning a panic (a decoder's bug on hostile data) into an

@@ -85,8 +85,17 @@ pub(super) fn parse_duration_ms(s: &str) -> Result<u64, String> {
 pub(super) fn parse_every(s: &str) -> Result<Every, String> {
     match s.trim() {
         "shot" | "shots" => Ok(Every::Shot),
-        d => parse_duration_ms(d).map(Every::Ms),
+        d => match parse_duration_ms(d)? {
+            0 => Err(format!(
+                "'{s}' is no interval: give a positive duration (1s, 500ms) or shot"
+            )),
+            ms => Ok(Every::Ms(ms)),
+        },
     }
+}
+
+pub(super) fn parse_timeout(s: &str) -> Result<u64, String> {
+    parse_ranged(s, 1, 86_400)
 }
 
 pub(super) fn parse_frames(s: &str) -> Result<usize, String> {

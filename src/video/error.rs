@@ -26,6 +26,14 @@ pub enum Error {
         /// Why.
         error: io::Error,
     },
+    /// The program took longer than its deadline and was stopped.
+    #[error("{program} took longer than its deadline of {seconds:.0} s and was stopped")]
+    Timeout {
+        /// `ffmpeg` or `ffprobe`.
+        program: &'static str,
+        /// The deadline in seconds.
+        seconds: f64,
+    },
     /// `ffprobe` refused the film.
     #[error("ffprobe cannot read this video: {0}")]
     Probe(String),
@@ -39,12 +47,20 @@ pub enum Error {
     #[error("its video stream has no frame size")]
     NoFrameSize,
     /// A time asked for lies after the film's end.
-    #[error("{} is past the video's end ({})", clock(*at), clock(*end))]
+    #[error("{} is past the video's end{}", clock(*at), end.map_or(String::new(), |e| format!(" ({})", clock(e))))]
     PastEnd {
         /// The time asked for (ms).
         at: u64,
-        /// The film's last frame (ms).
-        end: u64,
+        /// The film's length as its header declares it (ms).
+        end: Option<u64>,
+    },
+    /// ffmpeg reported damaged data while decoding the film's frames.
+    #[error("ffmpeg reported {errors} decoding error(s) (damaged data), the first: {first}")]
+    DamagedFrames {
+        /// Error messages ffmpeg gave.
+        errors: usize,
+        /// The first of them.
+        first: String,
     },
     /// The film's length is needed and unknown.
     #[error("the video's length is unknown (ffprobe gives no duration), so it cannot be sampled")]
@@ -65,23 +81,12 @@ pub enum Error {
         /// Its last line of error output.
         said: String,
     },
-    /// The film ends before a sampled time.
-    #[error("the video ends before {} (ffmpeg gave {frames} frames)", clock(*at))]
-    EndsBefore {
-        /// The sampled time (ms).
-        at: u64,
-        /// Frames read before the end.
-        frames: usize,
-    },
     /// Reading `ffmpeg`'s output failed.
     #[error("cannot read frames from ffmpeg: {0}")]
     Read(io::Error),
     /// The stream stopped at an earlier frame, for this reason.
     #[error("{0}")]
     Stopped(String),
-    /// A frame was asked for twice (a caller's mistake).
-    #[error("frame {0} was asked for twice")]
-    AskedTwice(usize),
     /// Shot detection could not read the film.
     #[error("ffmpeg cannot read its frames: {0}")]
     Unreadable(String),

@@ -18,4 +18,4 @@ pub use sampling::{
     clock, frame_name, parse_duration, split_frame_name, Sampling, DEFAULT_EVERY_MS,
 };
 pub use shots::{detect_shots, shot_middles};
-pub use stream::Video;
+pub use stream::{Film, FilmOptions, Frame, DEFAULT_TIMEOUT, SLOWEST_PIXELS_PER_SECOND};

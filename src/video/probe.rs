@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -104,14 +105,15 @@ pub struct FilmInfo {
     pub frame_ms: u64,
 }
 
-/// Asks `ffprobe` about the film at `path`.
-pub fn probe(path: &Path) -> Result<FilmInfo> {
+/// Asks `ffprobe` about the film at `path`, killing it after `allowed`.
+pub fn probe(path: &Path, allowed: Duration) -> Result<FilmInfo> {
     let output = run(
         "ffprobe",
         Command::new("ffprobe")
             .args(["-v", "error", "-select_streams", "v:0", "-print_format", "json"])
             .args(["-show_entries", "stream=width,height,color_space,duration,avg_frame_rate,r_frame_rate:stream_tags=rotate:stream_side_data=rotation:format=duration"])
             .args(input_args(path)?),
+        allowed,
     )?;
     if !output.status.success() {
         let text = String::from_utf8_lossy(&output.stderr);

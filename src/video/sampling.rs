@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use super::error::{Error, Result};
-
 /// How a film is sampled into frames (times in milliseconds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sampling {
@@ -38,8 +36,13 @@ impl Default for Sampling {
     }
 }
 
+/// The longest duration or time accepted (1000 hours): every sum and
+/// product of times stays far inside `u64` microseconds.
+pub const MAX_DURATION_MS: u64 = 1000 * 3600 * 1000;
+
 /// Parses a duration: `1.5s`, `500ms`, `2m`, `1h`, a plain number of
-/// seconds, or a clock time `[HH:]MM:SS[.mmm]`. Returns milliseconds.
+/// seconds, or a clock time `[HH:]MM:SS[.mmm]`, at most
+/// [`MAX_DURATION_MS`]. Returns milliseconds.
 pub fn parse_duration(text: &str) -> Result<u64, String> {
     let bad = || format!("'{text}' is not a duration (examples: 1s, 500ms, 2.5s, 1m, 00:01:30.5)");
     let text_trim = text.trim();
@@ -76,7 +79,13 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     if !seconds.is_finite() || seconds < 0.0 {
         return Err(bad());
     }
-    Ok((seconds * 1000.0).round() as u64)
+    let ms = (seconds * 1000.0).round();
+    if ms > MAX_DURATION_MS as f64 {
+        return Err(format!(
+            "'{text}' is longer than the longest time accepted, 1000 hours"
+        ));
+    }
+    Ok(ms as u64)
 }
 
 /// A frame's name: the film's name and its time, `film.mkv@00:00:12.500`.
@@ -91,11 +100,13 @@ pub fn clock(ms: u64) -> String {
 }
 
 /// Splits `film.mkv@00:00:12.500` into the film and the time, when the part
-/// after the last `@` is a clock time.
+/// after the last `@` is a time: `HH:MM:SS.mmm`, `MM:SS` or plain seconds
+/// (`film.mkv@4.5`).
 pub fn split_frame_name(path: &Path) -> Option<(PathBuf, u64)> {
     let text = path.to_str()?;
     let (film, time) = text.rsplit_once('@')?;
-    if film.is_empty() || !time.contains(':') {
+    let plain_seconds = !time.is_empty() && time.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if film.is_empty() || !(time.contains(':') || plain_seconds) {
         return None;
     }
     let ms = parse_duration(time).ok()?;
@@ -114,38 +125,6 @@ pub(crate) fn frame_interval_ms(rate: &str) -> Option<u64> {
     (num > 0 && den > 0).then(|| (1000 * den).div_ceil(num))
 }
 
-/// The sampled frames' times (ms) and their spacing (µs), for a video whose
-/// last frame starts at `last_ms`.
-pub(crate) fn sample_times(sampling: &Sampling, last_ms: Option<u64>) -> Result<(Vec<u64>, u64)> {
-    let Some(duration) = last_ms else {
-        return Err(Error::UnknownLength);
-    };
-    let start = sampling.start_ms;
-    // The end is inclusive of the last frame's start.
-    let end = sampling
-        .end_ms
-        .map_or(duration + 1, |e| e.min(duration + 1));
-    if start >= duration {
-        return Err(Error::PastEnd {
-            at: start,
-            end: duration,
-        });
-    }
-    if end <= start {
-        return Err(Error::EmptySpan { start, end });
-    }
-    let span_us = (end - start) * 1000;
-    let (count, every_us) = match sampling.frames {
-        Some(n) => (n as u64, (span_us / n as u64).max(1)),
-        None => {
-            let every_us = sampling.every_ms.max(1) * 1000;
-            (span_us.div_ceil(every_us), every_us)
-        }
-    };
-    let times = (0..count).map(|i| start + i * every_us / 1000).collect();
-    Ok((times, every_us))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,7 +139,19 @@ mod tests {
         assert_eq!(parse_duration("90"), Ok(90_000));
         assert_eq!(parse_duration("1:30"), Ok(90_000));
         assert_eq!(parse_duration("00:00:12.500"), Ok(12_500));
-        for bad in ["", "x", "1x", "-1s", "1:2:3:4", "1.5:00", "::"] {
+        assert_eq!(parse_duration("1000h"), Ok(MAX_DURATION_MS));
+        for bad in [
+            "",
+            "x",
+            "1x",
+            "-1s",
+            "1:2:3:4",
+            "1.5:00",
+            "::",
+            "1001h",
+            "2305843009213693952ms",
+            "1e300",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
@@ -173,34 +164,14 @@ mod tests {
             split_frame_name(Path::new("a@b/film.mkv@00:00:12.500")),
             Some((PathBuf::from("a@b/film.mkv"), 12_500))
         );
+        assert_eq!(
+            split_frame_name(Path::new("film.mkv@4.5")),
+            Some((PathBuf::from("film.mkv"), 4_500))
+        );
+        assert_eq!(
+            split_frame_name(Path::new("film.mkv@01:02.5")),
+            Some((PathBuf::from("film.mkv"), 62_500))
+        );
         assert_eq!(split_frame_name(Path::new("me@example.png")), None);
-    }
-
-    #[test]
-    fn sampling_covers_the_span() {
-        let every = Sampling::default();
-        assert_eq!(
-            sample_times(&every, Some(5300)).unwrap().0,
-            vec![0, 1000, 2000, 3000, 4000, 5000]
-        );
-        let spread = Sampling {
-            frames: Some(4),
-            start_ms: 1000,
-            end_ms: Some(3000),
-            ..Sampling::default()
-        };
-        assert_eq!(
-            sample_times(&spread, Some(5300)).unwrap(),
-            (vec![1000, 1500, 2000, 2500], 500_000)
-        );
-        let late = Sampling {
-            start_ms: 9000,
-            ..Sampling::default()
-        };
-        assert!(sample_times(&late, Some(5300))
-            .unwrap_err()
-            .to_string()
-            .contains("past the video's end"));
-        assert!(sample_times(&every, None).is_err());
     }
 }

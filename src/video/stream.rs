@@ -1,215 +1,582 @@
 //! The frame stream: one `ffmpeg` process per film, started on the first
 //! frame asked for, streaming the sampled frames as raw RGB through a pipe
-//! (never the whole film in memory or on disk).
+//! (never the whole film in memory or on disk). Nothing is planned from the
+//! film's declared length: frames come until ffmpeg's stream ends.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command};
-use std::sync::{Arc, Mutex};
+use std::process::{ChildStdout, Command};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
-use super::child::{input_args, spawn_piped};
+use super::child::{input_args, spawn_watched, Watched};
 use super::error::{Error, Result};
-use super::probe::probe;
-use super::sampling::{sample_times, seconds, Sampling};
+use super::probe::{probe, FilmInfo};
+use super::sampling::{seconds, Sampling};
 use super::shots::detect_shots;
 
-/// One film being sampled: its frame size, the times of its sampled frames,
-/// and the `ffmpeg` process that streams them (started on the first frame
-/// asked for).
-pub struct Video {
-    path: PathBuf,
-    /// Frame width and height as decoded (after the film's rotation).
-    pub width: u32,
-    /// Frame height.
-    pub height: u32,
-    /// Times of the sampled frames, in milliseconds.
-    pub times: Vec<u64>,
-    every_us: u64,
-    /// With shot sampling: the decoded frame numbers of the sampled frames
-    /// (the stream then selects them instead of a grid of times).
-    frames: Option<Vec<u64>>,
-    matrix: &'static str,
-    stream: Mutex<Stream>,
+/// Each child's deadline before the work it is given is counted (see
+/// [`FilmOptions::timeout`]).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Pixels a second that any machine decodes, at least: each sampled frame's
+/// deadline grows by one second for this many pixels of frames decoded to
+/// reach it.
+pub const SLOWEST_PIXELS_PER_SECOND: u64 = 10_000_000;
+
+/// How a film is read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FilmOptions {
+    /// Which frames.
+    pub sampling: Sampling,
+    /// The base deadline of each child: `ffprobe` gets this much, `ffmpeg`
+    /// this much for each sampled frame plus one second for each
+    /// [`SLOWEST_PIXELS_PER_SECOND`] pixels it decodes to reach it. A child
+    /// past its deadline is killed and the film stops with
+    /// [`Error::Timeout`].
+    pub timeout: Duration,
+    /// Decoding errors reported by ffmpeg (damaged data) do not stop the
+    /// film; [`Film::damage`] still counts them.
+    pub lenient: bool,
 }
 
-/// The frames read from `ffmpeg` so far.
+impl Default for FilmOptions {
+    fn default() -> Self {
+        FilmOptions {
+            sampling: Sampling::default(),
+            timeout: DEFAULT_TIMEOUT,
+            lenient: false,
+        }
+    }
+}
+
+/// One sampled frame.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// RGB rows, 8 bits a channel, full range (converted with the film's
+    /// YUV matrix).
+    pub rgb: Vec<u8>,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The frame's time (ms from the film's start): the frame shown then
+    /// is this one (the last whose presentation time is at or before it).
+    pub ms: u64,
+}
+
+/// Which frames ffmpeg gives.
+#[derive(Clone, Debug)]
+enum Plan {
+    /// Frame `n` is the one shown at `start_ms + n × every_us`; `count`
+    /// frames at most when the span has an end.
+    Grid {
+        start_ms: u64,
+        every_us: u64,
+        count: Option<usize>,
+    },
+    /// These frames by number, with their times (one per shot).
+    Chosen(Vec<(u64, u64)>),
+    /// Every frame once, at its own time, from `start_ms` to `end_ms`
+    /// (sampling finer than the film's frames).
+    Every { start_ms: u64, end_ms: Option<u64> },
+}
+
+impl Plan {
+    /// The number of frames, when known before reading.
+    fn count(&self) -> Option<usize> {
+        match self {
+            Plan::Grid { count, .. } => *count,
+            Plan::Chosen(frames) => Some(frames.len()),
+            Plan::Every { .. } => None,
+        }
+    }
+}
+
+/// A film read through ffmpeg, frame by frame, on demand. Nothing runs
+/// until the first frame is asked for; then the film is probed and one
+/// ffmpeg streams its sampled frames. Frames may be asked for from several
+/// threads in any order: those read ahead are kept for their askers.
+pub struct Film {
+    path: PathBuf,
+    at: Option<u64>,
+    options: FilmOptions,
+    /// Frames that may exist: `usize::MAX` until the film is known to end.
+    limit: AtomicUsize,
+    state: Mutex<State>,
+}
+
 #[derive(Default)]
-struct Stream {
-    child: Option<Child>,
-    stdout: Option<ChildStdout>,
-    /// `ffmpeg`'s error output, collected by a thread.
-    errors: Arc<Mutex<String>>,
+struct State {
+    opened: Option<(FilmInfo, Plan)>,
+    stream: Option<Stream>,
     /// Index of the next frame in the pipe.
     next: usize,
-    /// Frames read ahead for other workers (at most the run's window).
-    ahead: BTreeMap<usize, Vec<u8>>,
-    /// Why the stream stopped early, once it has.
-    failed: Option<String>,
+    /// Frames read ahead for other askers.
+    ahead: BTreeMap<usize, Frame>,
+    /// Why the film stopped, given to the asker of that frame.
+    failure: Option<(usize, Error)>,
+    /// Decoding errors ffmpeg reported, and its first message.
+    damage: (usize, Option<String>),
+    /// The stream has ended.
+    ended: bool,
 }
 
-impl Drop for Stream {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
+/// A running ffmpeg and the thread reading its messages.
+struct Stream {
+    child: Watched,
+    stdout: ChildStdout,
+    /// Each frame's time, with [`Plan::Every`].
+    times: Option<mpsc::Receiver<u64>>,
+    said: JoinHandle<Said>,
 }
 
-impl Video {
-    /// Probes the film and lays out its sampled frames; `at` asks for the
-    /// one frame at that time instead.
-    pub fn open(path: &Path, sampling: &Sampling, at: Option<u64>) -> Result<Video> {
-        let info = probe(path)?;
-        // The last frame starts one frame before the end: no time after it
-        // is sampled (ffmpeg would give no frame for it).
-        let last_ms = info
-            .duration_ms
-            .map(|d| d.saturating_sub(info.frame_ms).max(1));
-        let mut frames = None;
-        let (times, every_us) = match at {
-            Some(ms) => {
-                if let Some(d) = info.duration_ms.filter(|&d| ms >= d) {
-                    return Err(Error::PastEnd { at: ms, end: d });
-                }
-                (vec![ms], 1_000_000)
-            }
-            None if sampling.shots => {
-                let shots = detect_shots(path, sampling)?;
-                let times = shots.iter().map(|s| s.1).collect();
-                frames = Some(shots.into_iter().map(|s| s.0).collect());
-                (times, 1_000_000)
-            }
-            None => sample_times(sampling, last_ms)?,
-        };
-        Ok(Video {
+/// What ffmpeg said on stderr.
+#[derive(Default)]
+struct Said {
+    /// Lines at level error or fatal.
+    errors: usize,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+impl Film {
+    /// A film to read from `path`; `at` asks for the one frame at that time
+    /// instead of the sampling's frames. Runs nothing yet.
+    pub fn new(path: &Path, at: Option<u64>, options: FilmOptions) -> Film {
+        Film {
             path: path.to_path_buf(),
-            width: info.width,
-            height: info.height,
-            times,
-            every_us,
-            frames,
-            matrix: info.matrix,
-            stream: Mutex::new(Stream::default()),
-        })
+            at,
+            options,
+            limit: AtomicUsize::new(usize::MAX),
+            state: Mutex::new(State::default()),
+        }
     }
 
-    /// Bytes of one frame (RGB, 8 bits a channel).
-    pub fn frame_bytes(&self) -> u64 {
-        self.width as u64 * self.height as u64 * 3
+    /// True once the film is known to hold no frame `index` (it ended, or
+    /// stopped, before it). Never waits.
+    pub fn ended_before(&self, index: usize) -> bool {
+        index >= self.limit.load(Ordering::Acquire)
     }
 
-    /// The pixels of sampled frame `index` (RGB rows), read from the stream;
-    /// frames before it that other workers will ask for are kept for them.
-    pub fn frame(&self, index: usize) -> Result<Vec<u8>> {
-        let mut stream = self.stream.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(frame) = stream.ahead.remove(&index) {
-            return Ok(frame);
-        }
-        if stream.child.is_none() && stream.failed.is_none() {
-            self.start(&mut stream)?;
-        }
-        while stream.next <= index {
-            if let Some(reason) = &stream.failed {
-                return Err(Error::Stopped(reason.clone()));
-            }
-            let mut frame = vec![0u8; self.frame_bytes() as usize];
-            let read = stream
-                .stdout
-                .as_mut()
-                .map_or(Ok(()), |out| out.read_exact(&mut frame));
-            if let Err(e) = read {
-                let error = self.ended(&mut stream, e);
-                stream.failed = Some(error.to_string());
-                return Err(error);
-            }
-            let i = stream.next;
-            stream.next += 1;
-            if i == index {
-                return Ok(frame);
-            }
-            stream.ahead.insert(i, frame);
-        }
-        Err(Error::AskedTwice(index))
+    /// The film as ffprobe describes it, once it has been opened.
+    pub fn info(&self) -> Option<FilmInfo> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.opened.as_ref().map(|(info, _)| info.clone())
     }
 
-    /// Starts `ffmpeg`: seek to the first time, keep every sampled frame on
-    /// the grid of times, convert to full-range RGB with the film's matrix.
-    fn start(&self, stream: &mut Stream) -> Result<()> {
+    /// True when the sampling asked for is finer than the film's frames, so
+    /// each frame is read once at its own time instead (known once opened).
+    pub fn reads_every_frame(&self) -> bool {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        matches!(state.opened, Some((_, Plan::Every { .. })))
+    }
+
+    /// Decoding errors ffmpeg reported while reading the film (known once
+    /// its stream has ended), and the first of its messages.
+    pub fn damage(&self) -> (usize, Option<String>) {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.damage.clone()
+    }
+
+    /// The time frame `index` is sampled at, when known before reading it.
+    pub fn planned_time(&self, index: usize) -> Option<u64> {
+        if let Some(at) = self.at {
+            return Some(at);
+        }
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match &state.opened.as_ref()?.1 {
+            Plan::Grid {
+                start_ms, every_us, ..
+            } => Some(start_ms + grid_offset_ms(index, *every_us)),
+            Plan::Chosen(frames) => frames.get(index).map(|f| f.1),
+            Plan::Every { .. } => None,
+        }
+    }
+
+    /// Stops the film at frame `index`: it has no more frames (a caller's
+    /// reason, such as a size limit, reported at `index`).
+    pub fn stop_at(&self, index: usize) {
+        self.limit.fetch_min(index + 1, Ordering::AcqRel);
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.ended = true;
+        if let Some(mut stream) = state.stream.take() {
+            stream.child.finish();
+        }
+    }
+
+    /// Sampled frame `index`: `Ok(None)` when the film holds no such frame
+    /// (it ended before, or stopped at an earlier frame whose asker got the
+    /// reason). The error of a film that cannot be read goes to the asker
+    /// of the frame where it stopped (frame 0 when it cannot be opened).
+    pub fn frame(&self, index: usize) -> Result<Option<Frame>> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.ended_before(index) {
+            if state.opened.is_none() && !state.ended {
+                match self.open() {
+                    Ok(opened) => {
+                        if let Some(count) = opened.1.count() {
+                            self.limit.fetch_min(count, Ordering::AcqRel);
+                        }
+                        state.opened = Some(opened)
+                    }
+                    Err(e) => self.fail(&mut state, 0, e),
+                }
+            }
+            while !state.ended && state.next <= index {
+                if let Err(e) = self.read_next(&mut state) {
+                    let at = state.next;
+                    self.fail(&mut state, at, e);
+                }
+            }
+        }
+        if let Some(frame) = state.ahead.remove(&index) {
+            return Ok(Some(frame));
+        }
+        match state.failure.take() {
+            Some((at, e)) if at == index => Err(e),
+            other => {
+                state.failure = other;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Probes the film and plans its frames.
+    fn open(&self) -> Result<(FilmInfo, Plan)> {
+        let info = probe(&self.path, self.options.timeout)?;
+        let sampling = &self.options.sampling;
+        let plan = match self.at {
+            Some(at) => Plan::Grid {
+                start_ms: at,
+                every_us: 1_000_000,
+                count: Some(1),
+            },
+            None if sampling.shots => {
+                let shots = detect_shots(&self.path, sampling)?;
+                Plan::Chosen(shots)
+            }
+            None => plan(sampling, &info)?,
+        };
+        Ok((info, plan))
+    }
+
+    /// Records why the film stopped at frame `at`, ends its stream.
+    fn fail(&self, state: &mut State, at: usize, error: Error) {
+        state.failure = Some((at, error));
+        state.ended = true;
+        self.limit.fetch_min(at + 1, Ordering::AcqRel);
+        if let Some(mut stream) = state.stream.take() {
+            stream.child.finish();
+        }
+    }
+
+    /// Reads the next frame into `state.ahead`, or ends the stream.
+    fn read_next(&self, state: &mut State) -> Result<()> {
+        let Some((info, plan)) = state.opened.clone() else {
+            return Ok(());
+        };
+        let index = state.next;
+        if plan.count().is_some_and(|count| index >= count) {
+            return self.end(state, &info, &plan);
+        }
+        if state.stream.is_none() {
+            state.stream = Some(self.start(&info, &plan)?);
+        }
+        let stream = state.stream.as_mut().expect("started above");
+        let mut rgb = vec![0u8; info.width as usize * info.height as usize * 3];
+        stream
+            .child
+            .allow(Some(self.allowance(&info, &plan, index)));
+        let read = stream.stdout.read_exact(&mut rgb);
+        stream.child.allow(None);
+        match read {
+            Ok(()) => {
+                let ms = match &plan {
+                    Plan::Grid {
+                        start_ms, every_us, ..
+                    } => start_ms + grid_offset_ms(index, *every_us),
+                    Plan::Chosen(frames) => frames[index].1,
+                    Plan::Every { start_ms, .. } => {
+                        let time = stream
+                            .times
+                            .as_ref()
+                            .and_then(|t| t.recv_timeout(self.options.timeout).ok());
+                        start_ms
+                            + time.ok_or(Error::Stopped(
+                                "ffmpeg gave a frame without its time".to_owned(),
+                            ))?
+                    }
+                };
+                state.ahead.insert(
+                    index,
+                    Frame {
+                        rgb,
+                        width: info.width,
+                        height: info.height,
+                        ms,
+                    },
+                );
+                state.next += 1;
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.end(state, &info, &plan),
+            Err(e) => Err(Error::Read(e)),
+        }
+    }
+
+    /// The stream is over: reap ffmpeg and decide whether it ended well.
+    fn end(&self, state: &mut State, info: &FilmInfo, plan: &Plan) -> Result<()> {
+        state.ended = true;
+        self.limit.fetch_min(state.next, Ordering::AcqRel);
+        let Some(mut stream) = state.stream.take() else {
+            return Ok(());
+        };
+        // ffmpeg ends by itself after the planned frames: its exit status
+        // and messages are read, not cut short.
+        stream.child.allow(Some(self.options.timeout));
+        let _ = io::copy(&mut stream.stdout, &mut io::sink());
+        drop(stream.stdout);
+        let status = stream.child.wait();
+        let said = stream.said.join().unwrap_or_default();
+        if let Some(e) = stream.child.timed_out() {
+            return Err(e);
+        }
+        state.damage = (said.errors, said.first.clone());
+        if status.is_some_and(|s| !s.success()) {
+            return Err(Error::Ffmpeg {
+                at: self.time_of(plan, state.next),
+                said: said.last.unwrap_or_else(|| "no message".to_owned()),
+            });
+        }
+        if said.errors > 0 && !self.options.lenient {
+            return Err(Error::DamagedFrames {
+                errors: said.errors,
+                first: said.first.unwrap_or_default(),
+            });
+        }
+        if state.next == 0 {
+            if let Plan::Grid { start_ms, .. } = plan {
+                return Err(Error::PastEnd {
+                    at: *start_ms,
+                    end: info.duration_ms,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The time of frame `index` for messages (the last known for frames
+    /// timed by ffmpeg).
+    fn time_of(&self, plan: &Plan, index: usize) -> u64 {
+        match plan {
+            Plan::Grid {
+                start_ms, every_us, ..
+            } => start_ms + grid_offset_ms(index, *every_us),
+            Plan::Chosen(frames) => frames.get(index).or(frames.last()).map_or(0, |f| f.1),
+            Plan::Every { start_ms, .. } => *start_ms,
+        }
+    }
+
+    /// ffmpeg's deadline for frame `index`: the base, plus a second for
+    /// every [`SLOWEST_PIXELS_PER_SECOND`] pixels decoded to reach it (a
+    /// sampling interval's frames, or a keyframe interval's after a seek,
+    /// taken as 10 s).
+    fn allowance(&self, info: &FilmInfo, plan: &Plan, index: usize) -> Duration {
+        let frame_ms = info.frame_ms.max(1);
+        let span_ms = match plan {
+            Plan::Grid { every_us, .. } => {
+                (every_us / 1000).max(if index == 0 { 10_000 } else { 0 })
+            }
+            Plan::Chosen(frames) => {
+                let before = index.checked_sub(1).map_or(0, |i| frames[i].1);
+                frames.get(index).map_or(0, |f| f.1.saturating_sub(before))
+            }
+            Plan::Every { .. } => frame_ms,
+        };
+        let pixels =
+            (span_ms / frame_ms + 1).saturating_mul(info.width as u64 * info.height as u64);
+        self.options.timeout + Duration::from_secs(pixels / SLOWEST_PIXELS_PER_SECOND)
+    }
+
+    /// Starts `ffmpeg` for `plan`, converting to full-range RGB with the
+    /// film's matrix.
+    fn start(&self, info: &FilmInfo, plan: &Plan) -> Result<Stream> {
         let convert = format!(
             "scale=in_color_matrix={}:in_range=auto:out_range=full:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
-            self.matrix
+            info.matrix
         );
+        let timed = matches!(plan, Plan::Every { .. });
         let mut command = Command::new("ffmpeg");
-        command.args(["-nostdin", "-hide_banner", "-loglevel", "error"]);
-        match &self.frames {
+        command.args(["-nostdin", "-hide_banner", "-loglevel"]);
+        command.arg(if timed { "level+info" } else { "level+error" });
+        match plan {
             // The chosen frames by number, from the start (as the shot
             // detection counted them), each once.
-            Some(frames) => {
-                let chosen: Vec<String> = frames.iter().map(|n| format!("eq(n\\,{n})")).collect();
+            Plan::Chosen(frames) => {
+                let chosen: Vec<String> =
+                    frames.iter().map(|(n, _)| format!("eq(n\\,{n})")).collect();
                 command
                     .args(input_args(&self.path)?)
                     .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
                     .arg(format!("select='{}',{convert}", chosen.join("+")))
-                    .args(["-fps_mode", "passthrough"]);
+                    .args(["-fps_mode", "passthrough"])
+                    .args(["-frames:v", &frames.len().to_string()]);
             }
-            // Seek to the first time, keep every sampled frame on the grid.
-            None => {
-                let first = self.times[0];
-                let last = *self.times.last().unwrap_or(&first);
-                let span_us = (last - first) * 1000 + self.every_us;
+            // The seek lands on the keyframe before the start and keeps
+            // the frames before it (not ffmpeg's accurate seek, which drops
+            // the frame shown at the start when it began earlier); the fps
+            // filter then gives, for each time of the grid, the last frame
+            // that began at or before it (`round=up`: a frame at 4.48 s
+            // is not the frame of 4 s).
+            Plan::Grid {
+                start_ms,
+                every_us,
+                count,
+            } => {
+                if *start_ms > 0 {
+                    command.args(["-noaccurate_seek", "-ss", &seconds(start_ms * 1000)]);
+                }
                 command
-                    .args(["-ss", &seconds(first * 1000)])
                     .args(input_args(&self.path)?)
-                    .args(["-t", &seconds(span_us)])
                     .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
                     .arg(format!(
-                        "fps=fps=1000000/{}:round=near:eof_action=pass,{convert}",
-                        self.every_us
+                        "fps=fps=1000000/{every_us}:round=up:start_time=0,{convert}"
                     ));
+                if let Some(count) = count {
+                    command.args(["-frames:v", &count.to_string()]);
+                }
+            }
+            // Every frame once; showinfo gives each one's time.
+            Plan::Every { start_ms, end_ms } => {
+                if *start_ms > 0 {
+                    command.args(["-ss", &seconds(start_ms * 1000)]);
+                }
+                command.args(input_args(&self.path)?);
+                if let Some(end) = end_ms {
+                    command.args(["-t", &seconds((end - start_ms) * 1000)]);
+                }
+                command
+                    .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
+                    .arg(format!("showinfo,{convert}"))
+                    .args(["-fps_mode", "passthrough"]);
             }
         }
-        command
-            .args(["-frames:v", &self.times.len().to_string()])
-            .args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
-        let mut child = spawn_piped("ffmpeg", &mut command)?;
-        let mut stderr = child.stderr.take();
-        let errors = Arc::clone(&stream.errors);
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(err) = &mut stderr {
-                let _ = err.read_to_string(&mut text);
-            }
-            *errors.lock().unwrap_or_else(|p| p.into_inner()) = text;
-        });
-        stream.stdout = child.stdout.take();
-        stream.child = Some(child);
-        Ok(())
+        command.args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        let mut child = spawn_watched("ffmpeg", &mut command)?;
+        let stdout = child
+            .child
+            .stdout
+            .take()
+            .ok_or_else(|| Error::Read(io::Error::other("ffmpeg has no output")))?;
+        let stderr = child.child.stderr.take();
+        let (sender, times) = mpsc::channel();
+        let said = std::thread::spawn(move || read_messages(stderr, timed.then_some(sender)));
+        Ok(Stream {
+            child,
+            stdout,
+            times: timed.then_some(times),
+            said,
+        })
     }
+}
 
-    /// Why the stream ended before frame `stream.next`.
-    fn ended(&self, stream: &mut Stream, e: io::Error) -> Error {
-        let status = stream.child.as_mut().and_then(|c| c.wait().ok());
-        // The thread collecting stderr finishes when ffmpeg exits.
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        let errors = stream
-            .errors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        let said = errors.lines().rev().find(|l| !l.trim().is_empty());
-        let at = self.times[stream.next.min(self.times.len() - 1)];
-        match (said, status) {
-            (Some(line), Some(s)) if !s.success() => Error::Ffmpeg {
-                at,
-                said: line.trim().to_owned(),
-            },
-            _ if e.kind() == io::ErrorKind::UnexpectedEof => Error::EndsBefore {
-                at,
-                frames: stream.next,
-            },
-            _ => Error::Read(e),
+/// Reads ffmpeg's messages: errors counted (damaged data), and with
+/// `times` each frame's showinfo time sent on.
+fn read_messages(
+    stderr: Option<std::process::ChildStderr>,
+    times: Option<mpsc::Sender<u64>>,
+) -> Said {
+    let mut said = Said::default();
+    let Some(stderr) = stderr else { return said };
+    for line in io::BufReader::new(stderr).split(b'\n') {
+        let Ok(line) = line else { break };
+        let line = String::from_utf8_lossy(&line);
+        if let Some(times) = &times {
+            if line.contains("Parsed_showinfo") && line.contains(" n:") {
+                let time = line
+                    .split(" pts_time:")
+                    .nth(1)
+                    .and_then(|t| t.split_whitespace().next())
+                    .and_then(|t| t.parse::<f64>().ok());
+                if let Some(t) = time {
+                    let _ = times.send((t.max(0.0) * 1000.0).round() as u64);
+                }
+                continue;
+            }
+        }
+        if line.contains("[error] ") || line.contains("[fatal] ") {
+            said.errors += 1;
+            // The message without ffmpeg's "[h264 @ 0x…] [error] " prefix.
+            let text = line
+                .split_once("] ")
+                .map_or(&*line, |(_, rest)| rest)
+                .trim_start_matches("[error] ")
+                .trim_start_matches("[fatal] ")
+                .trim()
+                .to_owned();
+            if said.first.is_none() {
+                said.first = Some(text.clone());
+            }
+            said.last = Some(text);
         }
     }
+    said
+}
+
+/// Milliseconds from the start to grid point `index`.
+fn grid_offset_ms(index: usize, every_us: u64) -> u64 {
+    (index as u64).saturating_mul(every_us) / 1000
+}
+
+/// Plans the frames of a sampling by time.
+fn plan(sampling: &Sampling, info: &FilmInfo) -> Result<Plan> {
+    let start_ms = sampling.start_ms;
+    if let Some(end) = sampling.end_ms {
+        if end <= start_ms {
+            return Err(Error::EmptySpan {
+                start: start_ms,
+                end,
+            });
+        }
+    }
+    if let Some(n) = sampling.frames {
+        // Spread over the span: its end is the declared length when none
+        // is given (the frames past the real end are simply not there).
+        let end = sampling
+            .end_ms
+            .or(info.duration_ms)
+            .ok_or(Error::UnknownLength)?;
+        if end <= start_ms {
+            return Err(Error::PastEnd {
+                at: start_ms,
+                end: info.duration_ms,
+            });
+        }
+        let every_us = ((end - start_ms).saturating_mul(1000) / n as u64).max(1);
+        return Ok(Plan::Grid {
+            start_ms,
+            every_us,
+            count: Some(n),
+        });
+    }
+    if sampling.every_ms < info.frame_ms {
+        return Ok(Plan::Every {
+            start_ms,
+            end_ms: sampling.end_ms,
+        });
+    }
+    let every_us = sampling.every_ms.max(1).saturating_mul(1000);
+    let count = sampling.end_ms.map(|end| {
+        usize::try_from((end - start_ms).saturating_mul(1000).div_ceil(every_us))
+            .unwrap_or(usize::MAX)
+    });
+    Ok(Plan::Grid {
+        start_ms,
+        every_us,
+        count,
+    })
 }

@@ -18,7 +18,7 @@ use super::check::{CheckConfig, Tolerance};
 use super::input::{is_stdin, WalkOptions};
 use super::open::{is_pipe, OpenFile};
 use super::values::{Colors, Every};
-use scenepal::video::{is_video_header, Sampling, DEFAULT_EVERY_MS};
+use scenepal::video::{is_video_header, FilmOptions, Sampling, DEFAULT_EVERY_MS};
 
 mod terminal;
 mod validate;
@@ -65,8 +65,8 @@ pub struct Inputs {
     pub null: bool,
     /// How directories are walked.
     pub walk: WalkOptions,
-    /// How videos are sampled into frames.
-    pub sampling: Sampling,
+    /// How films are read and sampled into frames.
+    pub films: FilmOptions,
     /// The only input, opened already to tell a film from a still.
     pub opened: Option<OpenFile>,
 }
@@ -311,15 +311,19 @@ impl Config {
                     hidden: cli.hidden,
                     follow: cli.follow,
                 },
-                sampling: Sampling {
-                    every_ms: match cli.every {
-                        Every::Ms(ms) => ms,
-                        Every::Shot => DEFAULT_EVERY_MS,
+                films: FilmOptions {
+                    sampling: Sampling {
+                        every_ms: match cli.every {
+                            Every::Ms(ms) => ms,
+                            Every::Shot => DEFAULT_EVERY_MS,
+                        },
+                        shots: cli.every == Every::Shot,
+                        frames: cli.frames,
+                        start_ms: cli.start.unwrap_or(0),
+                        end_ms: cli.end,
                     },
-                    shots: cli.every == Every::Shot,
-                    frames: cli.frames,
-                    start_ms: cli.start.unwrap_or(0),
-                    end_ms: cli.end,
+                    timeout: std::time::Duration::from_secs(cli.film_timeout),
+                    lenient: false,
                 },
                 opened,
             },

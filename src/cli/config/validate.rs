@@ -116,6 +116,15 @@ pub fn validate(cli: &Cli, batch: bool) -> Result<(), clap::Error> {
             ));
         }
     }
+    if let (Some(start), Some(end)) = (cli.start, cli.end) {
+        if end <= start {
+            return Err(usage_error(format!(
+                "--end {} is not after --start {}",
+                scenepal::video::clock(end),
+                scenepal::video::clock(start)
+            )));
+        }
+    }
     if merged && cli.swatch.is_some() && cli.swatch_style == Some(SwatchStyle::Card) {
         return Err(usage_error(
             "a merged palette has no single image for a card: leave out --swatch-style card (a merge draws a strip)",
