@@ -100,6 +100,9 @@ impl FilmIterator {
             match result {
                 Ok(Some(done)) => self.ready.push_back(done),
                 Ok(None) => {}
+                Err(PyErrSource::Film(video::Error::Image(e))) => {
+                    return Err(Failure::Library(e).into_py())
+                }
                 Err(PyErrSource::Film(e)) => return Err(film_error(shown, e)),
                 Err(PyErrSource::Image(f)) => return Err(f.into_py()),
             }
@@ -124,17 +127,6 @@ fn frame_palette(
     let Some(frame) = film.frame(index).map_err(PyErrSource::Film)? else {
         return Ok(None);
     };
-    let limit = settings.load.max_pixels;
-    if frame.width as u64 * frame.height as u64 > limit {
-        film.stop_at(index);
-        return Err(PyErrSource::Image(Failure::Library(
-            scenepal::Error::TooManyPixels {
-                width: frame.width,
-                height: frame.height,
-                limit,
-            },
-        )));
-    }
     let ms = frame.ms;
     let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
         .map_err(|e| PyErrSource::Image(Failure::Library(e)))?
@@ -202,6 +194,7 @@ pub fn film(
     }
     let options = FilmOptions {
         sampling,
+        max_pixels: settings.load.max_pixels,
         ..FilmOptions::default()
     };
     let film = Arc::new(Film::new(&file, None, options));

@@ -55,6 +55,7 @@ pub fn explain_film(e: scenepal::video::Error) -> anyhow::Error {
         scenepal::video::Error::Timeout { .. } => {
             anyhow::anyhow!("{e} (--film-timeout sets the deadline)")
         }
+        scenepal::video::Error::Image(e) => super::explain::explain(e),
         e => anyhow::Error::new(e),
     }
 }

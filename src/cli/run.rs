@@ -554,16 +554,6 @@ fn read_frame<'a>(
             say!("scenepal: note: --every is finer than the film's frames: each frame is read once, at its own time");
         });
     }
-    let (width, height) = (frame.width, frame.height);
-    if width as u64 * height as u64 > job.load.max_pixels {
-        let limit = job.load.max_pixels;
-        let e = scenepal::Error::TooManyPixels {
-            width,
-            height,
-            limit,
-        };
-        return Err(fail(explain(e)));
-    }
     let cost = frame.rgb.len() as u64;
     let permit = job.limits.memory.acquire(cost).ok_or_else(|| {
         fail(anyhow!(

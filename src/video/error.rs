@@ -34,6 +34,9 @@ pub enum Error {
         /// The deadline in seconds.
         seconds: f64,
     },
+    /// The film's frames break one of the library's limits (their size).
+    #[error(transparent)]
+    Image(#[from] crate::Error),
     /// `ffprobe` refused the film.
     #[error("ffprobe cannot read this video: {0}")]
     Probe(String),

@@ -41,6 +41,9 @@ pub struct FilmOptions {
     /// Decoding errors reported by ffmpeg (damaged data) do not stop the
     /// film; [`Film::damage`] still counts them.
     pub lenient: bool,
+    /// Frames of more pixels are refused before ffmpeg starts
+    /// ([`crate::Error::TooManyPixels`], at the first frame).
+    pub max_pixels: u64,
 }
 
 impl Default for FilmOptions {
@@ -49,6 +52,7 @@ impl Default for FilmOptions {
             sampling: Sampling::default(),
             timeout: DEFAULT_TIMEOUT,
             lenient: false,
+            max_pixels: crate::MAX_PIXELS_DEFAULT,
         }
     }
 }
@@ -248,6 +252,15 @@ impl Film {
     /// Probes the film and plans its frames.
     fn open(&self) -> Result<(FilmInfo, Plan)> {
         let info = probe(&self.path, self.options.timeout)?;
+        let limit = self.options.max_pixels;
+        if info.width as u64 * info.height as u64 > limit {
+            return Err(crate::Error::TooManyPixels {
+                width: info.width,
+                height: info.height,
+                limit,
+            }
+            .into());
+        }
         let sampling = &self.options.sampling;
         let plan = match self.at {
             Some(at) => Plan::Grid {

@@ -324,6 +324,7 @@ impl Config {
                     },
                     timeout: std::time::Duration::from_secs(cli.film_timeout),
                     lenient: false,
+                    max_pixels: job.load.max_pixels,
                 },
                 opened,
             },
