@@ -78,6 +78,10 @@ pub struct PaletteRecord {
     /// For a frame of a video: its time in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<f64>,
+    /// For a frame sampled by shot (or a shot's merged palette): the shot's
+    /// span in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shot: Option<Shot>,
     /// The part of the image counted, when letterbox or pillarbox bars were
     /// left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -224,6 +228,7 @@ impl PaletteRecord {
             width: size.map(|s| s.0),
             height: size.map(|s| s.1),
             time: None,
+            shot: None,
             crop: None,
             exact: None,
             scale: None,
@@ -291,6 +296,25 @@ fn fixed_some<const D: usize, S: Serializer>(value: &Option<f64>, s: S) -> Resul
     match value {
         Some(v) => fixed::<D, S>(v, s),
         None => s.serialize_none(),
+    }
+}
+
+/// A shot's span in a film, in seconds: from its first frame's time to the
+/// next shot's first frame (or the film's end).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shot {
+    /// When the shot starts.
+    pub start: f64,
+    /// When it ends.
+    pub end: f64,
+}
+
+impl From<crate::video::ShotSpan> for Shot {
+    fn from(span: crate::video::ShotSpan) -> Shot {
+        Shot {
+            start: span.start_ms as f64 / 1000.0,
+            end: span.end_ms as f64 / 1000.0,
+        }
     }
 }
 

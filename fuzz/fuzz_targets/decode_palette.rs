@@ -29,6 +29,7 @@ fuzz_target!(|data: &[u8]| {
             width: Some(image.width),
             height: Some(image.height),
             time: None,
+            shot: None,
             crop: None,
             step: image.step,
             color_profile: image.managed.profile.as_deref(),

@@ -22,6 +22,7 @@ use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
 use scenepal::output::html::{HtmlImages, DEFAULT_HTML_WIDTH_PX};
 use scenepal::output::swatch::{SwatchStyle, DEFAULT_SWATCH_WIDTH_PX};
 use scenepal::output::Format;
+use scenepal::video::DEFAULT_SHOT_THRESHOLD;
 use scenepal::MAX_PIXELS_DEFAULT;
 use scenepal::{
     Algorithm, Exclusion, MergeWeight, SortOrder, Space, TrimBars, DEFAULT_ALPHA_THRESHOLD,
@@ -299,12 +300,38 @@ pub struct Cli {
     /// its first bytes) is read through the ffmpeg program, and each sampled
     /// frame is one record, named film.mkv@00:00:12.500 (JSON also gives
     /// "time" in seconds). A frame alone is read as film.mkv@00:00:12.500.
-    /// shot reads the film once first to find its cuts (consecutive frames
-    /// whose colour histograms differ by 40% of their pixels or more, at
-    /// least 12 frames apart), then takes the middle frame of each shot.
+    /// shot reads the film once first to find its cuts, then takes the
+    /// middle frame of each shot; JSON gives each its "shot": {"start",
+    /// "end"} in seconds. A cut is a frame whose structure does not follow
+    /// from the frame before under any camera move (see --shot-threshold)
+    /// and stays new two frames on: pans, slow zooms, fast motion and one-
+    /// or two-frame flashes are not cuts; cuts between shots of one colour,
+    /// or between dark shots, are.
     #[arg(long, value_name = "DURATION|shot", value_parser = parse_every,
           default_value = "1s", help_heading = "Video")]
     pub every: Every,
+
+    /// How unlike two consecutive frames must be to cut between them, with
+    /// --every shot or --per-shot: 0 to 1.
+    ///
+    /// The scale is the frames' structure distance: the mean difference of
+    /// their grey pictures (each brought to zero mean and unit contrast)
+    /// after the best shift of up to a quarter of the frame, halved. 0 is
+    /// the same picture; two unrelated pictures are about 0.56. Lower finds
+    /// more cuts (and cuts fast motion); higher finds fewer.
+    #[arg(long, value_name = "DISTANCE", value_parser = parse_fraction,
+          default_value_t = DEFAULT_SHOT_THRESHOLD, help_heading = "Video")]
+    pub shot_threshold: f64,
+
+    /// One merged palette per shot: every frame of each shot, sampled at
+    /// --every from the shot's start, merged as --merge merges (a film's
+    /// colour script).
+    ///
+    /// Each record is named after the shot's start (film.mkv@00:00:12.500)
+    /// and JSON gives its "shot" span and the frames merged ("images").
+    #[arg(long, conflicts_with_all = ["merge", "frames", "barcode", "html", "swatch_dir",
+          "check", "from_histograms"], help_heading = "Video")]
+    pub per_shot: bool,
 
     /// Sample N frames spread evenly over the video (or over --start..--end)
     /// instead of one every --every.

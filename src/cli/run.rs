@@ -14,6 +14,8 @@ use scenepal::output::html::{
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
+use scenepal::record::Shot;
+use scenepal::video::ShotSpan;
 use scenepal::{load_cost, load_image, Analysis, Bins, Crop, LoadedImage, Palette, Rgb};
 
 use super::budget::{show_bytes, Permit};
@@ -30,7 +32,7 @@ use super::is_broken_pipe;
 use super::open::{read_input, read_pipe};
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
-use super::sinks::{BarcodeSink, MergeSink, Printer, Progress};
+use super::sinks::{BarcodeSink, MergeSink, Printer, Progress, ShotSink};
 use scenepal::video::{clock, is_video_header, Film};
 
 /// How a run ended.
@@ -100,6 +102,8 @@ struct ImageResult {
     height: u32,
     /// A video frame's time in seconds.
     time: Option<f64>,
+    /// A frame sampled by shot: its shot.
+    shot: Option<ShotSpan>,
     /// The part counted, when bars were left out.
     crop: Option<Crop>,
     /// What colour management did.
@@ -175,6 +179,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         progress: Progress::new(batch && !config.quiet, items.len()),
         printer: Printer::new(config.output, config.merge.is_none()),
         merge: config.merge.map(MergeSink::new),
+        shots: config.per_shot.map(ShotSink::new),
         barcode: config.run_pictures.barcode.map(BarcodeSink::new),
         gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
@@ -218,6 +223,14 @@ pub fn run(mut config: Config) -> Result<Outcome> {
             sinks.take(result, &job, &unit.name())
         },
     );
+    if let Some(shots) = &mut sinks.shots {
+        let job = (&job.recipe.options, job.recipe.exclusions());
+        let printer = &mut sinks.printer;
+        if let Err(e) = sinks.progress.suspend(|| shots.flush(job, printer)) {
+            sinks.progress.failed += 1;
+            say!("scenepal: {e:#}");
+        }
+    }
     sinks.progress.clear();
     sinks.printer.finish();
     if let Some(e) = sinks.printer.take_error() {
@@ -263,6 +276,7 @@ struct Sinks {
     progress: Progress,
     printer: Printer,
     merge: Option<MergeSink>,
+    shots: Option<ShotSink>,
     barcode: Option<BarcodeSink>,
     gallery: Option<GallerySink>,
     checker: Option<Checker>,
@@ -312,6 +326,22 @@ impl Sinks {
         if let (Some(merge), Some(bins)) = (&mut self.merge, &image.bins) {
             merge.add(bins);
         }
+        if let (Some(shots), Some(bins), Some(span)) = (&mut self.shots, &image.bins, image.shot) {
+            let job = (&job.recipe.options, job.recipe.exclusions());
+            let printer = &mut self.printer;
+            match self
+                .progress
+                .suspend(|| shots.add(&path, span, bins, job, printer))
+            {
+                Ok(true) => {}
+                Ok(false) => return false,
+                Err(e) => {
+                    self.progress.failed += 1;
+                    self.progress
+                        .diagnose(&format!("scenepal: {}: {e:#}", escape_control(&path)));
+                }
+            }
+        }
         let Some(palette) = &image.palette else {
             return true;
         };
@@ -338,6 +368,7 @@ impl Sinks {
             width: Some(image.width),
             height: Some(image.height),
             time: image.time,
+            shot: image.shot.map(Shot::from),
             crop: image.crop,
             step: image.step,
             color_profile: image.managed.profile.as_deref(),
@@ -366,6 +397,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
     };
     // Admitted only while the images in flight fit the memory budget; the
     // share is given back when this image's work is done.
+    let mut shot = None;
     let (shown, loaded, _permit, time, picture_name) = match unit {
         Work::Input(item @ InputItem::Unreadable(_, reason)) => {
             return Err((item.name(), anyhow!("{reason}")))
@@ -412,6 +444,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
             };
             let shown = frame_record_name(film, path, *index, Some(frame.ms));
             let ms = frame.ms;
+            shot = frame.shot;
             // ffmpeg has converted the film's YUV with its matrix.
             let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
                 .map_err(|e| (shown.clone(), explain(e)))?
@@ -498,13 +531,14 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
                 sample: encode_sample(&pixels.sample(HTML_SAMPLE_PX, job.recipe.options.seed)),
                 error: None,
                 time,
-                shot: None,
+                shot: shot.map(Shot::from),
             }
         });
     let result = ImageResult {
         width,
         height,
         time,
+        shot,
         crop,
         managed,
         step,

@@ -13,8 +13,11 @@ use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::{PaletteWriter, Report};
+use scenepal::record::Shot;
+use scenepal::video::{clock, ShotSpan};
 use scenepal::{
-    extract_palette_from_histogram, Bins, HistogramOptions, MergedHistogram, Options, Palette, Rgb,
+    extract_palette_from_histogram, Bins, Exclusion, HistogramOptions, MergeWeight,
+    MergedHistogram, Options, Palette, Rgb,
 };
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -521,5 +524,71 @@ impl BarcodeSink {
                 false
             }
         }
+    }
+}
+
+/// With `--per-shot`: merges the frames of each shot as they come (in input
+/// order, so a shot's frames are consecutive) and prints the shot's palette
+/// when the next shot starts and at the end.
+pub struct ShotSink {
+    weight: MergeWeight,
+    /// The shot being merged: its record's name and span.
+    current: Option<(String, ShotSpan)>,
+    merged: MergedHistogram,
+}
+
+impl ShotSink {
+    /// No shot yet.
+    pub fn new(weight: MergeWeight) -> Self {
+        ShotSink {
+            weight,
+            current: None,
+            merged: MergedHistogram::new(weight),
+        }
+    }
+
+    /// Adds a frame (`name`, `film.mkv@TIME`) of `shot`; a new shot first
+    /// prints the one before. False when stdout is gone.
+    pub fn add(
+        &mut self,
+        name: &str,
+        shot: ShotSpan,
+        bins: &Bins,
+        job: (&Options, &[Exclusion]),
+        printer: &mut Printer,
+    ) -> Result<bool> {
+        let film = name.rsplit_once('@').map_or(name, |(film, _)| film);
+        let record = format!("{film}@{}", clock(shot.start_ms));
+        let ok = match &self.current {
+            Some(current) if *current == (record.clone(), shot) => true,
+            _ => self.flush(job, printer)?,
+        };
+        if self.current.is_none() {
+            self.current = Some((record, shot));
+        }
+        self.merged.add(bins);
+        Ok(ok)
+    }
+
+    /// Prints the shot being merged, if any, and starts afresh.
+    pub fn flush(&mut self, job: (&Options, &[Exclusion]), printer: &mut Printer) -> Result<bool> {
+        let Some((name, span)) = self.current.take() else {
+            return Ok(true);
+        };
+        let merged = std::mem::replace(&mut self.merged, MergedHistogram::new(self.weight));
+        let histogram = merged.to_histogram();
+        if histogram.is_empty() {
+            return Ok(true);
+        }
+        let (options, exclude) = job;
+        let palette = extract_palette_from_histogram(&histogram, options).map_err(explain)?;
+        let report = Report {
+            path: Some(&name),
+            merged: Some(merged.summary()),
+            time: Some(span.start_ms as f64 / 1000.0),
+            shot: Some(Shot::from(span)),
+            ..Report::new(&palette, options, exclude, printer.names())
+        };
+        Ok(printer.print(&report))
     }
 }

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::color::{to_hex, Rgb};
 use crate::merge::{MergeSummary, MergeWeight};
 use crate::palette::Palette;
+use crate::record::Shot;
 
 /// Default width of the stills' thumbnails.
 pub const DEFAULT_HTML_WIDTH_PX: u32 = 1000;
@@ -69,16 +70,6 @@ pub struct GalleryStill {
     /// `--every shot`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shot: Option<Shot>,
-}
-
-/// A shot's span in a film, in seconds: from its first frame's time to the
-/// next shot's (or the film's end).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Shot {
-    /// When the shot starts.
-    pub start: f64,
-    /// When it ends.
-    pub end: f64,
 }
 
 /// The merged palette on the page.

@@ -16,6 +16,7 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
         report.palette,
     );
     record.time = report.time;
+    record.shot = report.shot;
     record.crop = report.crop;
     if report.step > 1 {
         record.exact = Some(false);

@@ -60,6 +60,8 @@ pub struct Report<'a> {
     pub height: Option<u32>,
     /// For a frame of a video: its time in seconds.
     pub time: Option<f64>,
+    /// For a frame sampled by shot (or a shot's merged palette): the shot.
+    pub shot: Option<crate::record::Shot>,
     /// The part of the image counted, when bars were left out.
     pub crop: Option<crate::bars::Crop>,
     /// 1 when every pixel was read; else the reduction of a fast read.
@@ -92,6 +94,7 @@ impl<'a> Report<'a> {
             width: None,
             height: None,
             time: None,
+            shot: None,
             crop: None,
             step: 1,
             color_profile: None,

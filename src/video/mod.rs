@@ -17,5 +17,5 @@ pub use probe::{is_video, is_video_header, probe, FilmInfo};
 pub use sampling::{
     clock, frame_name, parse_duration, split_frame_name, Sampling, DEFAULT_EVERY_MS,
 };
-pub use shots::{detect_shots, shot_middles};
+pub use shots::{detect_shots, shot_frames, ShotFrame, ShotSpan, DEFAULT_SHOT_THRESHOLD};
 pub use stream::{Film, FilmOptions, Frame, DEFAULT_TIMEOUT, SLOWEST_PIXELS_PER_SECOND};

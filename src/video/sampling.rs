@@ -5,13 +5,19 @@
 use std::path::{Path, PathBuf};
 
 /// How a film is sampled into frames (times in milliseconds).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sampling {
     /// One frame every this many milliseconds (unless `frames` or `shots`
     /// is given).
     pub every_ms: u64,
     /// One frame for each shot: see [`super::detect_shots`].
     pub shots: bool,
+    /// With `shots`: every frame of each shot on the grid of `every_ms`
+    /// from the shot's start, for one merged palette per shot.
+    pub per_shot: bool,
+    /// With `shots`: how unlike two frames must be to cut between them
+    /// (see [`super::shots::structure_distance`]).
+    pub shot_threshold: f64,
     /// This many frames spread evenly over the sampled span.
     pub frames: Option<usize>,
     /// Where sampling starts.
@@ -29,6 +35,8 @@ impl Default for Sampling {
         Sampling {
             every_ms: DEFAULT_EVERY_MS,
             shots: false,
+            per_shot: false,
+            shot_threshold: super::shots::DEFAULT_SHOT_THRESHOLD,
             frames: None,
             start_ms: 0,
             end_ms: None,

@@ -16,7 +16,7 @@ use super::child::{input_args, spawn_watched, Watched};
 use super::error::{Error, Result};
 use super::probe::{probe, FilmInfo};
 use super::sampling::{seconds, Sampling};
-use super::shots::detect_shots;
+use super::shots::{detect_shots, ShotFrame, ShotSpan};
 
 /// Each child's deadline before the work it is given is counted (see
 /// [`FilmOptions::timeout`]).
@@ -70,6 +70,8 @@ pub struct Frame {
     /// The frame's time (ms from the film's start): the frame shown then
     /// is this one (the last whose presentation time is at or before it).
     pub ms: u64,
+    /// With shot sampling: the shot the frame belongs to.
+    pub shot: Option<ShotSpan>,
 }
 
 /// Which frames ffmpeg gives.
@@ -82,8 +84,8 @@ enum Plan {
         every_us: u64,
         count: Option<usize>,
     },
-    /// These frames by number, with their times (one per shot).
-    Chosen(Vec<(u64, u64)>),
+    /// These frames by number, with their times and shots.
+    Chosen(Vec<ShotFrame>),
     /// Every frame once, at its own time, from `start_ms` to `end_ms`
     /// (sampling finer than the film's frames).
     Every { start_ms: u64, end_ms: Option<u64> },
@@ -196,7 +198,7 @@ impl Film {
             Plan::Grid {
                 start_ms, every_us, ..
             } => Some(start_ms + grid_offset_ms(index, *every_us)),
-            Plan::Chosen(frames) => frames.get(index).map(|f| f.1),
+            Plan::Chosen(frames) => frames.get(index).map(|f| f.ms),
             Plan::Every { .. } => None,
         }
     }
@@ -312,7 +314,7 @@ impl Film {
                     Plan::Grid {
                         start_ms, every_us, ..
                     } => start_ms + grid_offset_ms(index, *every_us),
-                    Plan::Chosen(frames) => frames[index].1,
+                    Plan::Chosen(frames) => frames[index].ms,
                     Plan::Every { start_ms, .. } => {
                         let time = stream
                             .times
@@ -331,6 +333,10 @@ impl Film {
                         width: info.width,
                         height: info.height,
                         ms,
+                        shot: match &plan {
+                            Plan::Chosen(frames) => Some(frames[index].shot),
+                            _ => None,
+                        },
                     },
                 );
                 state.next += 1;
@@ -389,7 +395,7 @@ impl Film {
             Plan::Grid {
                 start_ms, every_us, ..
             } => start_ms + grid_offset_ms(index, *every_us),
-            Plan::Chosen(frames) => frames.get(index).or(frames.last()).map_or(0, |f| f.1),
+            Plan::Chosen(frames) => frames.get(index).or(frames.last()).map_or(0, |f| f.ms),
             Plan::Every { start_ms, .. } => *start_ms,
         }
     }
@@ -405,8 +411,8 @@ impl Film {
                 (every_us / 1000).max(if index == 0 { 10_000 } else { 0 })
             }
             Plan::Chosen(frames) => {
-                let before = index.checked_sub(1).map_or(0, |i| frames[i].1);
-                frames.get(index).map_or(0, |f| f.1.saturating_sub(before))
+                let before = index.checked_sub(1).map_or(0, |i| frames[i].ms);
+                frames.get(index).map_or(0, |f| f.ms.saturating_sub(before))
             }
             Plan::Every { .. } => frame_ms,
         };
@@ -430,8 +436,10 @@ impl Film {
             // The chosen frames by number, from the start (as the shot
             // detection counted them), each once.
             Plan::Chosen(frames) => {
-                let chosen: Vec<String> =
-                    frames.iter().map(|(n, _)| format!("eq(n\\,{n})")).collect();
+                let chosen: Vec<String> = frames
+                    .iter()
+                    .map(|f| format!("eq(n\\,{})", f.frame))
+                    .collect();
                 command
                     .args(input_args(&self.path)?)
                     .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])

@@ -59,6 +59,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                     width: Some(image.width),
                     height: Some(image.height),
                     time: None,
+                    shot: None,
                     crop: None,
                     step: image.step,
                     color_profile: None,

@@ -18,5 +18,6 @@ mod pictures;
 mod pipes;
 mod readme;
 mod setup;
+mod shots;
 mod terminal;
 mod video;

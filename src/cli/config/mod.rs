@@ -43,6 +43,8 @@ pub struct Config {
     pub output: OutputConfig,
     /// One palette for all inputs, instead of (or besides) one per image.
     pub merge: Option<MergeConfig>,
+    /// With --per-shot: how the frames of a shot are weighted in its merge.
+    pub per_shot: Option<scenepal::MergeWeight>,
     /// The inputs are merged histograms, not images.
     pub from_histograms: bool,
     /// Pictures of the whole run: the barcode and the gallery.
@@ -254,11 +256,11 @@ impl Config {
         let card = pictures.swatch_dir.is_some()
             || (pictures.swatch.is_some() && swatch_options.style == SwatchStyle::Card);
         let wants = Wants {
-            palette: !cli.merge
+            palette: !(cli.merge || cli.per_shot)
                 || cli.barcode.is_some()
                 || cli.swatch_dir.is_some()
                 || cli.html.is_some(),
-            bins: cli.merge,
+            bins: cli.merge || cli.per_shot,
             // The gallery's barcode uses the classic style.
             mean: cli.html.is_some()
                 || (cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean),
@@ -317,7 +319,9 @@ impl Config {
                             Every::Ms(ms) => ms,
                             Every::Shot => DEFAULT_EVERY_MS,
                         },
-                        shots: cli.every == Every::Shot,
+                        shots: cli.every == Every::Shot || cli.per_shot,
+                        per_shot: cli.per_shot,
+                        shot_threshold: cli.shot_threshold,
                         frames: cli.frames,
                         start_ms: cli.start.unwrap_or(0),
                         end_ms: cli.end,
@@ -331,6 +335,7 @@ impl Config {
             job,
             output,
             merge,
+            per_shot: cli.per_shot.then_some(cli.merge_weight),
             from_histograms: cli.from_histograms,
             run_pictures: RunPictures {
                 barcode: cli.barcode.map(|target| BarcodeConfig {
