@@ -445,10 +445,8 @@ pub struct Cli {
 /// The inputs' help (`-h`, then `--help`), naming the formats scenepal reads
 /// from their table.
 static INPUTS_HELP: LazyLock<(String, String)> = LazyLock::new(|| {
-    let short = format!(
-        "Images ({}) or directories; - for stdin.",
-        image_names(", ")
-    );
+    // As clap does for a doc comment's first line, -h drops the period.
+    let short = format!("Images ({}) or directories; - for stdin", image_names(", "));
     let by_name: Vec<String> = FORMATS
         .iter()
         .filter(|f| matches!(f.signature, Signature::NameOnly(_)))
@@ -458,7 +456,7 @@ static INPUTS_HELP: LazyLock<(String, String)> = LazyLock::new(|| {
         })
         .collect();
     let long = format!(
-        "{short}\n\nThe format is recognised from the content, not the file name ({}). \
+        "{short}.\n\nThe format is recognised from the content, not the file name ({}). \
          Directories are walked recursively in natural name order (img2 before img10), \
          taking files with image extensions; symbolic links to directories are followed \
          only with -L (links to files are read).",
