@@ -108,12 +108,12 @@ pub struct Cli {
     /// Leave letterbox and pillarbox bars (uniform bands on opposite edges)
     /// out of the counted pixels: auto (video frames only), always, never.
     ///
-    /// Plain --trim-bars means always. The default trims video frames only:
-    /// a film's bars are not its colours, but a still's uniform border may
-    /// well be its picture. JSON gives the kept part as "crop".
-    #[arg(long, value_enum, ignore_case = true, value_name = "WHEN", num_args = 0..=1,
-          require_equals = true, default_value_t = TrimBars::Auto, default_missing_value = "always",
-          help_heading = "Palette")]
+    /// The value is required (--trim-bars never film.mp4 reads film.mp4
+    /// untrimmed). The default trims video frames only: a film's bars are
+    /// not its colours, but a still's uniform border may well be its
+    /// picture. JSON gives the kept part as "crop".
+    #[arg(long, value_enum, ignore_case = true, value_name = "WHEN",
+          default_value_t = TrimBars::Auto, help_heading = "Palette")]
     pub trim_bars: TrimBars,
 
     /// Estimate from a reduced read of each large image, for speed.

@@ -358,7 +358,7 @@ fn letterbox_bars_are_left_out_of_film_frames_and_of_stills_when_asked() {
             .collect()
     };
     // Untrimmed: the scene's red (as ffmpeg's YUV makes it) and the bars.
-    let untrimmed = record(&["--trim-bars=never", film]);
+    let untrimmed = record(&["--trim-bars", "never", film]);
     let (red, black) = (hexes(&untrimmed)[0].clone(), "#000000".to_owned());
     assert_eq!(hexes(&untrimmed), [red.clone(), black.clone()]);
     assert!(untrimmed.get("crop").is_none());
@@ -380,7 +380,7 @@ fn letterbox_bars_are_left_out_of_film_frames_and_of_stills_when_asked() {
     scenepal_frame_to_png(film, &still);
     let still = still.to_str().unwrap();
     assert_eq!(hexes(&record(&[still])), [red.clone(), black]);
-    let trimmed = record(&["--trim-bars", still]);
+    let trimmed = record(&["--trim-bars", "always", still]);
     assert_eq!(hexes(&trimmed), [red]);
     assert_eq!(trimmed["crop"]["height"], 26);
 }
@@ -929,7 +929,7 @@ fn each_frame_is_the_one_shown_at_its_printed_time() {
         };
         for sampling in samplings {
             let got =
-                records(&[&["-k", "1", "--trim-bars=never"][..], sampling, &[&film]].concat());
+                records(&[&["-k", "1", "--trim-bars", "never"][..], sampling, &[&film]].concat());
             assert!(!got.is_empty(), "{film} {sampling:?}");
             for record in &got {
                 let t = record["time"].as_f64().unwrap();
@@ -951,7 +951,7 @@ fn each_frame_is_the_one_shown_at_its_printed_time() {
         }
         // One frame by its time, in each form.
         for at in ["@2.345", "@00:02.345", "@00:00:02.345"] {
-            let got = records(&["-k", "1", "--trim-bars=never", &format!("{film}{at}")]);
+            let got = records(&["-k", "1", "--trim-bars", "never", &format!("{film}{at}")]);
             let shown = times
                 .iter()
                 .rev()
