@@ -66,10 +66,15 @@ pub(crate) fn measure_pixels(
     space: Space,
 ) -> Palette {
     let points: Vec<[f32; 3]> = colors.iter().map(|&c| space.from_rgb(c)).collect();
-    let settled: Vec<[u16; 2]> = bins
+    // The distance between each two colours in the clustering space.
+    let gaps: Vec<f32> = points
+        .iter()
+        .flat_map(|p| points.iter().map(|q| distance_sq(p, q).sqrt()))
+        .collect();
+    let settled: Vec<[ColorSet; 2]> = bins
         .index
         .par_iter()
-        .map(|&b| settle_bin(b as usize, &colors, &points, space))
+        .map(|&b| settle_bin(b as usize, &colors, &points, &gaps, space))
         .collect();
     // Σ|x − q|² over a bin's pixels = Σ|x|² − 2 q·Σx + n|q|², exactly, in
     // integers. The image's Σ|x|² is known; a bin settled in sRGB adds the
@@ -77,46 +82,42 @@ pub(crate) fn measure_pixels(
     let mut err = bins.sum_sq as i128;
     // Per bin and sense: where its pixels look up their answer ([`Slots`]).
     let mut lut = vec![[0u32; 2]; BIN_COUNT];
-    let mut straddling = [0u32; 2];
+    // Per straddling bin and sense, in slot order: the colours its own
+    // colours are resolved among.
+    let mut candidates: [Vec<ColorSet>; 2] = Default::default();
     for (i, entry) in settled.iter().enumerate() {
         let b = bins.index[i] as usize;
         for sense in 0..2 {
-            lut[b][sense] = if entry[sense] == MIXED {
-                straddling[sense] += 1;
-                (SLOTS_START[sense] + BIN_VOLUME * (straddling[sense] - 1)) | STRADDLES
-            } else if sense == 0 {
-                entry[0] as u32
-            } else {
-                0
+            lut[b][sense] = match entry[sense].single() {
+                None => {
+                    let slot = SLOTS_START[sense] + BIN_VOLUME * candidates[sense].len() as u32;
+                    candidates[sense].push(entry[sense]);
+                    slot | STRADDLES
+                }
+                Some(j) if sense == 0 => j as u32,
+                Some(_) => 0,
             };
         }
-        if entry[1] != MIXED {
-            let q = colors[entry[1] as usize].map(|v| v as i128);
+        if let Some(j) = entry[1].single() {
+            let q = colors[j].map(|v| v as i128);
             let cross: i128 = (0..3).map(|c| q[c] * bins.sum[i][c] as i128).sum();
             let norm: i128 = q.iter().map(|v| v * v).sum();
             err += bins.count[i] as i128 * norm - 2 * cross;
         }
     }
+    let slot_count =
+        |sense: usize| (SLOTS_START[sense] + BIN_VOLUME * candidates[sense].len() as u32) as usize;
+    let mut in_space: Vec<AtomicU8> = (0..SLOTS_START[0])
+        .map(|i| AtomicU8::new(i as u8))
+        .collect();
+    in_space.resize_with(slot_count(0), || AtomicU8::new(UNRESOLVED));
+    let mut in_rgb: Vec<AtomicI32> = vec![AtomicI32::new(0)];
+    in_rgb.resize_with(slot_count(1), || AtomicI32::new(UNRESOLVED_ERR));
     let slots = Slots {
         lut,
-        in_space: (0..SLOTS_START[0] + BIN_VOLUME * straddling[0])
-            .map(|i| {
-                AtomicU8::new(if i < SLOTS_START[0] {
-                    i as u8
-                } else {
-                    UNRESOLVED
-                })
-            })
-            .collect(),
-        in_rgb: (0..SLOTS_START[1] + BIN_VOLUME * straddling[1])
-            .map(|i| {
-                AtomicI32::new(if i < SLOTS_START[1] {
-                    0
-                } else {
-                    UNRESOLVED_ERR
-                })
-            })
-            .collect(),
+        in_space,
+        in_rgb,
+        candidates,
         colors: &colors,
         points: &points,
         space,
@@ -137,8 +138,42 @@ pub(crate) fn measure_pixels(
     palette_from_counts(colors, counts, bins.total, err.max(0) as u128)
 }
 
-/// Marks a bin whose pixels do not all have the same nearest colour.
-const MIXED: u16 = u16::MAX;
+/// A set of palette colours (indices below 256, as a palette has at most
+/// 256 colours), listed in index order.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct ColorSet([u64; 4]);
+
+impl ColorSet {
+    fn of(i: usize) -> Self {
+        let mut set = ColorSet::default();
+        set.insert(i);
+        set
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    /// The colour, when the set holds exactly one.
+    fn single(&self) -> Option<usize> {
+        let n: u32 = self.0.iter().map(|w| w.count_ones()).sum();
+        let k = self.0.iter().position(|&w| w != 0)?;
+        (n == 1).then(|| 64 * k + self.0[k].trailing_zeros() as usize)
+    }
+
+    /// Calls `f` with each member, in index order (plain loops: this runs
+    /// for every colour of a straddling bin).
+    #[inline]
+    fn for_each(self, mut f: impl FnMut(usize)) {
+        for (k, mut w) in self.0.into_iter().enumerate() {
+            while w != 0 {
+                f(64 * k + w.trailing_zeros() as usize);
+                w &= w - 1;
+            }
+        }
+    }
+}
+
 /// In a [`Slots`] lookup entry: the bin straddles a boundary, so the colour's
 /// place in its bin ([`within_bin`]) picks its slot.
 const STRADDLES: u32 = 1 << 31;
@@ -164,6 +199,9 @@ struct Slots<'a> {
     in_space: Vec<AtomicU8>,
     /// |x − q|² − |x|² for the nearest colour q in sRGB (0 for settled bins).
     in_rgb: Vec<AtomicI32>,
+    /// Per sense, each straddling bin's candidates (in slot order): every
+    /// colour that is nearest to some colour of the bin is among them.
+    candidates: [Vec<ColorSet>; 2],
     colors: &'a [Rgb],
     points: &'a [[f32; 3]],
     space: Space,
@@ -201,18 +239,42 @@ impl Slots<'_> {
     #[cold]
     #[inline(never)]
     fn resolve_in_space(&self, slot: usize, c: Rgb) -> u8 {
-        let i = nearest(&self.space.from_rgb(c), self.points).0 as u8;
-        self.in_space[slot].store(i, Ordering::Relaxed);
-        i
+        let p = self.space.from_rgb(c);
+        let i = match self.straddling(0, slot) {
+            // Colour 255 of a 256-colour palette, read as "unresolved".
+            None => nearest(&p, self.points).0,
+            Some(set) => {
+                let mut best = (0, f32::INFINITY);
+                set.for_each(|j| {
+                    let d = distance_sq(&p, &self.points[j]);
+                    if d < best.1 {
+                        best = (j, d);
+                    }
+                });
+                best.0
+            }
+        };
+        self.in_space[slot].store(i as u8, Ordering::Relaxed);
+        i as u8
     }
 
     #[cold]
     #[inline(never)]
     fn resolve_in_rgb(&self, slot: usize, c: Rgb) -> i32 {
-        let q = self.colors[nearest_rgb(c, self.colors)];
-        let e = rgb_distance_sq(c, q) as i32 - rgb_distance_sq(c, [0, 0, 0]) as i32;
+        let set = self
+            .straddling(1, slot)
+            .expect("only straddling slots are unresolved");
+        let mut d = u32::MAX;
+        set.for_each(|j| d = d.min(rgb_distance_sq(c, self.colors[j])));
+        let e = d as i32 - rgb_distance_sq(c, [0, 0, 0]) as i32;
         self.in_rgb[slot].store(e, Ordering::Relaxed);
         e
+    }
+
+    /// The candidates of the straddling bin that `slot` belongs to.
+    fn straddling(&self, sense: usize, slot: usize) -> Option<ColorSet> {
+        let start = SLOTS_START[sense] as usize;
+        (slot >= start).then(|| self.candidates[sense][(slot - start) / BIN_VOLUME as usize])
     }
 }
 
@@ -228,24 +290,46 @@ fn nearest_rgb(c: Rgb, colors: &[Rgb]) -> usize {
     best.0
 }
 
-/// Decides whether every colour of bin `b` has the same nearest palette
-/// colour, in `space` and in sRGB.
-fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u16; 2] {
+/// The colours that the colours of bin `b` can be nearest to, in `space`
+/// and in sRGB: one colour when the whole bin is settled, a few candidates
+/// when it straddles a boundary.
+/// `gaps` holds the distance between each two colours in `space`, row by row.
+fn settle_bin(
+    b: usize,
+    colors: &[Rgb],
+    points: &[[f32; 3]],
+    gaps: &[f32],
+    space: Space,
+) -> [ColorSet; 2] {
     let o = bin_origin(b);
+    // In sRGB: colour j can take colour x from i (the nearest to the bin's
+    // first colour) where f(x) = |x − q_j|² − |x − q_i|² < 0 (or = 0, for a
+    // lower index). f is linear in x, 2 x·(q_i − q_j) + |q_j|² − |q_i|², so
+    // its least value on the cube is at the corner each coefficient's sign
+    // picks: one exact integer test per colour.
+    let i = nearest_rgb(o, colors);
+    let qi = colors[i].map(i32::from);
+    let norm_i: i32 = qi.iter().map(|v| v * v).sum();
+    let mut in_rgb = ColorSet::of(i);
+    for (j, q) in colors.iter().enumerate() {
+        let q = q.map(i32::from);
+        let mut least = q.iter().map(|v| v * v).sum::<i32>() - norm_i;
+        for c in 0..3 {
+            let slope = 2 * (qi[c] - q[c]);
+            let x = o[c] as i32 + if slope < 0 { BIN_SIDE as i32 - 1 } else { 0 };
+            least += slope * x;
+        }
+        if j != i && (least < 0 || (least == 0 && j < i)) {
+            in_rgb.insert(j);
+        }
+    }
+    // In the clustering space: the cube lies within `radius` of its centre's
+    // image c. If c is farther than that from the bisecting plane between its
+    // nearest colour i and another colour j, j is nearest to none of the
+    // cube: (d_j² − d_i²) / (2 |p_i − p_j|) is that distance.
     let corners: [Rgb; 8] = std::array::from_fn(|i| {
         [0, 1, 2].map(|c| o[c] + if i >> c & 1 == 1 { BIN_SIDE - 1 } else { 0 })
     });
-    // sRGB regions are convex: a cube whose corners agree lies inside one.
-    let first = nearest_rgb(corners[0], colors);
-    let in_rgb = if corners.iter().all(|&c| nearest_rgb(c, colors) == first) {
-        first as u16
-    } else {
-        MIXED
-    };
-    // In the clustering space: the cube lies within `radius` of its centre's
-    // image c. If c is farther than that from the bisecting plane between its
-    // nearest colour i and every other colour j, the whole cube is on i's
-    // side: (d_j² − d_i²) / (2 |p_i − p_j|) is that distance.
     let centre = space.from_rgb_f32(o.map(|v| v as f32 + (BIN_SIDE - 1) as f32 / 2.0));
     let radius = corners
         .iter()
@@ -254,18 +338,14 @@ fn settle_bin(b: usize, colors: &[Rgb], points: &[[f32; 3]], space: Space) -> [u
         * 1.05
         + 1e-3;
     let (i1, d1, _) = two_nearest(&centre, points);
-    let clear_of_every_plane = points.iter().enumerate().all(|(j, p)| {
-        j == i1 || {
-            let dj = distance_sq(&centre, p);
-            let gap = distance_sq(&points[i1], p).sqrt();
-            (dj - d1) > 2.0 * gap * radius
+    let mut in_space = ColorSet::of(i1);
+    let row = &gaps[i1 * points.len()..(i1 + 1) * points.len()];
+    for (j, (p, &gap)) in points.iter().zip(row).enumerate() {
+        let dj = distance_sq(&centre, p);
+        if j != i1 && (dj - d1) <= 2.0 * gap * radius {
+            in_space.insert(j);
         }
-    });
-    let in_space = if clear_of_every_plane {
-        i1 as u16
-    } else {
-        MIXED
-    };
+    }
     [in_space, in_rgb]
 }
 
@@ -314,6 +394,46 @@ mod tests {
         let shares: Vec<(u64, f64)> = p.colors.iter().map(|s| (s.count, s.fraction)).collect();
         assert_eq!(shares, [(2, 0.25), (6, 0.75)]);
         assert_eq!((p.pixels, p.mse), (8, 0.0));
+    }
+
+    #[test]
+    fn colour_sets_list_their_members_in_index_order() {
+        let mut set = ColorSet::of(200);
+        assert_eq!(set.single(), Some(200));
+        for i in [3, 64, 255, 0] {
+            set.insert(i);
+        }
+        assert_eq!(set.single(), None);
+        let mut members = Vec::new();
+        set.for_each(|i| members.push(i));
+        assert_eq!(members, [0, 3, 64, 200, 255]);
+    }
+
+    #[test]
+    fn binned_measure_is_exact_for_every_palette_size() {
+        // Palettes of the image's own colours, up to 256 (whose colour 255
+        // shares its code with "unresolved"), in every space: the binned
+        // measure counts what assigning each colour does.
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/china_320.jpg"
+        ))
+        .unwrap();
+        let image = crate::decode::decode_image(&bytes, None).unwrap();
+        let pixels =
+            PixelBuffer::from_image(image, crate::pixels::DEFAULT_ALPHA_THRESHOLD).unwrap();
+        let (bins, hist) = (Bins::of(&pixels), pixels.histogram());
+        for k in [2, 7, 64, 256] {
+            let step = hist.len() / k;
+            let colors: Vec<Rgb> = (0..k).map(|i| hist.colors[i * step]).collect();
+            for space in [Space::Oklab, Space::Lab, Space::Rgb] {
+                assert_eq!(
+                    measure_pixels(&pixels, &bins, colors.clone(), space),
+                    measure(&hist, colors.clone(), space),
+                    "k={k} {space:?}"
+                );
+            }
+        }
     }
 
     fn hist() -> ColorHistogram {
