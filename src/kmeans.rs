@@ -224,6 +224,7 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
         .map(|p| distance_sq(&p.p, &buf[first].p))
         .collect();
     let trials = 2 + (k as f64).ln() as usize;
+    let coords = Coordinates::of(buf);
     // Later rounds take the potential of the trial they kept.
     let mut potential = chunked_sum(buf.len(), |r| {
         r.map(|i| buf[i].w as f64 * closest[i] as f64).sum()
@@ -235,11 +236,7 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
         let mut best: Option<(f64, usize, Vec<f32>)> = None;
         for _ in 0..trials {
             let cand = draw(buf, potential, rng, |i| buf[i].w as f64 * closest[i] as f64);
-            let dist: Vec<f32> = buf
-                .iter()
-                .zip(&closest)
-                .map(|(p, &c)| c.min(distance_sq(&p.p, &buf[cand].p)))
-                .collect();
+            let dist = coords.closer(&closest, &buf[cand].p);
             let pot = chunked_sum(buf.len(), |r| {
                 r.map(|i| buf[i].w as f64 * dist[i] as f64).sum()
             });
@@ -253,6 +250,32 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
         potential = pot;
     }
     centres
+}
+
+/// The points' coordinates, one array per axis, so that distances to one
+/// centre are computed several points at a time.
+struct Coordinates([Vec<f32>; 3]);
+
+impl Coordinates {
+    fn of(buf: &[WeightedPoint]) -> Self {
+        Coordinates([0, 1, 2].map(|a| buf.iter().map(|p| p.p[a]).collect()))
+    }
+
+    /// Each point's squared distance to `c` ([`distance_sq`], the same
+    /// sums in the same order), or its `closest` if that is smaller.
+    fn closer(&self, closest: &[f32], c: &[f32; 3]) -> Vec<f32> {
+        let [x, y, z] = &self.0;
+        closest
+            .iter()
+            .zip(x)
+            .zip(y)
+            .zip(z)
+            .map(|(((&near, &x), &y), &z)| {
+                let (d0, d1, d2) = (x - c[0], y - c[1], z - c[2]);
+                near.min(d0 * d0 + d1 * d1 + d2 * d2)
+            })
+            .collect()
+    }
 }
 
 /// Draws an index with probability ∝ `weight(i)`, whose sum is `total`.
