@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """scenepal against Okolors, whole process against whole process, side by side.
 
-    python3 benches/okolors.py [--runs 21] [--corpus target/corpus]
+    python3 benches/okolors.py [--runs 21] [--corpus target/corpus] [--scenepal PATH]
 
 Okolors is its library (the okolors crate from crates.io) called with its
 command-line program's defaults, built from benches/okolors (its own
@@ -61,13 +61,13 @@ def timed(cmd):
     return time.perf_counter() - start
 
 
-def compare(image, runs):
-    timed([SCENEPAL, image])
+def compare(scenepal, image, runs):
+    timed([scenepal, image])
     timed([OKOLORS, image])
     sp, ok = [], []
     for i in range(runs):
         # Alternate which goes first, so neither always follows the other.
-        pair = [(sp, SCENEPAL), (ok, OKOLORS)]
+        pair = [(sp, scenepal), (ok, OKOLORS)]
         for times, prog in pair if i % 2 == 0 else pair[::-1]:
             times.append(timed([prog, image]))
     ratios = sorted(s / o for s, o in zip(sp, ok))
@@ -79,6 +79,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=21)
     p.add_argument("--corpus", default=os.path.join(ROOT, "target", "corpus"))
+    p.add_argument("--scenepal", default=SCENEPAL, help="another build of scenepal (say, an earlier one)")
     a = p.parse_args()
     build()
     images = corpus_images(a.corpus)
@@ -90,7 +91,7 @@ def main():
     print("| --- | --- | --- | --- | --- |")
     worst = 0.0
     for image in images:
-        s, o, q1, q3 = compare(image, a.runs)
+        s, o, q1, q3 = compare(a.scenepal, image, a.runs)
         worst = max(worst, s / o)
         name = os.path.relpath(image, a.corpus)
         print(f"| {name} | {s:.1f} | {o:.1f} | {s / o:.2f} | {q1:.2f}-{q3:.2f} |", flush=True)

@@ -217,7 +217,8 @@ impl Hamerly for WeightedPoint {
 /// candidates drawn with probability ∝ weight × squared distance.
 pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Vec<WeightedPoint> {
     let total_w: f64 = chunked_sum(buf.len(), |r| buf[r].iter().map(|p| p.w as f64).sum());
-    let first = draw(buf, total_w, rng, |i| buf[i].w as f64);
+    let weight = |i: usize| buf[i].w as f64;
+    let first = RunningSums::of(buf.len(), weight).draw(total_w, rng, weight);
     let mut centres = vec![buf[first]];
     let mut closest: Vec<f32> = buf
         .iter()
@@ -234,8 +235,10 @@ pub fn seed_plus_plus(buf: &[WeightedPoint], k: usize, rng: &mut impl Rng) -> Ve
             break; // every point already coincides with a centre
         }
         let mut best: Option<(f64, usize, Vec<f32>)> = None;
+        let weight = |i: usize| buf[i].w as f64 * closest[i] as f64;
+        let sums = RunningSums::of(buf.len(), weight);
         for _ in 0..trials {
-            let cand = draw(buf, potential, rng, |i| buf[i].w as f64 * closest[i] as f64);
+            let cand = sums.draw(potential, rng, weight);
             let dist = coords.closer(&closest, &buf[cand].p);
             let pot = chunked_sum(buf.len(), |r| {
                 r.map(|i| buf[i].w as f64 * dist[i] as f64).sum()
@@ -278,28 +281,68 @@ impl Coordinates {
     }
 }
 
-/// Draws an index with probability ∝ `weight(i)`, whose sum is `total`.
-fn draw(
-    buf: &[WeightedPoint],
-    total: f64,
-    rng: &mut impl Rng,
-    weight: impl Fn(usize) -> f64,
-) -> usize {
-    let target = rng.random::<f64>() * total;
-    let mut acc = 0.0;
-    let mut last_positive = 0;
-    for i in 0..buf.len() {
-        let w = weight(i);
-        if w > 0.0 {
-            last_positive = i;
-            acc += w;
-            if acc > target {
-                return i;
+/// Weights are added up in blocks of this many for [`RunningSums`].
+const DRAW_BLOCK: usize = 64;
+
+/// The running sum of `n` weights at the start of every block of
+/// [`DRAW_BLOCK`], for drawing indices with probability ∝ weight several
+/// times from the same weights (the trials of a seeding round).
+struct RunningSums {
+    /// The sum of the weights before each block, and of all of them.
+    before_block: Vec<f64>,
+    /// The last index of positive weight.
+    last_positive: usize,
+    /// The number of weights.
+    n: usize,
+}
+
+impl RunningSums {
+    fn of(n: usize, weight: impl Fn(usize) -> f64) -> Self {
+        let mut before_block = Vec::with_capacity(n / DRAW_BLOCK + 2);
+        let (mut acc, mut last_positive) = (0.0, 0);
+        for i in 0..n {
+            if i % DRAW_BLOCK == 0 {
+                before_block.push(acc);
+            }
+            let w = weight(i);
+            if w > 0.0 {
+                last_positive = i;
+                acc += w;
             }
         }
+        before_block.push(acc);
+        RunningSums {
+            before_block,
+            last_positive,
+            n,
+        }
     }
-    // Rounding can leave `target` just past the accumulated sum.
-    last_positive
+
+    /// Draws an index with probability ∝ `weight(i)` (the weights these sums
+    /// were made of), whose sum is `total`: the first index at which the
+    /// running sum passes a uniform target. The sum is taken up from the
+    /// start of the block where it passes, so it has the same value as when
+    /// added up from the first weight.
+    fn draw(&self, total: f64, rng: &mut impl Rng, weight: impl Fn(usize) -> f64) -> usize {
+        let target = rng.random::<f64>() * total;
+        let ends = &self.before_block[1..];
+        let block = ends.partition_point(|&s| s <= target);
+        if block < ends.len() {
+            let mut acc = self.before_block[block];
+            let start = block * DRAW_BLOCK;
+            for i in start..(start + DRAW_BLOCK).min(self.n) {
+                let w = weight(i);
+                if w > 0.0 {
+                    acc += w;
+                    if acc > target {
+                        return i;
+                    }
+                }
+            }
+        }
+        // Rounding can leave `target` just past the accumulated sum.
+        self.last_positive
+    }
 }
 
 /// Runs Hamerly's accelerated Lloyd iterations from `centroids` until no
@@ -491,6 +534,40 @@ mod tests {
         }
         let (a, b) = (inertia(&buf, &fast), inertia(&buf, &lloyd));
         assert!((a - b).abs() / b < 1e-4, "hamerly {a} lloyd {b}");
+    }
+
+    #[test]
+    fn drawing_from_running_sums_picks_what_adding_from_the_start_picks() {
+        // Weights with zeros, tiny and huge values, over a partial last block.
+        let n = 5 * DRAW_BLOCK + 17;
+        let weight = |i: usize| match i % 7 {
+            0 => 0.0,
+            1 => 1e-9,
+            2 => 1e6,
+            _ => (i % 13) as f64 + 0.25,
+        };
+        let total: f64 = (0..n).map(weight).sum();
+        let sums = RunningSums::of(n, weight);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for _ in 0..2000 {
+            let mut plain = rng.clone();
+            let target = plain.random::<f64>() * total;
+            let mut acc = 0.0;
+            let expected = (0..n)
+                .find(|&i| {
+                    let w = weight(i);
+                    w > 0.0 && {
+                        acc += w;
+                        acc > target
+                    }
+                })
+                .unwrap_or_else(|| (0..n).rev().find(|&i| weight(i) > 0.0).unwrap());
+            assert_eq!(sums.draw(total, &mut rng, weight), expected);
+        }
+        // A target past the sum (rounding) gives the last positive weight.
+        let w = |i: usize| [1.0, 1.0, 0.0][i];
+        let last = RunningSums::of(3, w);
+        assert_eq!(last.draw(1e9, &mut ChaCha8Rng::seed_from_u64(0), w), 1);
     }
 
     #[test]
