@@ -4,8 +4,9 @@ a measure that does not depend on the machine's load, so changes of 1% show.
 
     python3 benches/instructions.py [--no-stages] [--no-okolors] [IMAGE...]
 
-Images: those given, or every image in target/corpus and target/corpus/small
-(benches/corpus.sh and benches/okolors.py make them). For each image it
+Images: those given, or every photograph of the corpus under 1 MP
+(benches/corpus.sh fetches it) and its small stills (benches/okolors.py
+makes them); valgrind runs about 50 times slower than the program. For each image it
 prints, in millions of instructions, on one thread (RAYON_NUM_THREADS=1, so
 no worker spins and the counts repeat to within a few thousand):
   - the stages of the extraction (benches/instructions.rs run up to each
@@ -24,6 +25,8 @@ import os
 import re
 import subprocess
 import sys
+
+import benchenv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENEPAL = os.path.join(ROOT, "target", "release", "scenepal")
@@ -60,13 +63,16 @@ def count(cmd):
     return int(m.group(1).replace(",", ""))
 
 
+def megapixels(image):
+    out = subprocess.run([SCENEPAL, "-f", "json", image], check=True, capture_output=True, text=True).stdout
+    record = json.loads(out)
+    return record["width"] * record["height"] / 1e6
+
+
 def default_images():
-    corpus = os.path.join(ROOT, "target", "corpus")
-    names = sorted(glob.glob(os.path.join(corpus, "*.jpg")) + glob.glob(os.path.join(corpus, "*.png")))
-    names += sorted(glob.glob(os.path.join(corpus, "small", "*.jpg")))
-    if not names:
-        sys.exit("no images: run benches/corpus.sh and benches/okolors.py first, or name images")
-    return names
+    photos = [p for p in benchenv.photos() if megapixels(p) < 1.0]
+    small = sorted(glob.glob(os.path.join(benchenv.corpus_dir(), "small", "*.jpg")))
+    return photos + small
 
 
 def main():
@@ -75,8 +81,8 @@ def main():
     p.add_argument("--no-okolors", action="store_true", help="scenepal only")
     p.add_argument("images", nargs="*")
     a = p.parse_args()
-    images = a.images or default_images()
     subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    images = a.images or default_images()
     stages = None if a.no_stages else bench_binary("instructions")
     if not a.no_okolors:
         build_okolors()
@@ -90,7 +96,7 @@ def main():
     print("millions of instructions, one thread")
     print(head)
     for image in images:
-        row = f"{os.path.relpath(image, os.path.join(ROOT, 'target', 'corpus')):34}"
+        row = f"{os.path.relpath(image, benchenv.corpus_dir()):34}"
         if stages:
             c = [count([stages, s, image]) for s in STAGES]
             parts = [c[0], c[1] - c[0], c[2] - c[1], c[3] - c[2], c[4] - c[3]]

@@ -60,7 +60,7 @@ fn main() {
     if upto < 3 {
         return;
     }
-    let (means, counts) = bins::fine_means(&pixels);
+    let (means, counts) = bins::fine_means(&pixels, &bins);
     let fine: Vec<WeightedPoint> = means
         .iter()
         .zip(&counts)

@@ -1,27 +1,28 @@
 #!/usr/bin/env python3
 """scenepal against Okolors, whole process against whole process, side by side.
 
-    python3 benches/okolors.py [--runs 21] [--corpus target/corpus] [--scenepal PATH]
+    python3 benches/okolors.py [--runs 21] [--scenepal PATH]
 
 Okolors is its library (the okolors crate from crates.io) called with its
 command-line program's defaults, built from benches/okolors (its own
 Cargo.toml and lock, outside scenepal's). scenepal runs with its defaults.
 
-Images: every JPEG and PNG in the corpus folder (benches/corpus.sh fills
-target/corpus), and small stills made from them with ImageMagick: each
-resized to 728x394 and to 640x360 (JPEG quality 90, kept in
-target/corpus/small). Per image the two programs run alternately, RUNS times
+Images: every photograph of the corpus (benches/corpus.sh fetches it into
+target/corpus), and small stills made from them with ImageMagick's
+`convert`: each resized to 728x394 and to 640x360 (JPEG quality 90, kept in
+the corpus folder's small/). Per image the two programs run alternately, RUNS times
 each, after one warm-up run each; the table gives the median wall-clock
 times and their ratio (scenepal / Okolors), and the spread of the ratio
 (the ratio's quartiles over the pairs of runs), which says how noisy the
 machine was.
 """
 import argparse
-import glob
 import os
 import statistics
 import subprocess
 import time
+
+import benchenv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCENEPAL = os.path.join(ROOT, "target", "release", "scenepal")
@@ -35,12 +36,12 @@ def build():
                    cwd=os.path.join(ROOT, "benches", "okolors"), check=True)
 
 
-def make_small(corpus):
-    """The corpus images resized to each small size (made once)."""
-    folder = os.path.join(corpus, "small")
+def make_small():
+    """The corpus photographs resized to each small size (made once)."""
+    folder = os.path.join(benchenv.corpus_dir(), "small")
     os.makedirs(folder, exist_ok=True)
     out = []
-    for image in corpus_images(corpus):
+    for image in benchenv.photos():
         stem = os.path.splitext(os.path.basename(image))[0]
         for w, h in SMALL_SIZES:
             path = os.path.join(folder, f"{stem}_{w}x{h}.jpg")
@@ -49,10 +50,6 @@ def make_small(corpus):
                                check=True, stderr=subprocess.DEVNULL)
             out.append(path)
     return out
-
-
-def corpus_images(corpus):
-    return sorted(glob.glob(os.path.join(corpus, "*.jpg")) + glob.glob(os.path.join(corpus, "*.png")))
 
 
 def timed(cmd):
@@ -78,14 +75,10 @@ def compare(scenepal, image, runs):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=21)
-    p.add_argument("--corpus", default=os.path.join(ROOT, "target", "corpus"))
     p.add_argument("--scenepal", default=SCENEPAL, help="another build of scenepal (say, an earlier one)")
     a = p.parse_args()
     build()
-    images = corpus_images(a.corpus)
-    if not images:
-        raise SystemExit(f"no images in {a.corpus}: run benches/corpus.sh first")
-    images += make_small(a.corpus)
+    images = benchenv.photos() + make_small()
     print(f"Whole-process wall-clock time, median of {a.runs} alternating runs, all cores")
     print("| image | scenepal ms | Okolors ms | ratio | ratio quartiles |")
     print("| --- | --- | --- | --- | --- |")
@@ -93,7 +86,7 @@ def main():
     for image in images:
         s, o, q1, q3 = compare(a.scenepal, image, a.runs)
         worst = max(worst, s / o)
-        name = os.path.relpath(image, a.corpus)
+        name = os.path.relpath(image, benchenv.corpus_dir())
         print(f"| {name} | {s:.1f} | {o:.1f} | {s / o:.2f} | {q1:.2f}-{q3:.2f} |", flush=True)
     print(f"largest ratio: {worst:.2f}")
 

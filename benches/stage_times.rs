@@ -38,7 +38,7 @@ fn main() {
             })
             .collect();
         let (centroids, clustering) = best(|| kmeans::cluster(&points, 10, 42));
-        let (fine, fine_ms) = best(|| bins::fine_means(&pixels));
+        let (fine, fine_ms) = best(|| bins::fine_means(&pixels, &bins));
         let fine: Vec<WeightedPoint> = fine
             .0
             .iter()

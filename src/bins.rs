@@ -95,17 +95,25 @@ fn count_chunk<const STRIDE: usize>(table: &mut BinTable, chunk: &[u8], threshol
 pub const FINE_BITS: u32 = 6;
 
 /// The non-empty fine bins of an image (cubes of [`FINE_BITS`]), as their
-/// unrounded mean colours and pixel counts, in bin order. One sequential
-/// pass, into a table of 2^18 64-bit entries that is touched only where
-/// the image has colours.
-pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
-    let shift = 8 - FINE_BITS;
-    let fine_of = |c: Rgb| {
-        ((c[0] as usize >> shift) << (2 * FINE_BITS))
-            | ((c[1] as usize >> shift) << FINE_BITS)
-            | (c[2] as usize >> shift)
+/// unrounded mean colours and pixel counts, in fine bin order. `bins` are
+/// the image's bins ([`Bins::of`] the same pixels): one sequential pass
+/// counts each pixel into one of its bin's 8 fine cubes, in a table of the
+/// non-empty bins alone (a few hundred kilobytes where a table of every
+/// fine bin would take 8 MB, each of its pages zeroed by the kernel).
+pub fn fine_means(pixels: &PixelBuffer, bins: &Bins) -> (Vec<[f32; 3]>, Vec<u64>) {
+    let sub_bit = WITHIN_BITS - 1;
+    let mut place = vec![u32::MAX; BIN_COUNT];
+    for (i, &b) in bins.index.iter().enumerate() {
+        place[b as usize] = i as u32;
+    }
+    // The fine cube of a colour inside its bin: the top bit of each
+    // channel's place in the bin.
+    let sub_of = |c: Rgb| {
+        ((c[0] as usize >> sub_bit & 1) << 2)
+            | ((c[1] as usize >> sub_bit & 1) << 1)
+            | (c[2] as usize >> sub_bit & 1)
     };
-    let mut table = vec![[0u64; 4]; 1 << (3 * FINE_BITS)];
+    let mut table = vec![[0u64; 4]; 8 * bins.len()];
     let threshold = pixels.alpha_threshold();
     with_stride!(pixels.channels(), S => {
         for c in pixels
@@ -113,21 +121,53 @@ pub fn fine_means(pixels: &PixelBuffer) -> (Vec<[f32; 3]>, Vec<u64>) {
             .chunks_exact(S)
             .filter_map(|px| counted::<S>(px, threshold))
         {
-            let e = &mut table[fine_of(c)];
+            let Some(e) = table.get_mut(8 * place[bin_of(c[0], c[1], c[2])] as usize + sub_of(c)) else {
+                continue; // not in `bins`: not the bins of these pixels
+            };
             e[0] += 1;
             e[1] += c[0] as u64;
             e[2] += c[1] as u64;
             e[3] += c[2] as u64;
         }
     });
-    table
-        .iter()
-        .filter(|e| e[0] > 0)
-        .map(|e| {
-            let n = e[0] as f64;
-            ([1, 2, 3].map(|i| (e[i] as f64 / n) as f32), e[0])
-        })
-        .unzip()
+    // Fine bin order is by (r, g, b) at 6 bits, so one bin's 8 fine cubes
+    // are not together in it: walk the bins (in bin order, by r, g, b at 5
+    // bits) row of equal r by row of equal g, each twice, for the sixth bit.
+    let (mut means, mut counts) = (Vec::new(), Vec::new());
+    let index = &bins.index;
+    let run_end = |start: usize, end: usize, key: &dyn Fn(u32) -> u32| {
+        start
+            + index[start..end]
+                .iter()
+                .take_while(|&&b| key(b) == key(index[start]))
+                .count()
+    };
+    let mask = (1 << BIN_BITS) - 1;
+    let mut r_start = 0;
+    while r_start < index.len() {
+        let r_end = run_end(r_start, index.len(), &|b| b >> (2 * BIN_BITS));
+        for r_low in 0..2 {
+            let mut g_start = r_start;
+            while g_start < r_end {
+                let g_end = run_end(g_start, r_end, &|b| b >> BIN_BITS & mask);
+                for g_low in 0..2 {
+                    for i in g_start..g_end {
+                        for b_low in 0..2 {
+                            let e = &table[8 * i + (r_low << 2 | g_low << 1 | b_low)];
+                            if e[0] > 0 {
+                                let n = e[0] as f64;
+                                means.push([1, 2, 3].map(|c| (e[c] as f64 / n) as f32));
+                                counts.push(e[0]);
+                            }
+                        }
+                    }
+                }
+                g_start = g_end;
+            }
+        }
+        r_start = r_end;
+    }
+    (means, counts)
 }
 
 impl Bins {
@@ -293,6 +333,36 @@ mod tests {
             Bins::of(&PixelBuffer::luma_alpha8(with_alpha, 5000, 1, 128).unwrap()),
             Bins::of(&PixelBuffer::rgba8(rgba, 5000, 1, 128).unwrap())
         );
+    }
+
+    #[test]
+    fn fine_means_are_each_fine_cubes_mean_in_fine_bin_order() {
+        // Colours spread over many bins and fine cubes, one of them transparent.
+        let raw: Vec<u8> = (0..4000u32)
+            .flat_map(|i| {
+                [
+                    (i * 37 % 256) as u8,
+                    (i * 91 % 256) as u8,
+                    (i * 7 % 97) as u8,
+                    (i % 50) as u8 * 5,
+                ]
+            })
+            .collect();
+        let pixels = PixelBuffer::rgba8(raw.clone(), 4000, 1, 128).unwrap();
+        let mut expected = std::collections::BTreeMap::<usize, [u64; 4]>::new();
+        for px in raw.chunks_exact(4).filter(|px| px[3] >= 128) {
+            let fine =
+                (px[0] as usize >> 2) << 12 | (px[1] as usize >> 2) << 6 | px[2] as usize >> 2;
+            let e = expected.entry(fine).or_default();
+            e[0] += 1;
+            (0..3).for_each(|c| e[c + 1] += px[c] as u64);
+        }
+        let (means, counts) = fine_means(&pixels, &Bins::of(&pixels));
+        let want: Vec<([f32; 3], u64)> = expected
+            .values()
+            .map(|e| ([1, 2, 3].map(|c| (e[c] as f64 / e[0] as f64) as f32), e[0]))
+            .collect();
+        assert_eq!(means.into_iter().zip(counts).collect::<Vec<_>>(), want);
     }
 
     #[test]

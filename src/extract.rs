@@ -189,7 +189,7 @@ fn palette_with_bins(
         // from a third as many points or fewer, and lets the runs on bins
         // stop early (benches/oracle.rs, benches/low_dimensional.py).
         let centroids = kmeans::cluster_roughly(&points, opts.k, opts.seed);
-        let (means, counts) = crate::bins::fine_means(pixels);
+        let (means, counts) = crate::bins::fine_means(pixels, bins);
         let candidates: Vec<Rgb> = means.iter().map(|m| m.map(|v| v.round() as u8)).collect();
         let fine: Vec<kmeans::WeightedPoint> = candidates
             .iter()
