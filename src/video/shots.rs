@@ -85,7 +85,7 @@ pub struct Thumb {
 }
 
 impl Thumb {
-    /// A thumbnail from [`THUMB_W`] × [`THUMB_H`] grey bytes.
+    /// A thumbnail from `THUMB_W` × `THUMB_H` (64 × 36) grey bytes.
     pub fn new(grey: &[u8]) -> Thumb {
         let full: Vec<f32> = grey.iter().map(|&v| v as f32).collect();
         let (hw, hh) = (THUMB_W / 2, THUMB_H / 2);
@@ -149,7 +149,7 @@ fn shifted_distance(a: &[f32], b: &[f32], w: usize, h: usize, dx: i32, dy: i32) 
 /// How unlike two frames are in structure, on a scale from 0 (the same
 /// picture, also under any camera move of up to a quarter of the frame and
 /// any change of exposure) to about 0.56 (unrelated pictures). The least
-/// [`shifted_distance`] over every shift of the half-size thumbnails, then
+/// shifted distance over every shift of the half-size thumbnails, then
 /// refined a pixel either way at full size. Colour is left out on purpose:
 /// two shots of one palette (two grey streets, two dark rooms) differ in
 /// structure, and a shot's colours change under its lights.
