@@ -136,8 +136,9 @@ fn frame_palette(
         .analyze(loaded)
         .map_err(|e| PyErrSource::Image(Failure::Library(e)))?;
     let time = ms as f64 / 1000.0;
-    let made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
+    let mut made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
         .map_err(PyErrSource::Image)?;
+    made.shot = frame.shot.map(Into::into);
     Ok(Some((time, made)))
 }
 

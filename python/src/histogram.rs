@@ -188,6 +188,7 @@ impl Histogram {
             merged: Some(self.merged.summary()),
             size: None,
             time: None,
+            shot: None,
             crop: None,
             step: 1,
             color_profile: None,
