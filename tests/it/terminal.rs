@@ -77,6 +77,19 @@ impl Tmux {
             .expect("tmux runs");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
+
+    /// The pane's text once the command line has echoed DONE (or at the
+    /// deadline, so a hang fails its assertions instead of the run).
+    fn screen_when_done(&self, wait: Duration) -> String {
+        let deadline = Instant::now() + wait;
+        loop {
+            let screen = self.run(&["capture-pane", "-p"]);
+            if screen.contains("DONE") || Instant::now() > deadline {
+                return screen;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
 }
 
 impl Drop for Tmux {
@@ -103,14 +116,7 @@ fn a_batch_on_a_terminal_shows_clean_results_and_no_stale_bar() {
         tmp.path().display()
     );
     tmux.run(&["new-session", "-d", "-x", "160", "-y", "50", &line]);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let screen = loop {
-        let screen = tmux.run(&["capture-pane", "-p"]);
-        if screen.contains("DONE") || Instant::now() > deadline {
-            break screen;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let screen = tmux.screen_when_done(Duration::from_secs(120));
     let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 22, "20 results, the summary, DONE:\n{screen}");
     for (i, l) in lines[..20].iter().enumerate() {
@@ -263,14 +269,7 @@ fn batch_lines_on_a_terminal_are_coloured_codes_trimmed_to_its_width() {
         tmp.path().display()
     );
     tmux.run(&["new-session", "-d", "-x", "80", "-y", "30", &line]);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let screen = loop {
-        let screen = tmux.run(&["capture-pane", "-p"]);
-        if screen.contains("DONE") || Instant::now() > deadline {
-            break screen;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let screen = tmux.screen_when_done(Duration::from_secs(60));
     // One screen line per still: nothing wrapped.
     let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(lines.len(), 6, "5 results and DONE:\n{screen}");
