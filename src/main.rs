@@ -5,8 +5,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-
 use cli::{Cli, Command, Outcome};
 
 fn main() -> ExitCode {
@@ -14,13 +12,10 @@ fn main() -> ExitCode {
     let command = Command::from_cli(args).unwrap_or_else(|e| e.exit());
     let config = match command {
         Command::Completions(shell) => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "scenepal",
-                &mut std::io::stdout(),
-            );
-            return ExitCode::SUCCESS;
+            return match cli::write_completions(shell, &mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => report(e.into()),
+            };
         }
         Command::Man => {
             return match cli::write_man(&mut std::io::stdout()) {

@@ -13,9 +13,10 @@ use super::budget::{parse_bytes, DEFAULT_MAX_MEMORY};
 use super::check::{DEFAULT_FRACTION_TOLERANCE, DEFAULT_TOLERANCE_DE};
 use super::input::MAX_BYTES_DEFAULT;
 use super::values::{
-    parse_alpha, parse_colors, parse_duration_ms, parse_every, parse_exclusion, parse_fraction,
-    parse_frames, parse_html_width, parse_k, parse_picture_side, parse_positive, parse_seed,
-    parse_swatch_width, parse_threads, parse_timeout, parse_tolerance, ColorChoice, Colors, Every,
+    colors_words, every_words, exclude_words, parse_alpha, parse_colors, parse_duration_ms,
+    parse_every, parse_exclusion, parse_fraction, parse_frames, parse_html_width, parse_k,
+    parse_picture_side, parse_positive, parse_seed, parse_swatch_width, parse_threads,
+    parse_timeout, parse_tolerance, with_words, ColorChoice, Colors, Every,
 };
 use scenepal::decode::formats::{image_names, Signature, FORMATS};
 use scenepal::output::barcode::{BarcodeStyle, BARCODE_HEIGHT_PX};
@@ -62,7 +63,8 @@ pub struct Cli {
     /// then that of the number left (exactly what -k with that number
     /// gives). JSON gives the chosen "k" and the rule as "auto_k".
     #[arg(short = 'k', long = "colors", value_name = "N", default_value_t = Colors::Fixed(DEFAULT_K),
-          value_parser = parse_colors, allow_negative_numbers = true, help_heading = "Palette")]
+          value_parser = with_words(parse_colors, colors_words), hide_possible_values = true,
+          allow_negative_numbers = true, help_heading = "Palette")]
     pub colors: Colors,
 
     /// The most colours -k auto may choose (1-256; default 16).
@@ -101,8 +103,8 @@ pub struct Cli {
     /// (CIEDE2000, default 8, at most 30) of it are left out, as transparent
     /// pixels are: --exclude white for a product shot's background,
     /// --exclude black:3 for a matte. JSON records them as "exclude".
-    #[arg(long, value_name = "COLOR[:ΔE]", value_parser = parse_exclusion,
-          help_heading = "Palette")]
+    #[arg(long, value_name = "COLOR[:ΔE]", value_parser = with_words(parse_exclusion, exclude_words),
+          hide_possible_values = true, help_heading = "Palette")]
     pub exclude: Vec<Exclusion>,
 
     /// Leave letterbox and pillarbox bars (uniform bands on opposite edges)
@@ -307,8 +309,8 @@ pub struct Cli {
     /// and stays new two frames on: pans, slow zooms, fast motion and one-
     /// or two-frame flashes are not cuts; cuts between shots of one colour,
     /// or between dark shots, are.
-    #[arg(long, value_name = "DURATION|shot", value_parser = parse_every,
-          default_value = "1s", help_heading = "Video")]
+    #[arg(long, value_name = "DURATION|shot", value_parser = with_words(parse_every, every_words),
+          hide_possible_values = true, default_value = "1s", help_heading = "Video")]
     pub every: Every,
 
     /// How unlike two consecutive frames must be to cut between them, with
@@ -536,6 +538,21 @@ fn long_help_sections() -> String {
         })
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Writes the completion script for `shell`. zsh reads a colon in a value
+/// name as the end of the message (`COLOR[:ΔE]`), so it is escaped there.
+pub fn write_completions(
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "scenepal", &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if shell == clap_complete::Shell::Zsh {
+        script = script.replace(":COLOR[:ΔE]:", ":COLOR[\\:ΔE]:");
+    }
+    out.write_all(script.as_bytes())
 }
 
 /// Writes the man page: clap's sections, then [`HELP_SECTIONS`].

@@ -32,7 +32,7 @@ mod sinks;
 mod values;
 mod write;
 
-pub use args::{write_man, Cli};
+pub use args::{write_completions, write_man, Cli};
 
 /// True when `e` comes from a reader of stdout that went away
 /// (`scenepal still.jpg | head -1`): not an error.

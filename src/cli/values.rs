@@ -1,6 +1,9 @@
 //! The values options take: the small parsers that check ranges with one
 //! uniform message, and the value types clap fills in.
 
+use std::ffi::OsStr;
+
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::ValueEnum;
 
 use scenepal::output::MAX_PICTURE_SIDE_PX;
@@ -42,6 +45,56 @@ impl std::fmt::Display for Colors {
             Colors::Auto => f.write_str("auto"),
         }
     }
+}
+
+/// A value parser that also names the words its option takes beside
+/// numbers or durations (`-k auto`, `--every shot`), so that shell
+/// completions offer them; the help keeps its own wording (the option sets
+/// `hide_possible_values`).
+#[derive(Clone)]
+pub struct WithWords<P> {
+    parse: P,
+    words: fn() -> Vec<PossibleValue>,
+}
+
+/// `parse`, with `words` offered by completions.
+pub(super) fn with_words<P>(parse: P, words: fn() -> Vec<PossibleValue>) -> WithWords<P> {
+    WithWords { parse, words }
+}
+
+impl<P: TypedValueParser> TypedValueParser for WithWords<P> {
+    type Value = P::Value;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        self.parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.words)().into_iter()))
+    }
+}
+
+/// The word `-k` takes.
+pub(super) fn colors_words() -> Vec<PossibleValue> {
+    vec![PossibleValue::new("auto").help("Chosen per image, up to --max-colors")]
+}
+
+/// The words `--every` takes (keep in step with [`parse_every`]).
+pub(super) fn every_words() -> Vec<PossibleValue> {
+    vec![PossibleValue::new("shot").help("The middle frame of each shot")]
+}
+
+/// The colour names `--exclude` takes (CSS's).
+pub(super) fn exclude_words() -> Vec<PossibleValue> {
+    scenepal::names::CSS_COLORS
+        .iter()
+        .map(|(name, _)| PossibleValue::new(*name))
+        .collect()
 }
 
 /// A whole number in `lo..=hi`, or the uniform message every range check gives.

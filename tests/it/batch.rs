@@ -449,6 +449,44 @@ fn single_palette_formats_and_pictures_need_one_image_or_merge() {
     );
 }
 
+/// The values a completion script offers after `--OPTION`: the words of
+/// bash's `compgen -W "…"` in the option's case, of zsh's `((value\:"help"
+/// …))` or `(value …)` after the option's spec, of fish's `-a "…"`.
+fn offered_values(shell: &str, script: &str, option: &str) -> Vec<String> {
+    let (start, values, end) = match shell {
+        "bash" => (format!(" --{option})\n"), "compgen -W \"", ";;"),
+        "zsh" if script.contains(&format!("'*--{option}=[")) => {
+            (format!("'*--{option}=["), "]:", "\n'")
+        }
+        "zsh" => (format!("'--{option}=["), "]:", "\n'"),
+        _ => (format!(" -l {option} "), " -a \"", "\ncomplete "),
+    };
+    let Some(at) = script.find(&start) else {
+        return Vec::new();
+    };
+    let section = &script[at..];
+    let section = &section[..section.find(end).unwrap_or(section.len())];
+    let Some((_, list)) = section.split_once(values) else {
+        return Vec::new();
+    };
+    // zsh: past the value name (its colons escaped).
+    let list = if shell == "zsh" {
+        let name_end = list
+            .match_indices(':')
+            .find(|(i, _)| !list[..*i].ends_with('\\'))
+            .map_or(list.len(), |(i, _)| i + 1);
+        &list[name_end..]
+    } else {
+        list
+    };
+    list.replace("\\:", " ")
+        .replace("\\t", " ")
+        .split([' ', '(', ')', '"', '\n', '\''])
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn completions_and_man_page_are_generated() {
     for shell in ["bash", "zsh", "fish"] {
@@ -457,6 +495,30 @@ fn completions_and_man_page_are_generated() {
             script.contains("swatch-dir") && script.contains("merge-weight"),
             "{shell}"
         );
+        // The words options take beside numbers and durations are offered,
+        // as the values of every enumerated option are.
+        for (option, words) in [
+            ("colors", &["auto"][..]),
+            ("every", &["shot"]),
+            ("trim-bars", &["auto", "always", "never"]),
+            ("exclude", &["white", "black", "rebeccapurple"]),
+            ("merge-weight", &["pixel", "image"]),
+            ("html-images", &["embed", "link"]),
+            ("color", &["auto", "always", "never"]),
+            ("swatch-style", &["card", "strip"]),
+        ] {
+            let offered = offered_values(shell, &script, option);
+            assert!(
+                !offered.iter().any(|o| o.contains("ΔE")),
+                "{shell}: {offered:?}"
+            );
+            for word in words {
+                assert!(
+                    offered.iter().any(|o| o == word),
+                    "{shell}: --{option} offers {offered:?}, not {word}"
+                );
+            }
+        }
     }
     let man = stdout_of(&["--man"]);
     assert!(
