@@ -2,7 +2,7 @@
 //! while the estimated sizes of those in flight fit in it, so `-j 16` over a
 //! folder of huge images never holds sixteen of them at once.
 
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// Default budget: room for any image under the default `--max-pixels`
 /// (2^28 pixels of 16-bit RGBA decoded, 8 bytes, plus their RGBA8 copy, 4),
@@ -20,6 +20,19 @@ pub struct MemoryBudget {
 pub struct Permit<'a> {
     budget: &'a MemoryBudget,
     bytes: u64,
+}
+
+/// A share of the budget that may outlive its borrower (kept by a film
+/// while its ffmpeg runs), given back when dropped.
+pub struct OwnedPermit {
+    budget: Arc<MemoryBudget>,
+    bytes: u64,
+}
+
+impl Drop for OwnedPermit {
+    fn drop(&mut self) {
+        self.budget.release(self.bytes);
+    }
 }
 
 impl MemoryBudget {
@@ -40,8 +53,23 @@ impl MemoryBudget {
     /// Waits until `bytes` fit beside what is in use, and takes them;
     /// `None` when `bytes` alone exceed the limit (waiting would not help).
     pub fn acquire(&self, bytes: u64) -> Option<Permit<'_>> {
+        self.take(bytes).then(|| Permit {
+            budget: self,
+            bytes,
+        })
+    }
+
+    /// As [`MemoryBudget::acquire`], for a share kept beyond the caller.
+    pub fn acquire_owned(self: &Arc<Self>, bytes: u64) -> Option<OwnedPermit> {
+        self.take(bytes).then(|| OwnedPermit {
+            budget: Arc::clone(self),
+            bytes,
+        })
+    }
+
+    fn take(&self, bytes: u64) -> bool {
         if bytes > self.limit {
-            return None;
+            return false;
         }
         // A poisoned lock only means another worker panicked (that panic is
         // its input's error); the count itself is still right.
@@ -50,18 +78,19 @@ impl MemoryBudget {
             used = self.freed.wait(used).unwrap_or_else(|e| e.into_inner());
         }
         *used += bytes;
-        Some(Permit {
-            budget: self,
-            bytes,
-        })
+        true
+    }
+
+    fn release(&self, bytes: u64) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        *used -= bytes;
+        self.freed.notify_all();
     }
 }
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        let mut used = self.budget.used.lock().unwrap_or_else(|e| e.into_inner());
-        *used -= self.bytes;
-        self.budget.freed.notify_all();
+        self.budget.release(self.bytes);
     }
 }
 

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use scenepal::video::{clock, is_video_header, split_frame_name, Film, FilmOptions};
+use scenepal::video::{clock, is_video_header, split_frame_name, Admit, Film, FilmOptions};
 
 use super::input::{is_stdin, path_text, InputItem};
 use super::open::OpenFile;
@@ -69,16 +69,20 @@ pub struct Units<I> {
     /// The file the configuration opened already (the only input, to tell
     /// a film), used instead of opening it again.
     opened: Option<OpenFile>,
+    /// Asked before each film's ffmpeg starts (the memory budget).
+    admit: Admit,
     film: Option<(Arc<Film>, PathBuf, usize)>,
 }
 
 impl<I: Iterator<Item = InputItem>> Units<I> {
-    /// The units of `items`, films read with `options`.
-    pub fn new(items: I, options: FilmOptions, opened: Option<OpenFile>) -> Self {
+    /// The units of `items`, films read with `options`, each film's ffmpeg
+    /// started once `admit` lets it.
+    pub fn new(items: I, options: FilmOptions, opened: Option<OpenFile>, admit: Admit) -> Self {
         Units {
             items,
             options,
             opened,
+            admit,
             film: None,
         }
     }
@@ -104,7 +108,8 @@ impl<I: Iterator<Item = InputItem>> Iterator for Units<I> {
             Opened::Input(item) => return Some(Work::Input(item)),
             Opened::Film(path, at) => (path, at),
         };
-        let film = Arc::new(Film::new(&path, at, self.options));
+        let film =
+            Arc::new(Film::new(&path, at, self.options).with_admission(Arc::clone(&self.admit)));
         self.film = Some((Arc::clone(&film), path.clone(), 1));
         Some(Work::Frame {
             film,

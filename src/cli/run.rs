@@ -18,7 +18,7 @@ use scenepal::record::Shot;
 use scenepal::video::ShotSpan;
 use scenepal::{load_cost, load_image, Analysis, Bins, Crop, LoadedImage, Palette, Rgb};
 
-use super::budget::{show_bytes, Permit};
+use super::budget::show_bytes;
 use super::check::Checker;
 use super::config::{Config, Job};
 use super::explain::explain;
@@ -33,7 +33,7 @@ use super::open::{read_input, read_pipe};
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress, ShotSink};
-use scenepal::video::{clock, is_video_header, Film};
+use scenepal::video::{clock, decoder_bytes, is_video_header, Admit, Film, FilmInfo};
 
 /// How a run ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -188,13 +188,18 @@ pub fn run(mut config: Config) -> Result<Outcome> {
     // join the count as they are offered (those past its end leave it).
     let total = sinks.progress.handle();
     let untotal = sinks.progress.handle();
-    let units = Units::new(items.into_iter(), config.inputs.films, config.inputs.opened).inspect(
-        move |unit| {
-            if matches!(unit, Work::Frame { index, .. } if *index > 0) {
-                total.inc_length(1);
-            }
-        },
-    );
+    let admit = film_admission(&config.job.limits);
+    let units = Units::new(
+        items.into_iter(),
+        config.inputs.films,
+        config.inputs.opened,
+        admit,
+    )
+    .inspect(move |unit| {
+        if matches!(unit, Work::Frame { index, .. } if *index > 0) {
+            total.inc_length(1);
+        }
+    });
     let job = Arc::new(config.job);
     let worker_job = Arc::clone(&job);
     // Two images per thread keep every core busy while one waits its turn.
@@ -436,10 +441,16 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
                 .ok_or_else(|| (shown.clone(), over_budget(cost)))?;
             let loaded =
                 load_image(&bytes, name, &job.load).map_err(|e| (shown.clone(), explain(e)))?;
-            (shown, loaded, permit, None, picture_file_name(path, base))
+            (
+                shown,
+                loaded,
+                Some(permit),
+                None,
+                picture_file_name(path, base),
+            )
         }
         Work::Frame { film, path, index } => {
-            let Some((frame, permit)) = read_frame(job, film, path, *index)? else {
+            let Some(frame) = read_frame(job, film, path, *index)? else {
                 return Ok(None);
             };
             let shown = frame_record_name(film, path, *index, Some(frame.ms));
@@ -457,7 +468,8 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
             let file = picture_file_name(path, base);
             let stem = file.strip_suffix(".png").unwrap_or(&file);
             let picture = format!("{stem}@{}.png", clock(ms).replace(':', "-"));
-            (shown, loaded, permit, Some(ms as f64 / 1000.0), picture)
+            // The frame's memory is in its film's share (read_frame).
+            (shown, loaded, None, Some(ms as f64 / 1000.0), picture)
         }
     };
     let Analysis {
@@ -552,15 +564,39 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
     Ok(Some((shown, result)))
 }
 
+/// A film's ffmpeg is admitted under the memory budget as a still is: the
+/// decoder's estimate plus the RGB frames of the film that the workers may
+/// hold at once (they take no share of their own), waiting while it does
+/// not fit beside what is in flight; a film that alone needs more than the
+/// budget is its error.
+fn film_admission(limits: &super::config::Limits) -> Admit {
+    let budget = Arc::clone(&limits.memory);
+    let workers = limits.workers as u64;
+    Arc::new(move |info: &FilmInfo| {
+        let rgb = info.width as u64 * info.height as u64 * 3;
+        let cost = decoder_bytes(info).saturating_add(rgb.saturating_mul(workers));
+        match budget.acquire_owned(cost) {
+            Some(permit) => Ok(Box::new(permit) as Box<dyn Send>),
+            None => Err(scenepal::video::Error::Stopped(format!(
+                "needs about {} of memory to decode (ffmpeg and {workers} frames of {}×{}), more than --max-memory {}",
+                show_bytes(cost),
+                info.width,
+                info.height,
+                show_bytes(budget.limit())
+            ))),
+        }
+    })
+}
+
 /// Reads frame `index` of `film` under the run's limits: `None` past the
 /// film's end. A limit the film breaks is reported once, at its first
 /// frame, and stops it.
-fn read_frame<'a>(
-    job: &'a Job,
+fn read_frame(
+    job: &Job,
     film: &Film,
     path: &Path,
     index: usize,
-) -> Result<Option<(scenepal::video::Frame, Permit<'a>)>, Failure> {
+) -> Result<Option<scenepal::video::Frame>, Failure> {
     let fail = |e: anyhow::Error| {
         film.stop_at(index);
         (frame_record_name(film, path, index, None), e)
@@ -588,15 +624,7 @@ fn read_frame<'a>(
             say!("scenepal: note: --every is finer than the film's frames: each frame is read once, at its own time");
         });
     }
-    let cost = frame.rgb.len() as u64;
-    let permit = job.limits.memory.acquire(cost).ok_or_else(|| {
-        fail(anyhow!(
-            "needs about {} of memory to decode, more than --max-memory {}",
-            show_bytes(cost),
-            show_bytes(job.limits.memory.limit())
-        ))
-    })?;
-    Ok(Some((frame, permit)))
+    Ok(Some(frame))
 }
 
 /// Runs `work`, turning a panic (a decoder's bug on hostile data) into an

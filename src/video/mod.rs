@@ -18,4 +18,7 @@ pub use sampling::{
     clock, frame_name, parse_duration, split_frame_name, Sampling, DEFAULT_EVERY_MS,
 };
 pub use shots::{detect_shots, shot_frames, ShotFrame, ShotSpan, DEFAULT_SHOT_THRESHOLD};
-pub use stream::{Film, FilmOptions, Frame, DEFAULT_TIMEOUT, SLOWEST_PIXELS_PER_SECOND};
+pub use stream::{
+    decoder_bytes, Admit, Film, FilmOptions, Frame, DECODER_THREADS, DEFAULT_TIMEOUT,
+    FFMPEG_BASE_BYTES, SLOWEST_PIXELS_PER_SECOND,
+};

@@ -73,6 +73,9 @@ struct ProbeStream {
     duration: Option<String>,
     avg_frame_rate: Option<String>,
     r_frame_rate: Option<String>,
+    pix_fmt: Option<String>,
+    refs: Option<u32>,
+    has_b_frames: Option<u32>,
     #[serde(default)]
     side_data_list: Vec<SideData>,
     #[serde(default)]
@@ -103,6 +106,40 @@ pub struct FilmInfo {
     pub duration_ms: Option<u64>,
     /// Milliseconds per frame from its declared frame rate (0 if unknown).
     pub frame_ms: u64,
+    /// Bytes of one decoded frame in the film's pixel format (as ffmpeg's
+    /// decoder holds it, before conversion to RGB).
+    pub decoded_frame_bytes: u64,
+    /// Frames the decoder keeps besides the one it decodes: reference
+    /// frames plus reordering delay, as the stream declares them (16, the
+    /// most H.264 and HEVC allow, when it does not say).
+    pub held_frames: u64,
+}
+
+/// Frames the decoder may keep when the stream declares none (the most
+/// H.264 and HEVC allow).
+const MOST_HELD_FRAMES: u64 = 16;
+
+/// Bytes of one `width`×`height` frame in ffmpeg's pixel format `format`:
+/// chroma subsampling from its name (`420`, `422`, `444`, with `yuv420p`'s
+/// 1.5 bytes a pixel when unknown), twice that above 8 bits.
+fn frame_bytes(width: u32, height: u32, format: Option<&str>) -> u64 {
+    let format = format.unwrap_or("");
+    let quarter_bytes_per_pixel: u64 = if format.contains("444")
+        || format.starts_with("rgb")
+        || format.starts_with("bgr")
+        || format.starts_with("gbr")
+    {
+        12
+    } else if format.contains("422") {
+        8
+    } else {
+        6
+    };
+    let deep = ["p10", "p12", "p14", "p16", "48", "64"]
+        .iter()
+        .any(|d| format.contains(d));
+    let pixels = width as u64 * height as u64;
+    pixels * quarter_bytes_per_pixel * if deep { 2 } else { 1 } / 4
 }
 
 /// Asks `ffprobe` about the film at `path`, killing it after `allowed`.
@@ -111,7 +148,7 @@ pub fn probe(path: &Path, allowed: Duration) -> Result<FilmInfo> {
         "ffprobe",
         Command::new("ffprobe")
             .args(["-v", "error", "-select_streams", "v:0", "-print_format", "json"])
-            .args(["-show_entries", "stream=width,height,color_space,duration,avg_frame_rate,r_frame_rate:stream_tags=rotate:stream_side_data=rotation:format=duration"])
+            .args(["-show_entries", "stream=width,height,color_space,duration,avg_frame_rate,r_frame_rate,pix_fmt,refs,has_b_frames:stream_tags=rotate:stream_side_data=rotation:format=duration"])
             .args(input_args(path)?),
         allowed,
     )?;
@@ -165,12 +202,21 @@ pub fn probe(path: &Path, allowed: Duration) -> Result<FilmInfo> {
         _ if height >= 720 || width >= 1280 => "bt709",
         _ => "bt601",
     };
+    // A hostile header may declare anything: at most what the codecs allow.
+    let held_frames = match (stream.refs, stream.has_b_frames) {
+        (None, None) => MOST_HELD_FRAMES,
+        (refs, delay) => {
+            (refs.unwrap_or(0) as u64 + delay.unwrap_or(0) as u64).clamp(1, MOST_HELD_FRAMES * 2)
+        }
+    };
     Ok(FilmInfo {
         width,
         height,
         matrix,
         duration_ms,
         frame_ms,
+        decoded_frame_bytes: frame_bytes(width, height, stream.pix_fmt.as_deref()),
+        held_frames,
     })
 }
 

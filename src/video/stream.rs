@@ -8,7 +8,7 @@ use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::{ChildStdout, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -26,6 +26,33 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// deadline grows by one second for this many pixels of frames decoded to
 /// reach it.
 pub const SLOWEST_PIXELS_PER_SECOND: u64 = 10_000_000;
+
+/// Decoder threads of each `ffmpeg` (its `-threads`): fixed, so that the
+/// frames its decoder holds, and so its memory, are known (ffmpeg's default
+/// is a thread a core, each holding a frame).
+pub const DECODER_THREADS: u64 = 2;
+
+/// Memory of an `ffmpeg` process before its frames: its code, libraries
+/// and codec state (measured: 62 MB for a 640×360 H.264 film), rounded up.
+pub const FFMPEG_BASE_BYTES: u64 = 64 << 20;
+
+/// RGB frames an `ffmpeg` holds besides its decoder's frames: the scale
+/// filter's output, the filter graph's frame pool, the frame being written
+/// to the pipe.
+const FFMPEG_RGB_FRAMES: u64 = 3;
+
+/// An estimate of the memory of the `ffmpeg` that reads a film: its base,
+/// the decoder's frames (those it keeps, as the stream declares them, one
+/// a decoder thread, and three more: the frame being decoded, the one being
+/// output and the one queued for the filters) and its RGB frames. Measured against the process's peak RSS in
+/// `benches/hostile.py`.
+pub fn decoder_bytes(info: &FilmInfo) -> u64 {
+    let rgb = info.width as u64 * info.height as u64 * 3;
+    let decoded = info.held_frames + DECODER_THREADS + 3;
+    FFMPEG_BASE_BYTES
+        .saturating_add(info.decoded_frame_bytes.saturating_mul(decoded))
+        .saturating_add(rgb.saturating_mul(FFMPEG_RGB_FRAMES))
+}
 
 /// How a film is read.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,11 +129,18 @@ impl Plan {
     }
 }
 
+/// Asked before a film's ffmpeg starts, with the film's description: a
+/// guard kept while it runs (a share of a memory budget for
+/// [`decoder_bytes`]), or why it may not run ([`Error::Stopped`], the
+/// film's error at its first frame). It may wait (for memory to be freed).
+pub type Admit = Arc<dyn Fn(&FilmInfo) -> Result<Box<dyn Send>> + Send + Sync>;
+
 /// A film read through ffmpeg, frame by frame, on demand. Nothing runs
 /// until the first frame is asked for; then the film is probed and one
 /// ffmpeg streams its sampled frames. Frames may be asked for from several
 /// threads in any order: those read ahead are kept for their askers.
 pub struct Film {
+    admit: Option<Admit>,
     path: PathBuf,
     at: Option<u64>,
     options: FilmOptions,
@@ -129,6 +163,9 @@ struct State {
     damage: (usize, Option<String>),
     /// The stream has ended.
     ended: bool,
+    /// What admission gave, held while ffmpeg runs (a share of a memory
+    /// budget), dropped when its stream ends.
+    held: Option<Box<dyn Send>>,
 }
 
 /// A running ffmpeg and the thread reading its messages.
@@ -154,12 +191,19 @@ impl Film {
     /// instead of the sampling's frames. Runs nothing yet.
     pub fn new(path: &Path, at: Option<u64>, options: FilmOptions) -> Film {
         Film {
+            admit: None,
             path: path.to_path_buf(),
             at,
             options,
             limit: AtomicUsize::new(usize::MAX),
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// The film with `admit` asked before its ffmpeg starts.
+    pub fn with_admission(mut self, admit: Admit) -> Film {
+        self.admit = Some(admit);
+        self
     }
 
     /// True once the film is known to hold no frame `index` (it ended, or
@@ -172,6 +216,20 @@ impl Film {
     pub fn info(&self) -> Option<FilmInfo> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.opened.as_ref().map(|(info, _)| info.clone())
+    }
+
+    fn open_once(&self, state: &mut State) {
+        if state.opened.is_none() && !state.ended {
+            match self.open_film() {
+                Ok(opened) => {
+                    if let Some(count) = opened.1.count() {
+                        self.limit.fetch_min(count, Ordering::AcqRel);
+                    }
+                    state.opened = Some(opened)
+                }
+                Err(e) => self.fail(state, 0, e),
+            }
+        }
     }
 
     /// True when the sampling asked for is finer than the film's frames, so
@@ -212,6 +270,7 @@ impl Film {
         if let Some(mut stream) = state.stream.take() {
             stream.child.finish();
         }
+        state.held = None;
     }
 
     /// Sampled frame `index`: `Ok(None)` when the film holds no such frame
@@ -221,17 +280,7 @@ impl Film {
     pub fn frame(&self, index: usize) -> Result<Option<Frame>> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if !self.ended_before(index) {
-            if state.opened.is_none() && !state.ended {
-                match self.open() {
-                    Ok(opened) => {
-                        if let Some(count) = opened.1.count() {
-                            self.limit.fetch_min(count, Ordering::AcqRel);
-                        }
-                        state.opened = Some(opened)
-                    }
-                    Err(e) => self.fail(&mut state, 0, e),
-                }
-            }
+            self.open_once(&mut state);
             while !state.ended && state.next <= index {
                 if let Err(e) = self.read_next(&mut state) {
                     let at = state.next;
@@ -252,7 +301,7 @@ impl Film {
     }
 
     /// Probes the film and plans its frames.
-    fn open(&self) -> Result<(FilmInfo, Plan)> {
+    fn open_film(&self) -> Result<(FilmInfo, Plan)> {
         let info = probe(&self.path, self.options.timeout)?;
         let limit = self.options.max_pixels;
         if info.width as u64 * info.height as u64 > limit {
@@ -287,6 +336,7 @@ impl Film {
         if let Some(mut stream) = state.stream.take() {
             stream.child.finish();
         }
+        state.held = None;
     }
 
     /// Reads the next frame into `state.ahead`, or ends the stream.
@@ -299,6 +349,9 @@ impl Film {
             return self.end(state, &info, &plan);
         }
         if state.stream.is_none() {
+            if let Some(admit) = &self.admit {
+                state.held = Some(admit(&info)?);
+            }
             state.stream = Some(self.start(&info, &plan)?);
         }
         let stream = state.stream.as_mut().expect("started above");
@@ -352,6 +405,7 @@ impl Film {
         state.ended = true;
         self.limit.fetch_min(state.next, Ordering::AcqRel);
         let Some(mut stream) = state.stream.take() else {
+            state.held = None;
             return Ok(());
         };
         // ffmpeg ends by itself after the planned frames: its exit status
@@ -360,6 +414,7 @@ impl Film {
         let _ = io::copy(&mut stream.stdout, &mut io::sink());
         drop(stream.stdout);
         let status = stream.child.wait();
+        state.held = None;
         let said = stream.said.join().unwrap_or_default();
         if let Some(e) = stream.child.timed_out() {
             return Err(e);
@@ -432,6 +487,8 @@ impl Film {
         let mut command = Command::new("ffmpeg");
         command.args(["-nostdin", "-hide_banner", "-loglevel"]);
         command.arg(if timed { "level+info" } else { "level+error" });
+        // Before the input: the decoder's threads (see DECODER_THREADS).
+        command.args(["-threads", &DECODER_THREADS.to_string()]);
         match plan {
             // The chosen frames by number, from the start (as the shot
             // detection counted them), each once.

@@ -967,3 +967,80 @@ fn each_frame_is_the_one_shown_at_its_printed_time() {
         assert!(checked >= 10, "{film}: {checked} frames checked");
     }
 }
+
+#[test]
+fn under_a_small_memory_budget_films_decode_one_at_a_time() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let films: Vec<String> = (0..3)
+        .map(|i| film(dir.path(), &format!("film{i}.mkv"), 32, 18))
+        .collect();
+    let real = Std::new("sh")
+        .args(["-c", "command -v ffmpeg"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap();
+    let log = dir.path().join("log");
+    // A wrapper logging each ffmpeg's start and end.
+    let path = fake(
+        dir.path(),
+        "ffmpeg",
+        &format!(
+            "echo start >> '{log}'\n'{real}' \"$@\"\ncode=$?\necho stop >> '{log}'\nexit $code",
+            log = log.display(),
+            real = real.trim()
+        ),
+    );
+    // Each film's ffmpeg needs about 64 MiB: one fits in 100M, two do not.
+    let out = scenepal()
+        .env("PATH", path)
+        .args(["-q", "-k", "2", "-j", "4", "--max-memory", "100M"])
+        .args(&films)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 12);
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(log, "start\nstop\n".repeat(3), "two films decoded at once");
+}
+
+#[test]
+fn a_film_whose_decoder_alone_exceeds_the_memory_budget_is_its_error() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let film = film(dir.path(), "film.mkv", 32, 18);
+    let out = scenepal()
+        .args([
+            "-q",
+            "-k",
+            "2",
+            "--max-memory",
+            "20M",
+            "fixtures/two_colors.png",
+        ])
+        .arg(&film)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("film.mkv@00:00:00.000: needs about 64 MiB of memory to decode")
+            && err.contains("more than --max-memory 20 MiB"),
+        "{err}"
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        1,
+        "the still keeps its palette: {text}"
+    );
+}

@@ -92,8 +92,10 @@ pub struct Job {
 pub struct Limits {
     /// Largest input in bytes.
     pub max_bytes: u64,
-    /// Memory for the images being decoded at once.
-    pub memory: MemoryBudget,
+    /// Memory for the images being decoded at once, and films' ffmpeg.
+    pub memory: std::sync::Arc<MemoryBudget>,
+    /// Worker threads: frames of one film that may be in flight at once.
+    pub workers: usize,
 }
 
 /// Pictures of the whole run.
@@ -280,7 +282,11 @@ impl Config {
             },
             limits: Limits {
                 max_bytes: cli.max_bytes,
-                memory: MemoryBudget::new(cli.max_memory),
+                memory: std::sync::Arc::new(MemoryBudget::new(cli.max_memory)),
+                workers: cli
+                    .threads
+                    .filter(|&n| n > 0)
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
             },
             pictures,
             gallery: cli.html.as_ref().map(|_| (cli.html_images, cli.html_width)),
