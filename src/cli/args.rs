@@ -361,6 +361,16 @@ pub struct Cli {
           help_heading = "Video")]
     pub film_timeout: u64,
 
+    /// Keep the palettes of a film whose data ffmpeg reports as damaged,
+    /// with a warning on stderr, instead of an error record.
+    ///
+    /// Without it, decoding errors ffmpeg reports ("error while decoding
+    /// MB") make one error record for the film after its frames, and exit 1.
+    /// With it, the film's frames keep their records and one line on stderr
+    /// names the film, how many errors ffmpeg reported and the first.
+    #[arg(long, help_heading = "Video")]
+    pub lenient: bool,
+
     /// Compare each image's palette with GOLDEN, a JSON, JSON Lines or hex
     /// file scenepal wrote earlier; exit 1 with a diff on stderr if any
     /// changed, is new or is missing (with -f json, a report on stdout).

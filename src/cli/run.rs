@@ -615,7 +615,16 @@ fn read_frame(
     }
     let frame = match film.frame(index) {
         Ok(Some(frame)) => frame,
-        Ok(None) => return Ok(None),
+        Ok(None) => {
+            // Past the end of a film read with --lenient: its damage, once.
+            if let Some((errors, first)) = film.take_damage() {
+                say!(
+                    "scenepal: warning: {}: ffmpeg reported {errors} decoding error(s) (damaged data), the first: {first}; its palettes are kept (--lenient)",
+                    display_path(path)
+                );
+            }
+            return Ok(None);
+        }
         Err(e) => return Err((frame_record_name(film, path, index, None), explain_film(e))),
     };
     if index == 0 && film.reads_every_frame() {

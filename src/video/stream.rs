@@ -161,6 +161,8 @@ struct State {
     failure: Option<(usize, Error)>,
     /// Decoding errors ffmpeg reported, and its first message.
     damage: (usize, Option<String>),
+    /// [`Film::take_damage`] has given it.
+    damage_told: bool,
     /// The stream has ended.
     ended: bool,
     /// What admission gave, held while ffmpeg runs (a share of a memory
@@ -244,6 +246,19 @@ impl Film {
     pub fn damage(&self) -> (usize, Option<String>) {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.damage.clone()
+    }
+
+    /// The decoding errors ffmpeg reported (their number and the first),
+    /// once, when the film's stream has ended with some and it is read with
+    /// [`FilmOptions::lenient`] (otherwise they are its error): for the one
+    /// warning of a lenient read.
+    pub fn take_damage(&self) -> Option<(usize, String)> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if !self.options.lenient || state.damage.0 == 0 || state.damage_told {
+            return None;
+        }
+        state.damage_told = true;
+        Some((state.damage.0, state.damage.1.clone().unwrap_or_default()))
     }
 
     /// The time frame `index` is sampled at, when known before reading it.

@@ -1044,3 +1044,54 @@ fn a_film_whose_decoder_alone_exceeds_the_memory_budget_is_its_error() {
         "the still keeps its palette: {text}"
     );
 }
+
+#[test]
+fn a_damaged_film_is_an_error_or_with_lenient_one_warning() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base.mp4");
+    let status = Std::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
+        .args(["testsrc2=s=160x90:r=10:d=4", "-c:v", "libx264"])
+        .args(["-pix_fmt", "yuv420p"])
+        .arg(&base)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Bit flips through the second half of the coded frames.
+    let mut data = std::fs::read(&base).unwrap();
+    let len = data.len();
+    for i in (len / 2..len - 2000).step_by(97) {
+        data[i] ^= 0x55;
+    }
+    let damaged = dir.path().join("damaged.mp4");
+    std::fs::write(&damaged, data).unwrap();
+    let run = |lenient: bool| {
+        let mut cmd = scenepal();
+        cmd.args(["-q", "-k", "2", "-j", "4"]);
+        if lenient {
+            cmd.arg("--lenient");
+        }
+        let out = cmd.arg(&damaged).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        (out.status.code(), text, err)
+    };
+    let (code, text, err) = run(false);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("decoding error(s) (damaged data)"), "{err}");
+    let (code, lenient_text, err) = run(true);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(lenient_text, text, "the same palettes are kept");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("scenepal: warning: ")
+            && err.contains("damaged.mp4: ffmpeg reported ")
+            && err.contains("its palettes are kept (--lenient)"),
+        "{err}"
+    );
+}

@@ -333,7 +333,7 @@ impl Config {
                         end_ms: cli.end,
                     },
                     timeout: std::time::Duration::from_secs(cli.film_timeout),
-                    lenient: false,
+                    lenient: cli.lenient,
                     max_pixels: job.load.max_pixels,
                 },
                 opened,
