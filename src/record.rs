@@ -87,7 +87,9 @@ pub struct PaletteRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop: Option<crate::bars::Crop>,
     /// `false` when the palette was made from a reduced read of the image
-    /// (`--fast`): its colours, fractions and mse describe those pixels.
+    /// (`--fast`): its colours, fractions and mse describe those pixels;
+    /// or, for a film's frame, when it is the keyframe at or before the
+    /// sample times it stands for (`--fast`), its `time` the keyframe's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exact: Option<bool>,
     /// With `exact` false: the reduction of each side (0.5, 0.25, 0.125).

@@ -125,7 +125,9 @@ pub struct Cli {
     /// decoded whole and read at one pixel in 2×2, 4×4 or 8×8: the largest
     /// reduction keeping 65,536 pixels (images smaller than that are read
     /// whole). Palette, fractions and mse describe those pixels; JSON says
-    /// "exact": false and the "scale". Video frames are always read whole.
+    /// "exact": false and the "scale". A film is read keyframes only: each
+    /// sample time takes the nearest keyframe at or before it, once, named
+    /// by its own time ("exact": false).
     #[arg(long, help_heading = "Palette")]
     pub fast: bool,
 
@@ -296,7 +298,8 @@ pub struct Cli {
     pub html_width: u32,
 
     /// Sample a video every DURATION (e.g. 1s, 500ms, 2.5s, 1m), or once a
-    /// shot (shot).
+    /// shot (shot), or at every keyframe (key: keyframes only are decoded,
+    /// with or without --fast).
     ///
     /// A video input (any container and codec ffmpeg reads, recognised by
     /// its first bytes) is read through the ffmpeg program, and each sampled
@@ -309,7 +312,7 @@ pub struct Cli {
     /// and stays new two frames on: pans, slow zooms, fast motion and one-
     /// or two-frame flashes are not cuts; cuts between shots of one colour,
     /// or between dark shots, are.
-    #[arg(long, value_name = "DURATION|shot", value_parser = with_words(parse_every, every_words),
+    #[arg(long, value_name = "DURATION|shot|key", value_parser = with_words(parse_every, every_words),
           hide_possible_values = true, default_value = "1s", help_heading = "Video")]
     pub every: Every,
 

@@ -110,6 +110,8 @@ struct ImageResult {
     managed: Managed,
     /// 1, or the reduction of a fast read.
     step: u32,
+    /// False for a film's keyframe standing in for later sample times.
+    exact: bool,
     palette: Option<Palette>,
     bins: Option<Bins>,
     /// The mean colour, for the barcode.
@@ -376,6 +378,7 @@ impl Sinks {
             shot: image.shot.map(Shot::from),
             crop: image.crop,
             step: image.step,
+            exact: image.exact,
             color_profile: image.managed.profile.as_deref(),
             ..Report::new(
                 palette,
@@ -403,6 +406,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
     // Admitted only while the images in flight fit the memory budget; the
     // share is given back when this image's work is done.
     let mut shot = None;
+    let mut exact = true;
     let (shown, loaded, _permit, time, picture_name) = match unit {
         Work::Input(item @ InputItem::Unreadable(_, reason)) => {
             return Err((item.name(), anyhow!("{reason}")))
@@ -456,6 +460,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
             let shown = frame_record_name(film, path, *index, Some(frame.ms));
             let ms = frame.ms;
             shot = frame.shot;
+            exact = frame.exact;
             // ffmpeg has converted the film's YUV with its matrix.
             let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
                 .map_err(|e| (shown.clone(), explain(e)))?
@@ -554,6 +559,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
         crop,
         managed,
         step,
+        exact,
         palette,
         bins,
         mean,

@@ -27,6 +27,8 @@ pub enum Every {
     Ms(u64),
     /// The middle frame of each shot.
     Shot,
+    /// Every keyframe, decoding keyframes only.
+    Key,
 }
 
 /// `-k`: a number of colours, or auto.
@@ -86,7 +88,10 @@ pub(super) fn colors_words() -> Vec<PossibleValue> {
 
 /// The words `--every` takes (keep in step with [`parse_every`]).
 pub(super) fn every_words() -> Vec<PossibleValue> {
-    vec![PossibleValue::new("shot").help("The middle frame of each shot")]
+    vec![
+        PossibleValue::new("shot").help("The middle frame of each shot"),
+        PossibleValue::new("key").help("Every keyframe (keyframes only decoded)"),
+    ]
 }
 
 /// The colour names `--exclude` takes (CSS's).
@@ -138,9 +143,10 @@ pub(super) fn parse_duration_ms(s: &str) -> Result<u64, String> {
 pub(super) fn parse_every(s: &str) -> Result<Every, String> {
     match s.trim() {
         "shot" | "shots" => Ok(Every::Shot),
+        "key" => Ok(Every::Key),
         d => match parse_duration_ms(d)? {
             0 => Err(format!(
-                "'{s}' is no interval: give a positive duration (1s, 500ms) or shot"
+                "'{s}' is no interval: give a positive duration (1s, 500ms), shot or key"
             )),
             ms => Ok(Every::Ms(ms)),
         },

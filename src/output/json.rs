@@ -19,8 +19,10 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     record.shot = report.shot;
     record.crop = report.crop;
     if report.step > 1 {
-        record.exact = Some(false);
         record.scale = Some(1.0 / report.step as f64);
+    }
+    if report.step > 1 || !report.exact {
+        record.exact = Some(false);
     }
     record.color_profile = report.color_profile.map(str::to_owned);
     record.exclude = report.exclude.to_vec();

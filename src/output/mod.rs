@@ -66,6 +66,9 @@ pub struct Report<'a> {
     pub crop: Option<crate::bars::Crop>,
     /// 1 when every pixel was read; else the reduction of a fast read.
     pub step: u32,
+    /// False when the image stands in for the one asked for: a film's
+    /// keyframe read for the sample times after it (`--fast`).
+    pub exact: bool,
     /// The colour profile the pixels were converted from, if any.
     pub color_profile: Option<&'a str>,
     /// Colours whose pixels were left out of the counted pixels.
@@ -97,6 +100,7 @@ impl<'a> Report<'a> {
             shot: None,
             crop: None,
             step: 1,
+            exact: true,
             color_profile: None,
             exclude,
             names,

@@ -76,6 +76,14 @@ pub enum Error {
         /// End (ms).
         end: u64,
     },
+    /// No keyframe lies in the span sampled by keyframe.
+    #[error("no keyframe between {} and {}", clock(*start), end.map_or("the end".to_owned(), clock))]
+    NoKeyframe {
+        /// Start (ms).
+        start: u64,
+        /// End (ms), the film's end when `None`.
+        end: Option<u64>,
+    },
     /// `ffmpeg` stopped with an error.
     #[error("ffmpeg failed at {}: {said}", clock(*at))]
     Ffmpeg {

@@ -2,11 +2,13 @@
 //! and sampled into frames by one `ffmpeg` process, each sampled frame one
 //! input named `film.mkv@00:00:12.500`. One concern a file: [`mod@probe`]
 //! (recognising and probing), `stream` (the frame stream and its child
-//! process), [`sampling`] (sampling and times), [`shots`] (shot
-//! detection), `child` (starting ffmpeg safely).
+//! process), [`sampling`] (sampling and times), [`keys`] (which keyframes a
+//! keyframes-only read takes), [`shots`] (shot detection), `child`
+//! (starting ffmpeg safely).
 
 mod child;
 mod error;
+pub mod keys;
 pub mod probe;
 pub mod sampling;
 pub mod shots;

@@ -24,6 +24,14 @@ pub struct Sampling {
     pub start_ms: u64,
     /// Where sampling ends (the film's end when `None`).
     pub end_ms: Option<u64>,
+    /// Decode keyframes only (ffmpeg's `-skip_frame nokey`; `--fast`): each
+    /// sample time takes the nearest keyframe at or before it, each
+    /// keyframe given once, at its own time (see [`super::keys`]). Shot
+    /// sampling reads every frame whatever this says.
+    pub keyframes_only: bool,
+    /// One frame at every keyframe in the span (`--every key`) instead of
+    /// one every `every_ms`, decoding keyframes only.
+    pub every_key: bool,
 }
 
 /// The default sampling rate: one frame a second, about 7,000 frames for a
@@ -40,6 +48,8 @@ impl Default for Sampling {
             frames: None,
             start_ms: 0,
             end_ms: None,
+            keyframes_only: false,
+            every_key: false,
         }
     }
 }

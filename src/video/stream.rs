@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use super::child::{input_args, spawn_watched, Watched};
 use super::error::{Error, Result};
+use super::keys::KeySamples;
 use super::probe::{probe, FilmInfo};
 use super::sampling::{seconds, Sampling};
 use super::shots::{detect_shots, ShotFrame, ShotSpan};
@@ -99,6 +100,9 @@ pub struct Frame {
     pub ms: u64,
     /// With shot sampling: the shot the frame belongs to.
     pub shot: Option<ShotSpan>,
+    /// False when the frame stands in for sample times after its own: the
+    /// nearest keyframe at or before them ([`super::Sampling::keyframes_only`]).
+    pub exact: bool,
 }
 
 /// Which frames ffmpeg gives.
@@ -116,6 +120,9 @@ enum Plan {
     /// Every frame once, at its own time, from `start_ms` to `end_ms`
     /// (sampling finer than the film's frames).
     Every { start_ms: u64, end_ms: Option<u64> },
+    /// Keyframes only, each at its own time, those that serve `samples`;
+    /// `exact` when the keyframes are the samples (`--every key`).
+    Keys { samples: KeySamples, exact: bool },
 }
 
 impl Plan {
@@ -124,7 +131,7 @@ impl Plan {
         match self {
             Plan::Grid { count, .. } => *count,
             Plan::Chosen(frames) => Some(frames.len()),
-            Plan::Every { .. } => None,
+            Plan::Every { .. } | Plan::Keys { .. } => None,
         }
     }
 }
@@ -168,15 +175,26 @@ struct State {
     /// What admission gave, held while ffmpeg runs (a share of a memory
     /// budget), dropped when its stream ends.
     held: Option<Box<dyn Send>>,
+    /// A seek landed after the first sample's keyframe: keyframes are read
+    /// from the film's start.
+    unseekable: bool,
 }
 
 /// A running ffmpeg and the thread reading its messages.
 struct Stream {
     child: Watched,
     stdout: ChildStdout,
-    /// Each frame's time, with [`Plan::Every`].
-    times: Option<mpsc::Receiver<u64>>,
+    /// Each frame's time, with [`Plan::Every`] (ms after the seek) and
+    /// [`Plan::Keys`] (ms from the film's start).
+    times: Option<mpsc::Receiver<i64>>,
     said: JoinHandle<Said>,
+    /// With [`Plan::Keys`]: ffmpeg was started with a seek.
+    seeked: bool,
+    /// With [`Plan::Keys`]: the last keyframe read and its time, kept until
+    /// the next one's time shows whether it serves a sample.
+    held: Option<(Vec<u8>, i64)>,
+    /// With [`Plan::Keys`]: no later keyframe serves a sample.
+    enough: bool,
 }
 
 /// What ffmpeg said on stderr.
@@ -272,7 +290,7 @@ impl Film {
                 start_ms, every_us, ..
             } => Some(start_ms + grid_offset_ms(index, *every_us)),
             Plan::Chosen(frames) => frames.get(index).map(|f| f.ms),
-            Plan::Every { .. } => None,
+            Plan::Every { .. } | Plan::Keys { .. } => None,
         }
     }
 
@@ -329,6 +347,15 @@ impl Film {
         }
         let sampling = &self.options.sampling;
         let plan = match self.at {
+            // The keyframe at or before the time asked for.
+            Some(at) if sampling.keyframes_only => Plan::Keys {
+                samples: KeySamples::Grid {
+                    start_ms: at,
+                    every_us: 1_000_000,
+                    count: Some(1),
+                },
+                exact: false,
+            },
             Some(at) => Plan::Grid {
                 start_ms: at,
                 every_us: 1_000_000,
@@ -363,11 +390,14 @@ impl Film {
         if plan.count().is_some_and(|count| index >= count) {
             return self.end(state, &info, &plan);
         }
+        if let Plan::Keys { samples, exact } = plan {
+            return self.read_next_key(state, &info, &samples, exact);
+        }
         if state.stream.is_none() {
             if let Some(admit) = &self.admit {
                 state.held = Some(admit(&info)?);
             }
-            state.stream = Some(self.start(&info, &plan)?);
+            state.stream = Some(self.start(&info, &plan, false)?);
         }
         let stream = state.stream.as_mut().expect("started above");
         let mut rgb = vec![0u8; info.width as usize * info.height as usize * 3];
@@ -384,15 +414,9 @@ impl Film {
                     } => start_ms + grid_offset_ms(index, *every_us),
                     Plan::Chosen(frames) => frames[index].ms,
                     Plan::Every { start_ms, .. } => {
-                        let time = stream
-                            .times
-                            .as_ref()
-                            .and_then(|t| t.recv_timeout(self.options.timeout).ok());
-                        start_ms
-                            + time.ok_or(Error::Stopped(
-                                "ffmpeg gave a frame without its time".to_owned(),
-                            ))?
+                        (*start_ms as i64 + self.time_of_frame(stream)?).max(0) as u64
                     }
+                    Plan::Keys { .. } => unreachable!("read by read_next_key"),
                 };
                 state.ahead.insert(
                     index,
@@ -405,6 +429,7 @@ impl Film {
                             Plan::Chosen(frames) => Some(frames[index].shot),
                             _ => None,
                         },
+                        exact: true,
                     },
                 );
                 state.next += 1;
@@ -447,15 +472,159 @@ impl Film {
                 first: said.first.unwrap_or_default(),
             });
         }
-        if state.next == 0 {
-            if let Plan::Grid { start_ms, .. } = plan {
-                return Err(Error::PastEnd {
-                    at: *start_ms,
-                    end: info.duration_ms,
-                });
+        self.check_frames(state, info, plan)
+    }
+
+    /// A film's stream that gave no frame at all is an error when frames
+    /// were asked for by time.
+    fn check_frames(&self, state: &State, info: &FilmInfo, plan: &Plan) -> Result<()> {
+        if state.next > 0 {
+            return Ok(());
+        }
+        match plan {
+            Plan::Grid { start_ms, .. }
+            | Plan::Keys {
+                samples: KeySamples::Grid { start_ms, .. },
+                ..
+            } => Err(Error::PastEnd {
+                at: *start_ms,
+                end: info.duration_ms,
+            }),
+            Plan::Keys {
+                samples: KeySamples::Every { start_ms, end_ms },
+                ..
+            } => Err(Error::NoKeyframe {
+                start: *start_ms,
+                end: *end_ms,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The time ffmpeg gave the frame just read (ms after the seek, or
+    /// from the film's start with [`Plan::Keys`]).
+    fn time_of_frame(&self, stream: &Stream) -> Result<i64> {
+        let time = stream
+            .times
+            .as_ref()
+            .and_then(|t| t.recv_timeout(self.options.timeout).ok());
+        time.ok_or(Error::Stopped(
+            "ffmpeg gave a frame without its time".to_owned(),
+        ))
+    }
+
+    /// Reads keyframes until one is known to serve a sample (the next
+    /// keyframe's time shows it), gives it as the next frame, or ends the
+    /// stream.
+    fn read_next_key(
+        &self,
+        state: &mut State,
+        info: &FilmInfo,
+        samples: &KeySamples,
+        exact: bool,
+    ) -> Result<()> {
+        let plan = Plan::Keys {
+            samples: *samples,
+            exact,
+        };
+        loop {
+            if state.stream.is_none() {
+                let seek = !state.unseekable && samples.start_ms() > 0;
+                if state.held.is_none() {
+                    if let Some(admit) = &self.admit {
+                        state.held = Some(admit(info)?);
+                    }
+                }
+                state.stream = Some(self.start(info, &plan, seek)?);
+            }
+            let stream = state.stream.as_mut().expect("started above");
+            if stream.enough {
+                return self.stop_early(state, info, &plan);
+            }
+            let mut rgb = vec![0u8; info.width as usize * info.height as usize * 3];
+            stream.child.allow(Some(
+                self.options.timeout
+                    + Duration::from_secs(
+                        info.width as u64 * info.height as u64 / SLOWEST_PIXELS_PER_SECOND,
+                    ),
+            ));
+            let read = stream.stdout.read_exact(&mut rgb);
+            stream.child.allow(None);
+            let next = match read {
+                Ok(()) => Some((rgb, self.time_of_frame(stream)?)),
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => None,
+                Err(e) => return Err(Error::Read(e)),
+            };
+            let Some((rgb, time)) = next else {
+                // The last keyframe serves the samples up to the film's end.
+                if let Some((held, key)) = stream.held.take() {
+                    let end = info.duration_ms.map(|end| (end as i64).max(key + 1));
+                    if samples.serves(key, end) {
+                        self.give(state, info, held, key, exact);
+                        return Ok(());
+                    }
+                }
+                return self.end(state, info, &plan);
+            };
+            if stream.seeked && stream.held.is_none() && time > samples.start_ms() as i64 {
+                // The seek went past the keyframe serving the first sample
+                // (some containers seek only roughly): read from the start.
+                let mut stream = state.stream.take().expect("read above");
+                stream.child.finish();
+                state.unseekable = true;
+                continue;
+            }
+            let over = samples.over(time);
+            let held = if over {
+                stream.enough = true;
+                stream.held.take()
+            } else {
+                stream.held.replace((rgb, time))
+            };
+            if let Some((held, key)) = held {
+                if samples.serves(key, Some(time)) {
+                    self.give(state, info, held, key, exact);
+                    return Ok(());
+                }
             }
         }
-        Ok(())
+    }
+
+    /// Gives the keyframe at `key` as the next frame.
+    fn give(&self, state: &mut State, info: &FilmInfo, rgb: Vec<u8>, key: i64, exact: bool) {
+        let index = state.next;
+        state.ahead.insert(
+            index,
+            Frame {
+                rgb,
+                width: info.width,
+                height: info.height,
+                ms: key.max(0) as u64,
+                shot: None,
+                exact,
+            },
+        );
+        state.next += 1;
+    }
+
+    /// Ends a keyframes-only stream once no later keyframe serves a
+    /// sample: ffmpeg is stopped, not read to the film's end.
+    fn stop_early(&self, state: &mut State, info: &FilmInfo, plan: &Plan) -> Result<()> {
+        state.ended = true;
+        self.limit.fetch_min(state.next, Ordering::AcqRel);
+        let Some(mut stream) = state.stream.take() else {
+            return Ok(());
+        };
+        stream.child.finish();
+        let said = stream.said.join().unwrap_or_default();
+        state.damage = (said.errors, said.first.clone());
+        if said.errors > 0 && !self.options.lenient {
+            return Err(Error::DamagedFrames {
+                errors: said.errors,
+                first: said.first.unwrap_or_default(),
+            });
+        }
+        self.check_frames(state, info, plan)
     }
 
     /// The time of frame `index` for messages (the last known for frames
@@ -467,6 +636,7 @@ impl Film {
             } => start_ms + grid_offset_ms(index, *every_us),
             Plan::Chosen(frames) => frames.get(index).or(frames.last()).map_or(0, |f| f.ms),
             Plan::Every { start_ms, .. } => *start_ms,
+            Plan::Keys { samples, .. } => samples.start_ms(),
         }
     }
 
@@ -484,7 +654,7 @@ impl Film {
                 let before = index.checked_sub(1).map_or(0, |i| frames[i].ms);
                 frames.get(index).map_or(0, |f| f.ms.saturating_sub(before))
             }
-            Plan::Every { .. } => frame_ms,
+            Plan::Every { .. } | Plan::Keys { .. } => frame_ms,
         };
         let pixels =
             (span_ms / frame_ms + 1).saturating_mul(info.width as u64 * info.height as u64);
@@ -492,13 +662,13 @@ impl Film {
     }
 
     /// Starts `ffmpeg` for `plan`, converting to full-range RGB with the
-    /// film's matrix.
-    fn start(&self, info: &FilmInfo, plan: &Plan) -> Result<Stream> {
+    /// film's matrix; with [`Plan::Keys`], `seek` to the first sample.
+    fn start(&self, info: &FilmInfo, plan: &Plan, seek: bool) -> Result<Stream> {
         let convert = format!(
             "scale=in_color_matrix={}:in_range=auto:out_range=full:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
             info.matrix
         );
-        let timed = matches!(plan, Plan::Every { .. });
+        let timed = matches!(plan, Plan::Every { .. } | Plan::Keys { .. });
         let mut command = Command::new("ffmpeg");
         command.args(["-nostdin", "-hide_banner", "-loglevel"]);
         command.arg(if timed { "level+info" } else { "level+error" });
@@ -557,6 +727,22 @@ impl Film {
                     .arg(format!("showinfo,{convert}"))
                     .args(["-fps_mode", "passthrough"]);
             }
+            // Keyframes only: the decoder skips every other frame (select
+            // drops any a decoder gives anyway). The seek lands on the
+            // keyframe at or before the first sample and keeps it; times
+            // count from the film's start, whatever its first timestamp.
+            Plan::Keys { samples, .. } => {
+                command.args(["-skip_frame", "nokey", "-copyts", "-start_at_zero"]);
+                if seek {
+                    let start = samples.start_ms();
+                    command.args(["-noaccurate_seek", "-ss", &seconds(start * 1000)]);
+                }
+                command
+                    .args(input_args(&self.path)?)
+                    .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
+                    .arg(format!("select='eq(key\\,1)',showinfo,{convert}"))
+                    .args(["-fps_mode", "passthrough"]);
+            }
         }
         command.args(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
         let mut child = spawn_watched("ffmpeg", &mut command)?;
@@ -573,30 +759,44 @@ impl Film {
             stdout,
             times: timed.then_some(times),
             said,
+            seeked: seek,
+            held: None,
+            enough: false,
         })
     }
 }
 
 /// Reads ffmpeg's messages: errors counted (damaged data), and with
-/// `times` each frame's showinfo time sent on.
+/// `times` each frame's showinfo time sent on (ms, from its timestamp and
+/// time base: showinfo's `pts_time` has six digits, too few past 1000 s).
 fn read_messages(
     stderr: Option<std::process::ChildStderr>,
-    times: Option<mpsc::Sender<u64>>,
+    times: Option<mpsc::Sender<i64>>,
 ) -> Said {
     let mut said = Said::default();
     let Some(stderr) = stderr else { return said };
+    let mut time_base = None;
     for line in io::BufReader::new(stderr).split(b'\n') {
         let Ok(line) = line else { break };
         let line = String::from_utf8_lossy(&line);
         if let Some(times) = &times {
-            if line.contains("Parsed_showinfo") && line.contains(" n:") {
-                let time = line
-                    .split(" pts_time:")
-                    .nth(1)
-                    .and_then(|t| t.split_whitespace().next())
-                    .and_then(|t| t.parse::<f64>().ok());
-                if let Some(t) = time {
-                    let _ = times.send((t.max(0.0) * 1000.0).round() as u64);
+            if line.contains("Parsed_showinfo") {
+                if let Some(base) = line.split("config in time_base: ").nth(1) {
+                    time_base = base
+                        .split([',', ' '])
+                        .next()
+                        .and_then(|b| b.split_once('/'))
+                        .and_then(|(n, d)| Some((n.parse::<i64>().ok()?, d.parse::<i64>().ok()?)))
+                        .filter(|&(n, d)| n > 0 && d > 0);
+                } else if line.contains(" n:") {
+                    let pts = line
+                        .split(" pts:")
+                        .nth(1)
+                        .and_then(|t| t.split_whitespace().next())
+                        .and_then(|t| t.parse::<i64>().ok());
+                    if let (Some(pts), Some((num, den))) = (pts, time_base) {
+                        let _ = times.send(ms_of(pts, num, den));
+                    }
                 }
                 continue;
             }
@@ -620,13 +820,63 @@ fn read_messages(
     said
 }
 
+/// `pts` ticks of `num/den` seconds in ms, rounded to the nearest.
+fn ms_of(pts: i64, num: i64, den: i64) -> i64 {
+    let scaled = pts as i128 * num as i128 * 1000;
+    let den = den as i128;
+    let ms = if scaled >= 0 {
+        (scaled + den / 2) / den
+    } else {
+        -((-scaled + den / 2) / den)
+    };
+    ms.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
 /// Milliseconds from the start to grid point `index`.
 fn grid_offset_ms(index: usize, every_us: u64) -> u64 {
     (index as u64).saturating_mul(every_us) / 1000
 }
 
-/// Plans the frames of a sampling by time.
+/// Plans the frames of a sampling by time: the grid's frames, or the
+/// keyframes that serve it ([`Sampling::keyframes_only`]), or every
+/// keyframe ([`Sampling::every_key`]).
 fn plan(sampling: &Sampling, info: &FilmInfo) -> Result<Plan> {
+    let plan = grid(sampling, info)?;
+    if sampling.every_key {
+        return Ok(Plan::Keys {
+            samples: KeySamples::Every {
+                start_ms: sampling.start_ms,
+                end_ms: sampling.end_ms,
+            },
+            exact: true,
+        });
+    }
+    if !sampling.keyframes_only {
+        return Ok(plan);
+    }
+    let samples = match plan {
+        Plan::Grid {
+            start_ms,
+            every_us,
+            count,
+        } => KeySamples::Grid {
+            start_ms,
+            every_us,
+            count,
+        },
+        // Finer than the frames, so finer than the keyframes: each
+        // keyframe in the span serves a sample.
+        Plan::Every { start_ms, end_ms } => KeySamples::Every { start_ms, end_ms },
+        _ => unreachable!("grid plans by time"),
+    };
+    Ok(Plan::Keys {
+        samples,
+        exact: false,
+    })
+}
+
+/// Plans the frames of a sampling by time, all frames decoded.
+fn grid(sampling: &Sampling, info: &FilmInfo) -> Result<Plan> {
     let start_ms = sampling.start_ms;
     if let Some(end) = sampling.end_ms {
         if end <= start_ms {

@@ -62,6 +62,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                     shot: None,
                     crop: None,
                     step: image.step,
+                    exact: true,
                     color_profile: None,
                     exclude: &[],
                     names: false,

@@ -323,7 +323,7 @@ impl Config {
                     sampling: Sampling {
                         every_ms: match cli.every {
                             Every::Ms(ms) => ms,
-                            Every::Shot => DEFAULT_EVERY_MS,
+                            Every::Shot | Every::Key => DEFAULT_EVERY_MS,
                         },
                         shots: cli.every == Every::Shot || cli.per_shot,
                         per_shot: cli.per_shot,
@@ -331,6 +331,8 @@ impl Config {
                         frames: cli.frames,
                         start_ms: cli.start.unwrap_or(0),
                         end_ms: cli.end,
+                        keyframes_only: cli.fast,
+                        every_key: cli.every == Every::Key,
                     },
                     timeout: std::time::Duration::from_secs(cli.film_timeout),
                     lenient: cli.lenient,
