@@ -82,6 +82,21 @@ pub struct PaletteRecord {
     /// span in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shot: Option<Shot>,
+    /// For a frame of a sampled film: `--every` (seconds, or `shot`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<Every>,
+    /// For a frame of a film sampled with `--frames`: their number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frames: Option<usize>,
+    /// For a frame of a sampled film: `--start`, in seconds, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<f64>,
+    /// For a frame of a sampled film: `--end`, in seconds, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<f64>,
+    /// For a frame of a film sampled by shot: `--shot-threshold`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shot_threshold: Option<f64>,
     /// The part of the image counted, when letterbox or pillarbox bars were
     /// left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -231,6 +246,11 @@ impl PaletteRecord {
             height: size.map(|s| s.1),
             time: None,
             shot: None,
+            every: None,
+            frames: None,
+            start: None,
+            end: None,
+            shot_threshold: None,
             crop: None,
             exact: None,
             scale: None,
@@ -274,6 +294,80 @@ impl PaletteRecord {
             space: self.space?,
             seed: self.seed?,
         })
+    }
+
+    /// How the film was sampled into this frame, when the record says.
+    pub fn sampled(&self) -> Option<Sampled> {
+        let sampled = Sampled {
+            every: self.every.clone(),
+            frames: self.frames,
+            start: self.start,
+            end: self.end,
+            shot_threshold: self.shot_threshold,
+        };
+        (sampled != Sampled::default()).then_some(sampled)
+    }
+
+    /// Records how the film was sampled into this frame.
+    pub fn set_sampled(&mut self, sampled: &Sampled) {
+        self.every = sampled.every.clone();
+        self.frames = sampled.frames;
+        self.start = sampled.start;
+        self.end = sampled.end;
+        self.shot_threshold = sampled.shot_threshold;
+    }
+}
+
+/// `every` in a frame's record: the seconds between sampled frames, or the
+/// rule the frames were chosen by (`shot`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Every {
+    /// One frame every this many seconds.
+    Seconds(f64),
+    /// A rule by name: `shot` (the middle frame of each shot).
+    Rule(String),
+}
+
+/// How a film was sampled into frames, as each frame's record holds it
+/// (what `--check` compares): the options given, `every` always unless
+/// `--frames` replaced it, `shot_threshold` when frames follow shots.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sampled {
+    /// `--every`.
+    pub every: Option<Every>,
+    /// `--frames`.
+    pub frames: Option<usize>,
+    /// `--start`, in seconds.
+    pub start: Option<f64>,
+    /// `--end`, in seconds.
+    pub end: Option<f64>,
+    /// `--shot-threshold`.
+    pub shot_threshold: Option<f64>,
+}
+
+impl Sampled {
+    /// The sampling as the options that give it (`--every 2s --start 1.5s`).
+    pub fn flags(&self) -> String {
+        let mut flags = Vec::new();
+        match &self.every {
+            Some(Every::Seconds(s)) => flags.push(format!("--every {s}s")),
+            Some(Every::Rule(rule)) => flags.push(format!("--every {rule}")),
+            None => {}
+        }
+        if let Some(n) = self.frames {
+            flags.push(format!("--frames {n}"));
+        }
+        if let Some(s) = self.start {
+            flags.push(format!("--start {s}s"));
+        }
+        if let Some(s) = self.end {
+            flags.push(format!("--end {s}s"));
+        }
+        if let Some(t) = self.shot_threshold {
+            flags.push(format!("--shot-threshold {t}"));
+        }
+        flags.join(" ")
     }
 }
 

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
             height: Some(image.height),
             time: None,
             shot: None,
+            sampled: None,
             crop: None,
             step: image.step,
             color_profile: image.managed.profile.as_deref(),

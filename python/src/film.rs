@@ -8,6 +8,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyFloat, PyInt, PyString};
 use rayon::prelude::*;
+use scenepal::record::Sampled;
 use scenepal::video::{self, frame_name, parse_duration, Film, FilmOptions, Sampling};
 use scenepal::LoadedImage;
 
@@ -55,6 +56,8 @@ pub struct FilmIterator {
     film: Arc<Film>,
     shown: String,
     settings: Settings,
+    /// The sampling as each frame's record holds it.
+    sampled: Sampled,
     pool: Arc<rayon::ThreadPool>,
     next: usize,
     ready: VecDeque<(f64, Made)>,
@@ -83,7 +86,8 @@ impl FilmIterator {
     fn fill(&mut self, py: Python<'_>) -> PyResult<()> {
         let start = self.next;
         let end = start + 2 * self.pool.current_num_threads();
-        let (film, shown, settings) = (&self.film, &self.shown, &self.settings);
+        let (film, shown, settings, sampled) =
+            (&self.film, &self.shown, &self.settings, &self.sampled);
         if film.ended_before(start) {
             return Ok(());
         }
@@ -91,7 +95,7 @@ impl FilmIterator {
             self.pool.install(|| {
                 (start..end)
                     .into_par_iter()
-                    .map(|i| frame_palette(film, shown, settings, i))
+                    .map(|i| frame_palette(film, shown, settings, sampled, i))
                     .collect()
             })
         });
@@ -122,6 +126,7 @@ fn frame_palette(
     film: &Film,
     shown: &str,
     settings: &Settings,
+    sampled: &Sampled,
     index: usize,
 ) -> Result<Option<(f64, Made)>, PyErrSource> {
     let Some(frame) = film.frame(index).map_err(PyErrSource::Film)? else {
@@ -139,6 +144,7 @@ fn frame_palette(
     let mut made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
         .map_err(PyErrSource::Image)?;
     made.shot = frame.shot.map(Into::into);
+    made.sampled = Some(sampled.clone());
     Ok(Some((time, made)))
 }
 
@@ -198,12 +204,14 @@ pub fn film(
         max_pixels: settings.load.max_pixels,
         ..FilmOptions::default()
     };
+    let sampled = options.sampling.recorded();
     let film = Arc::new(Film::new(&file, None, options));
     let pool = crate::pool(jobs)?;
     let mut frames = FilmIterator {
         film,
         shown,
         settings,
+        sampled,
         pool,
         next: 0,
         ready: VecDeque::new(),

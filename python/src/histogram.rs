@@ -189,6 +189,7 @@ impl Histogram {
             size: None,
             time: None,
             shot: None,
+            sampled: None,
             crop: None,
             step: 1,
             color_profile: None,

@@ -54,6 +54,8 @@ pub struct Made {
     pub time: Option<f64>,
     /// A film frame's shot, when sampled by shot.
     pub shot: Option<scenepal::record::Shot>,
+    /// A film frame's sampling, as the CLI records it.
+    pub sampled: Option<scenepal::record::Sampled>,
     pub crop: Option<Crop>,
     pub step: u32,
     pub color_profile: Option<String>,
@@ -81,6 +83,7 @@ impl Made {
             size: Some((analysis.width, analysis.height)),
             time,
             shot: None,
+            sampled: None,
             crop: analysis.crop,
             step: analysis.step,
             color_profile: analysis.managed.profile,
@@ -137,6 +140,7 @@ impl Palette {
             height: m.size.map(|s| s.1),
             time: m.time,
             shot: m.shot,
+            sampled: m.sampled.as_ref(),
             crop: m.crop,
             step: m.step,
             color_profile: m.color_profile.as_deref(),

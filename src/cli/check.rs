@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 use scenepal::color::{delta_e, parse_hex, to_hex, Rgb};
 use scenepal::output::escape_control;
-use scenepal::record::{Record, Settings};
+use scenepal::record::{Record, Sampled, Settings};
 use scenepal::transport::palette_distance;
 use scenepal::Exclusion;
 use scenepal::{Options, Palette};
@@ -65,6 +65,8 @@ pub struct GoldenEntry {
     pub colors: Option<Vec<(Rgb, Option<f64>)>>,
     /// The settings the golden palette was made with (JSON).
     pub settings: Option<Settings>,
+    /// How the golden frame's film was sampled (JSON, frames of films).
+    pub sampled: Option<Sampled>,
 }
 
 /// Parses a golden file: a JSON object, JSON Lines, or hex output (one
@@ -127,6 +129,7 @@ fn hex_entry(path: Option<String>, colors: Vec<Rgb>) -> GoldenEntry {
         path,
         colors: Some(colors.into_iter().map(|rgb| (rgb, None)).collect()),
         settings: None,
+        sampled: None,
     }
 }
 
@@ -136,9 +139,11 @@ fn json_entry(record: Record) -> Result<GoldenEntry> {
             path: e.path,
             colors: None,
             settings: None,
+            sampled: None,
         },
         Record::Palette(p) => GoldenEntry {
             settings: p.settings(),
+            sampled: p.sampled(),
             colors: Some(
                 p.colors
                     .iter()
@@ -214,8 +219,8 @@ pub struct Checker {
     changed: usize,
     /// Images the golden file lacks.
     new: usize,
-    /// The golden file was made with other settings (said once).
-    warned: bool,
+    /// Why golden records were made otherwise, each said once.
+    warned: std::collections::HashSet<String>,
 }
 
 impl Checker {
@@ -255,7 +260,7 @@ impl Checker {
             write_error: None,
             changed: 0,
             new: 0,
-            warned: false,
+            warned: Default::default(),
         })
     }
 
@@ -279,8 +284,14 @@ impl Checker {
         self.record(&CheckRecord::new(path, Status::Failed));
     }
 
-    /// Checks one image's palette; returns the report of a difference.
-    pub fn check(&mut self, path: &str, palette: &Palette) -> Option<String> {
+    /// Checks one image's palette (of a film's frame sampled as `sampled`
+    /// says); returns the report of a difference.
+    pub fn check(
+        &mut self,
+        path: &str,
+        palette: &Palette,
+        sampled: Option<&Sampled>,
+    ) -> Option<String> {
         let shown = escape_control(path);
         let Some(i) = self.entry(path) else {
             self.new += 1;
@@ -288,23 +299,28 @@ impl Checker {
             return Some(format!("scenepal: {shown}: new: not in the golden file"));
         };
         let entry = &self.golden[i];
-        if let Some(then) = entry
+        let settings = entry
             .settings
             .as_ref()
             .filter(|&then| *then != self.settings)
-        {
+            .map(|then| (then.flags(), self.settings.flags()));
+        // A frame sampled otherwise (a frame asked for by its time, or one
+        // whose golden record predates sampling records, is not compared).
+        let sampling = match (&entry.sampled, sampled) {
+            (Some(then), Some(now)) if then != now => Some((then.flags(), now.flags())),
+            _ => None,
+        };
+        if let Some((then, now)) = settings.or(sampling) {
             // Every palette differs then; one line says why.
             self.changed += 1;
             let why = format!(
-                "the golden file was made with {}, this run with {}: pass the same options",
-                then.flags(),
-                self.settings.flags()
+                "the golden file was made with {then}, this run with {now}: pass the same options"
             );
             self.record(&CheckRecord {
                 differences: std::slice::from_ref(&why),
                 ..CheckRecord::new(path, Status::Changed)
             });
-            let first = !std::mem::replace(&mut self.warned, true);
+            let first = self.warned.insert(why.clone());
             return first.then(|| format!("scenepal: {why}"));
         }
         let comparison = compare(entry, palette, self.tolerance);

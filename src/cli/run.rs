@@ -104,6 +104,8 @@ struct ImageResult {
     time: Option<f64>,
     /// A frame sampled by shot: its shot.
     shot: Option<ShotSpan>,
+    /// A frame of a sampled film (not one asked for by its time).
+    sampled: bool,
     /// The part counted, when bars were left out.
     crop: Option<Crop>,
     /// What colour management did.
@@ -181,7 +183,9 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         progress: Progress::new(batch && !config.quiet, items.len()),
         printer: Printer::new(config.output, config.merge.is_none()),
         merge: config.merge.map(MergeSink::new),
-        shots: config.per_shot.map(ShotSink::new),
+        shots: config
+            .per_shot
+            .map(|weight| ShotSink::new(weight, config.job.sampled.clone())),
         barcode: config.run_pictures.barcode.map(BarcodeSink::new),
         gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
@@ -363,7 +367,9 @@ impl Sinks {
             }
         }
         if let Some(checker) = &mut self.checker {
-            if let Some(difference) = checker.check(&path, palette) {
+            if let Some(difference) =
+                checker.check(&path, palette, image.sampled.then_some(&job.sampled))
+            {
                 self.progress.diagnose(&difference);
             }
         }
@@ -376,6 +382,7 @@ impl Sinks {
             height: Some(image.height),
             time: image.time,
             shot: image.shot.map(Shot::from),
+            sampled: image.sampled.then_some(&job.sampled),
             crop: image.crop,
             step: image.step,
             exact: image.exact,
@@ -407,6 +414,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
     // share is given back when this image's work is done.
     let mut shot = None;
     let mut exact = true;
+    let mut sampled = false;
     let (shown, loaded, _permit, time, picture_name) = match unit {
         Work::Input(item @ InputItem::Unreadable(_, reason)) => {
             return Err((item.name(), anyhow!("{reason}")))
@@ -461,6 +469,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
             let ms = frame.ms;
             shot = frame.shot;
             exact = frame.exact;
+            sampled = film.at().is_none();
             // ffmpeg has converted the film's YUV with its matrix.
             let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
                 .map_err(|e| (shown.clone(), explain(e)))?
@@ -556,6 +565,7 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
         height,
         time,
         shot,
+        sampled,
         crop,
         managed,
         step,

@@ -13,7 +13,7 @@ use scenepal::output::barcode::{render_barcode, BarcodeColumn, BarcodeStill};
 use scenepal::output::html::GalleryMerged;
 use scenepal::output::plot::PLOT_SAMPLE_PX;
 use scenepal::output::{PaletteWriter, Report};
-use scenepal::record::Shot;
+use scenepal::record::{Sampled, Shot};
 use scenepal::video::{clock, ShotSpan};
 use scenepal::{
     extract_palette_from_histogram, Bins, Exclusion, HistogramOptions, MergeWeight,
@@ -535,13 +535,16 @@ pub struct ShotSink {
     /// The shot being merged: its record's name and span.
     current: Option<(String, ShotSpan)>,
     merged: MergedHistogram,
+    /// How the film was sampled, for the records.
+    sampled: Sampled,
 }
 
 impl ShotSink {
     /// No shot yet.
-    pub fn new(weight: MergeWeight) -> Self {
+    pub fn new(weight: MergeWeight, sampled: Sampled) -> Self {
         ShotSink {
             weight,
+            sampled,
             current: None,
             merged: MergedHistogram::new(weight),
         }
@@ -587,6 +590,7 @@ impl ShotSink {
             merged: Some(merged.summary()),
             time: Some(span.start_ms as f64 / 1000.0),
             shot: Some(Shot::from(span)),
+            sampled: Some(&self.sampled),
             ..Report::new(&palette, options, exclude, printer.names())
         };
         Ok(printer.print(&report))

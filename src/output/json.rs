@@ -17,6 +17,9 @@ pub fn write_json(out: &mut impl Write, report: &Report) -> io::Result<()> {
     );
     record.time = report.time;
     record.shot = report.shot;
+    if let Some(sampled) = report.sampled {
+        record.set_sampled(sampled);
+    }
     record.crop = report.crop;
     if report.step > 1 {
         record.scale = Some(1.0 / report.step as f64);

@@ -62,6 +62,8 @@ pub struct Report<'a> {
     pub time: Option<f64>,
     /// For a frame sampled by shot (or a shot's merged palette): the shot.
     pub shot: Option<crate::record::Shot>,
+    /// For a frame of a sampled film: how it was sampled.
+    pub sampled: Option<&'a crate::record::Sampled>,
     /// The part of the image counted, when bars were left out.
     pub crop: Option<crate::bars::Crop>,
     /// 1 when every pixel was read; else the reduction of a fast read.
@@ -98,6 +100,7 @@ impl<'a> Report<'a> {
             height: None,
             time: None,
             shot: None,
+            sampled: None,
             crop: None,
             step: 1,
             exact: true,

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::record::{Every, Sampled};
+
 /// How a film is sampled into frames (times in milliseconds).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sampling {
@@ -50,6 +52,31 @@ impl Default for Sampling {
             end_ms: None,
             keyframes_only: false,
             every_key: false,
+        }
+    }
+}
+
+impl Sampling {
+    /// The sampling as each sampled frame's record holds it (what
+    /// `--check` compares): `every` unless `frames` replaced it, the span's
+    /// ends when set, the threshold when frames follow shots.
+    pub fn recorded(&self) -> Sampled {
+        let seconds = |ms: u64| ms as f64 / 1000.0;
+        let every = if self.frames.is_some() {
+            None
+        } else if self.every_key {
+            Some(Every::Rule("key".to_owned()))
+        } else if self.shots && !self.per_shot {
+            Some(Every::Rule("shot".to_owned()))
+        } else {
+            Some(Every::Seconds(seconds(self.every_ms)))
+        };
+        Sampled {
+            every,
+            frames: self.frames,
+            start: (self.start_ms > 0).then(|| seconds(self.start_ms)),
+            end: self.end_ms.map(seconds),
+            shot_threshold: self.shots.then_some(self.shot_threshold),
         }
     }
 }

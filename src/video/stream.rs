@@ -226,6 +226,11 @@ impl Film {
         self
     }
 
+    /// The one time asked for (`film.mkv@00:00:12.500`), if any.
+    pub fn at(&self) -> Option<u64> {
+        self.at
+    }
+
     /// True once the film is known to hold no frame `index` (it ended, or
     /// stopped, before it). Never waits.
     pub fn ended_before(&self, index: usize) -> bool {

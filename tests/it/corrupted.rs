@@ -60,6 +60,7 @@ fn pipeline(bytes: Vec<u8>, name: PathBuf) -> Result<(), String> {
                     height: Some(image.height),
                     time: None,
                     shot: None,
+                    sampled: None,
                     crop: None,
                     step: image.step,
                     exact: true,

@@ -102,3 +102,73 @@ fn cards_scale_small_frames_to_the_card_and_are_named_by_film_and_time() {
     }
     assert_eq!(card.height(), 225 + 56, "the frame, then one row of cells");
 }
+
+#[test]
+fn frames_record_their_sampling_and_check_names_a_sampling_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let film = film(dir.path(), "film.mkv", 32, 18);
+    let first = |args: &[&str]| records(&[&["-k", "1"], args, &[&film]].concat()).remove(0);
+    let fields = |r: &serde_json::Value| -> Vec<(String, serde_json::Value)> {
+        ["every", "frames", "start", "end", "shot_threshold"]
+            .iter()
+            .filter_map(|f| r.get(*f).map(|v| (f.to_string(), v.clone())))
+            .collect()
+    };
+    let json = |pairs: &[(&str, serde_json::Value)]| -> Vec<(String, serde_json::Value)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    use serde_json::json as j;
+    assert_eq!(fields(&first(&[])), json(&[("every", j!(1.0))]));
+    assert_eq!(
+        fields(&first(&[
+            "--every", "500ms", "--start", "1.5", "--end", "3"
+        ])),
+        json(&[("every", j!(0.5)), ("start", j!(1.5)), ("end", j!(3.0))])
+    );
+    assert_eq!(
+        fields(&first(&["--frames", "2"])),
+        json(&[("frames", j!(2))])
+    );
+    assert_eq!(
+        fields(&first(&["--every", "shot", "--shot-threshold", "0.4"])),
+        json(&[("every", j!("shot")), ("shot_threshold", j!(0.4))])
+    );
+    // A frame asked for by its time, and a still, were not sampled.
+    let at = records(&["-k", "1", &format!("{film}@1.5")]).remove(0);
+    assert_eq!(fields(&at), json(&[]));
+    // A golden file made with one sampling, checked under another: one
+    // line names both, and the run fails; the same sampling passes.
+    let golden = dir.path().join("golden.jsonl");
+    let out = scenepal()
+        .args(["-q", "-k", "1", "-f", "json", "--every", "1s", &film])
+        .output()
+        .unwrap();
+    fs::write(&golden, out.stdout).unwrap();
+    let check = |args: &[&str]| {
+        scenepal()
+            .args(["-q", "-k", "1", "--allow-missing", "--check"])
+            .arg(&golden)
+            .args(args)
+            .arg(&film)
+            .output()
+            .unwrap()
+    };
+    let same = check(&["--every", "1s"]);
+    assert_eq!(same.status.code(), Some(0), "{same:?}");
+    for (args, now) in [
+        (&["--every", "2s"][..], "--every 2s"),
+        (&["--every", "1s", "--start", "1s"], "--every 1s --start 1s"),
+        (&["--frames", "2"], "--frames 2"),
+    ] {
+        let out = check(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        let why = format!(
+            "scenepal: the golden file was made with --every 1s, this run with {now}: pass the same options\n"
+        );
+        assert_eq!(err, why, "{args:?}");
+    }
+}

@@ -18,6 +18,7 @@ use super::check::{CheckConfig, Tolerance};
 use super::input::{is_stdin, WalkOptions};
 use super::open::{is_pipe, OpenFile};
 use super::values::{Colors, Every};
+use scenepal::record::Sampled;
 use scenepal::video::{is_video_header, FilmOptions, Sampling, DEFAULT_EVERY_MS};
 
 mod terminal;
@@ -86,6 +87,8 @@ pub struct Job {
     /// Each image's page entry (for the gallery): a thumbnail of this
     /// width, or a link, and a pixel sample.
     pub gallery: Option<(HtmlImages, u32)>,
+    /// How films are sampled, as each sampled frame's record holds it.
+    pub sampled: Sampled,
 }
 
 /// How much of the machine one image, and all in flight, may take.
@@ -267,7 +270,22 @@ impl Config {
             mean: cli.html.is_some()
                 || (cli.barcode.is_some() && cli.barcode_style == BarcodeStyle::Mean),
         };
+        let sampling = Sampling {
+            every_ms: match cli.every {
+                Every::Ms(ms) => ms,
+                Every::Shot | Every::Key => DEFAULT_EVERY_MS,
+            },
+            shots: cli.every == Every::Shot || cli.per_shot,
+            per_shot: cli.per_shot,
+            shot_threshold: cli.shot_threshold,
+            frames: cli.frames,
+            start_ms: cli.start.unwrap_or(0),
+            end_ms: cli.end,
+            keyframes_only: cli.fast,
+            every_key: cli.every == Every::Key,
+        };
         let job = Job {
+            sampled: sampling.recorded(),
             recipe: Recipe::new(options)
                 .with_trim_bars(cli.trim_bars)
                 .with_wants(wants)
@@ -320,20 +338,7 @@ impl Config {
                     follow: cli.follow,
                 },
                 films: FilmOptions {
-                    sampling: Sampling {
-                        every_ms: match cli.every {
-                            Every::Ms(ms) => ms,
-                            Every::Shot | Every::Key => DEFAULT_EVERY_MS,
-                        },
-                        shots: cli.every == Every::Shot || cli.per_shot,
-                        per_shot: cli.per_shot,
-                        shot_threshold: cli.shot_threshold,
-                        frames: cli.frames,
-                        start_ms: cli.start.unwrap_or(0),
-                        end_ms: cli.end,
-                        keyframes_only: cli.fast,
-                        every_key: cli.every == Every::Key,
-                    },
+                    sampling,
                     timeout: std::time::Duration::from_secs(cli.film_timeout),
                     lenient: cli.lenient,
                     max_pixels: job.load.max_pixels,
