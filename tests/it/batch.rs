@@ -499,7 +499,7 @@ fn completions_and_man_page_are_generated() {
         // as the values of every enumerated option are.
         for (option, words) in [
             ("colors", &["auto"][..]),
-            ("every", &["shot"]),
+            ("every", &["shot", "key"]),
             ("trim-bars", &["auto", "always", "never"]),
             ("exclude", &["white", "black", "rebeccapurple"]),
             ("merge-weight", &["pixel", "image"]),
