@@ -25,19 +25,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(!palette.colors.is_empty() && palette.colors.len() <= 4);
         let report = Report {
             path: Some("fuzz"),
-            merged: None,
             width: Some(image.width),
             height: Some(image.height),
-            time: None,
-            shot: None,
-            sampled: None,
-            crop: None,
             step: image.step,
             color_profile: image.managed.profile.as_deref(),
-            exclude: &[],
-            names: true,
-            options: &opts,
-            palette: &palette,
+            ..Report::new(&palette, &opts, &[], true)
         };
         let formats = [Format::Hex, Format::Rgb, Format::Json, Format::Csv, Format::Gpl, Format::Css, Format::Ase];
         for format in formats {
