@@ -13,6 +13,7 @@ mod films;
 mod gallery;
 mod golden;
 mod hostile;
+mod keyframes;
 mod managed;
 mod pictures;
 mod pipes;

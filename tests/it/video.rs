@@ -57,7 +57,7 @@ pub fn records(args: &[&str]) -> Vec<serde_json::Value> {
 }
 
 /// Whether ffmpeg and ffprobe are installed (else the test skips, saying so).
-fn ffmpeg() -> bool {
+pub fn ffmpeg() -> bool {
     ["ffmpeg", "ffprobe"]
         .iter()
         .all(|p| program(&[*p], "apt-get install ffmpeg").is_some())
@@ -457,7 +457,7 @@ fn every_shot_takes_the_middle_frame_of_each_shot() {
 }
 
 /// Runs ffmpeg with `args` (the test's own films), which must succeed.
-fn make(args: &[&str]) {
+pub fn make(args: &[&str]) {
     let status = Std::new("ffmpeg")
         .args(["-v", "error", "-y"])
         .args(args)
