@@ -247,8 +247,13 @@ impl Film {
         if state.opened.is_none() && !state.ended {
             match self.open_film() {
                 Ok(opened) => {
+                    // One past the planned frames: the asker of frame
+                    // `count` ends the stream and hears what ffmpeg said
+                    // about the frames read (damaged data is that unit's
+                    // error; otherwise it has no frame).
                     if let Some(count) = opened.1.count() {
-                        self.limit.fetch_min(count, Ordering::AcqRel);
+                        self.limit
+                            .fetch_min(count.saturating_add(1), Ordering::AcqRel);
                     }
                     state.opened = Some(opened)
                 }

@@ -2,7 +2,7 @@
 //! the tests skip without it), sampled into frames that behave like stills
 //! in every kind of run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command as Std;
 
 use crate::common::{clean_command, json_lines, program, scenepal};
@@ -1045,13 +1045,11 @@ fn a_film_whose_decoder_alone_exceeds_the_memory_budget_is_its_error() {
     );
 }
 
-#[test]
-fn a_damaged_film_is_an_error_or_with_lenient_one_warning() {
-    if !ffmpeg() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().join("base.mp4");
+/// A 4 s H.264 film (160×90, 10 frames a second, one keyframe) with bit
+/// flips through the second half of its coded frames: ffmpeg reports
+/// decoding errors from about 1.7 s on.
+fn damaged_film(dir: &Path) -> PathBuf {
+    let base = dir.join("base.mp4");
     let status = Std::new("ffmpeg")
         .args(["-v", "error", "-y", "-f", "lavfi", "-i"])
         .args(["testsrc2=s=160x90:r=10:d=4", "-c:v", "libx264"])
@@ -1060,14 +1058,23 @@ fn a_damaged_film_is_an_error_or_with_lenient_one_warning() {
         .status()
         .unwrap();
     assert!(status.success());
-    // Bit flips through the second half of the coded frames.
     let mut data = std::fs::read(&base).unwrap();
     let len = data.len();
     for i in (len / 2..len - 2000).step_by(97) {
         data[i] ^= 0x55;
     }
-    let damaged = dir.path().join("damaged.mp4");
+    let damaged = dir.join("damaged.mp4");
     std::fs::write(&damaged, data).unwrap();
+    damaged
+}
+
+#[test]
+fn a_damaged_film_is_an_error_or_with_lenient_one_warning() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = damaged_film(dir.path());
     let run = |lenient: bool| {
         let mut cmd = scenepal();
         cmd.args(["-q", "-k", "2", "-j", "4"]);
@@ -1094,4 +1101,73 @@ fn a_damaged_film_is_an_error_or_with_lenient_one_warning() {
             && err.contains("its palettes are kept (--lenient)"),
         "{err}"
     );
+}
+
+#[test]
+fn damage_in_the_frames_read_is_reported_when_their_number_is_known() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let damaged = damaged_film(dir.path());
+    let at = format!("{}@00:00:03", damaged.display());
+    // Each stops ffmpeg after the frames it plans (or reads the chosen
+    // frames of its shots): the damage in what it read is still heard.
+    for (args, frames) in [
+        (vec!["--frames", "4", damaged.to_str().unwrap()], 4),
+        (vec!["--end", "4", damaged.to_str().unwrap()], 4),
+        (vec!["--every", "shot", damaged.to_str().unwrap()], 1),
+        (vec![at.as_str()], 1),
+    ] {
+        let out = scenepal()
+            .args(["-q", "-k", "2", "-j", "2", "-f", "json"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains("damaged.mp4") && err.contains("decoding error(s) (damaged data)"),
+            "{args:?}: {err}"
+        );
+        let records = json_lines(&out.stdout);
+        let palettes: Vec<_> = records
+            .iter()
+            .filter(|r| r["colors"].is_array())
+            .cloned()
+            .collect();
+        assert_eq!(palettes.len(), frames, "{args:?}: {records:?}");
+        // The film's error comes after its frames, as its last record (a
+        // single input's error is on stderr only).
+        if args.len() > 1 {
+            assert!(records.last().unwrap()["error"].is_string(), "{records:?}");
+        }
+        // --lenient: the same frames, one warning, success.
+        let out = scenepal()
+            .args(["-q", "-k", "2", "-j", "2", "-f", "json", "--lenient"])
+            .args(&args)
+            .output()
+            .unwrap();
+        let lenient_err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {lenient_err}");
+        assert_eq!(json_lines(&out.stdout), palettes, "{args:?}");
+        assert!(
+            lenient_err.contains("its palettes are kept (--lenient)"),
+            "{args:?}: {lenient_err}"
+        );
+    }
+    // Frames read before the damage: nothing to report.
+    let out = scenepal()
+        .args(["-q", "-k", "2", "--end", "1"])
+        .arg(&damaged)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
 }
