@@ -163,6 +163,58 @@ pub(crate) fn seconds(us: u64) -> String {
     format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
 }
 
+/// A frame's time in ms from its integer timestamp: `pts` ticks of
+/// `num/den` seconds, rounded up to the millisecond, so that the printed
+/// time is never before the frame (the frame a player shows at the printed
+/// time is this one: the next frame starts more than a millisecond later).
+pub(crate) fn ms_of(pts: i64, num: i64, den: i64) -> i64 {
+    let scaled = pts as i128 * num as i128 * 1000;
+    let den = den.max(1) as i128;
+    // ⌈a / b⌉ = -⌊-a / b⌋, also below zero.
+    let ms = -(-scaled).div_euclid(den);
+    ms.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+}
+
+/// Frame times read from ffmpeg's `showinfo` messages, exact: from each
+/// frame's integer `pts` and the filter's `time_base` (its printed
+/// `pts_time` has six significant digits, too few for milliseconds: 33.367
+/// ms is printed for a frame at 33.3667 ms, 1234.57 s past twenty minutes).
+#[derive(Default)]
+pub(crate) struct ShowinfoTimes {
+    time_base: Option<(i64, i64)>,
+}
+
+impl ShowinfoTimes {
+    /// The time of the frame a showinfo line describes (ms, see [`ms_of`]);
+    /// `None` for any other line (the time base's line is kept).
+    pub(crate) fn read(&mut self, line: &str) -> Option<i64> {
+        if !line.contains("Parsed_showinfo") {
+            return None;
+        }
+        if let Some(base) = line.split("config in time_base: ").nth(1) {
+            self.time_base = base
+                .split([',', ' '])
+                .next()
+                .and_then(|b| b.split_once('/'))
+                .and_then(|(n, d)| Some((n.parse::<i64>().ok()?, d.parse::<i64>().ok()?)))
+                .filter(|&(n, d)| n > 0 && d > 0);
+            return None;
+        }
+        if !line.contains(" n:") {
+            return None;
+        }
+        let pts = line
+            .split(" pts:")
+            .nth(1)?
+            .split_whitespace()
+            .next()?
+            .parse::<i64>()
+            .ok()?;
+        let (num, den) = self.time_base?;
+        Some(ms_of(pts, num, den))
+    }
+}
+
 /// Milliseconds per frame of a rate such as `24000/1001` (rounded up).
 pub(crate) fn frame_interval_ms(rate: &str) -> Option<u64> {
     let (num, den) = rate.split_once('/').unwrap_or((rate, "1"));
@@ -199,6 +251,26 @@ mod tests {
         ] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn frame_times_round_up_to_the_millisecond() {
+        // 30000/1001 fps: frame 1 at 33.3667 ms shows at 34 ms, not 33.
+        assert_eq!(ms_of(1001, 1, 30000), 34);
+        assert_eq!(ms_of(3003, 1, 30000), 101);
+        assert_eq!(ms_of(512, 1, 12800), 40);
+        assert_eq!(ms_of(0, 1, 30000), 0);
+        assert_eq!(ms_of(-1001, 1, 30000), -33);
+        // Past twenty minutes, where showinfo's pts_time says 1234.6.
+        assert_eq!(ms_of(37_038_011, 1, 30000), 1_234_601);
+        let mut times = ShowinfoTimes::default();
+        let lines = [
+            "[Parsed_showinfo_0 @ 0x1] config in time_base: 1/30000, frame_rate: 30000/1001",
+            "[Parsed_showinfo_0 @ 0x1] n:   1 pts:   1001 pts_time:0.0333667 duration:1001",
+            "[h264 @ 0x2] n: 3 pts: 7",
+        ];
+        let read: Vec<Option<i64>> = lines.iter().map(|l| times.read(l)).collect();
+        assert_eq!(read, [None, Some(34), None]);
     }
 
     #[test]

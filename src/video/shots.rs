@@ -11,7 +11,7 @@ use std::process::Command;
 
 use super::child::{input_args, spawn_piped};
 use super::error::{Error, Result};
-use super::sampling::Sampling;
+use super::sampling::{Sampling, ShowinfoTimes};
 
 /// The default cut threshold on [`structure_distance`]'s scale (0: the same
 /// picture, about 0.56: two unrelated pictures). Chosen on the bench films
@@ -272,10 +272,12 @@ pub fn detect_shots(path: &Path, sampling: &Sampling) -> Result<Vec<ShotFrame>> 
             .args(["-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1"]),
     )?;
     // showinfo gives each frame's time on stderr, read beside the frames
-    // (a line a frame: kept as times only).
+    // (a line a frame: kept as times only, each rounded up to the ms from
+    // the frame's integer timestamp, as the other reads time their frames).
     let stderr = child.stderr.take();
     let info = std::thread::spawn(move || {
         let (mut times, mut said) = (Vec::new(), String::new());
+        let mut clock = ShowinfoTimes::default();
         for line in stderr
             .map(io::BufReader::new)
             .into_iter()
@@ -288,13 +290,8 @@ pub fn detect_shots(path: &Path, sampling: &Sampling) -> Result<Vec<ShotFrame>> 
                 }
                 continue;
             }
-            let time = line
-                .split(" pts_time:")
-                .nth(1)
-                .and_then(|t| t.split_whitespace().next())
-                .and_then(|t| t.parse::<f64>().ok());
-            if let (Some(t), true) = (time, line.contains(" n:")) {
-                times.push((t.max(0.0) * 1000.0).round() as u64);
+            if let Some(ms) = clock.read(&line) {
+                times.push(ms.max(0) as u64);
             }
         }
         (times, said)

@@ -16,7 +16,7 @@ use super::child::{input_args, spawn_watched, Watched};
 use super::error::{Error, Result};
 use super::keys::KeySamples;
 use super::probe::{probe, FilmInfo};
-use super::sampling::{seconds, Sampling};
+use super::sampling::{seconds, Sampling, ShowinfoTimes};
 use super::shots::{detect_shots, ShotFrame, ShotSpan};
 
 /// Each child's deadline before the work it is given is counted (see
@@ -184,12 +184,15 @@ struct State {
 struct Stream {
     child: Watched,
     stdout: ChildStdout,
-    /// Each frame's time, with [`Plan::Every`] (ms after the seek) and
-    /// [`Plan::Keys`] (ms from the film's start).
+    /// Each frame's time (ms from the film's start, rounded up), with
+    /// [`Plan::Every`] and [`Plan::Keys`].
     times: Option<mpsc::Receiver<i64>>,
     said: JoinHandle<Said>,
-    /// With [`Plan::Keys`]: ffmpeg was started with a seek.
+    /// ffmpeg was started with a seek.
     seeked: bool,
+    /// With [`Plan::Grid`] and [`Plan::Every`]: the seek's first frame was
+    /// checked (it began at or before the start).
+    checked: bool,
     /// With [`Plan::Keys`]: the last keyframe read and its time, kept until
     /// the next one's time shows whether it serves a sample.
     held: Option<(Vec<u8>, i64)>,
@@ -403,50 +406,85 @@ impl Film {
         if let Plan::Keys { samples, exact } = plan {
             return self.read_next_key(state, &info, &samples, exact);
         }
-        if state.stream.is_none() {
-            if let Some(admit) = &self.admit {
-                state.held = Some(admit(&info)?);
-            }
-            state.stream = Some(self.start(&info, &plan, false)?);
-        }
-        let stream = state.stream.as_mut().expect("started above");
-        let mut rgb = vec![0u8; info.width as usize * info.height as usize * 3];
-        stream
-            .child
-            .allow(Some(self.allowance(&info, &plan, index)));
-        let read = stream.stdout.read_exact(&mut rgb);
-        stream.child.allow(None);
-        match read {
-            Ok(()) => {
-                let ms = match &plan {
-                    Plan::Grid {
-                        start_ms, every_us, ..
-                    } => start_ms + grid_offset_ms(index, *every_us),
-                    Plan::Chosen(frames) => frames[index].ms,
-                    Plan::Every { start_ms, .. } => {
-                        (*start_ms as i64 + self.time_of_frame(stream)?).max(0) as u64
+        loop {
+            if state.stream.is_none() {
+                if state.held.is_none() {
+                    if let Some(admit) = &self.admit {
+                        state.held = Some(admit(&info)?);
                     }
-                    Plan::Keys { .. } => unreachable!("read by read_next_key"),
-                };
-                state.ahead.insert(
-                    index,
-                    Frame {
-                        rgb,
-                        width: info.width,
-                        height: info.height,
-                        ms,
-                        shot: match &plan {
-                            Plan::Chosen(frames) => Some(frames[index].shot),
-                            _ => None,
-                        },
-                        exact: true,
-                    },
-                );
-                state.next += 1;
-                Ok(())
+                }
+                let seek = !state.unseekable && plan_start(&plan) > 0;
+                state.stream = Some(self.start(&info, &plan, seek)?);
             }
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => self.end(state, &info, &plan),
-            Err(e) => Err(Error::Read(e)),
+            let stream = state.stream.as_mut().expect("started above");
+            let mut rgb = vec![0u8; info.width as usize * info.height as usize * 3];
+            stream
+                .child
+                .allow(Some(self.allowance(&info, &plan, index)));
+            let read = stream.stdout.read_exact(&mut rgb);
+            stream.child.allow(None);
+            match read {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    return self.end(state, &info, &plan)
+                }
+                Err(e) => return Err(Error::Read(e)),
+            }
+            // The first frame decoded after a seek: when it began after the
+            // start, the seek went past the frame shown then (MPEG-TS seeks
+            // only roughly, landing a frame or a keyframe interval late):
+            // the film is read again from its start.
+            let first = match (&plan, stream.seeked && !stream.checked) {
+                (Plan::Grid { .. } | Plan::Every { .. }, true) => {
+                    stream.checked = true;
+                    Some(self.time_of_frame(stream)?)
+                }
+                _ => None,
+            };
+            if first.is_some_and(|first| first > plan_start(&plan) as i64) {
+                let mut stream = state.stream.take().expect("read above");
+                stream.child.finish();
+                state.unseekable = true;
+                continue;
+            }
+            let ms = match &plan {
+                Plan::Grid {
+                    start_ms, every_us, ..
+                } => start_ms + grid_offset_ms(index, *every_us),
+                Plan::Chosen(frames) => frames[index].ms,
+                Plan::Every { start_ms, end_ms } => {
+                    let ms = first.map_or_else(|| self.time_of_frame(stream), Ok)?;
+                    let ms = ms.max(0) as u64;
+                    if ms < *start_ms {
+                        // Before the span: the seek lands on the keyframe
+                        // before its start.
+                        continue;
+                    }
+                    if end_ms.is_some_and(|end| ms >= end) {
+                        // Frames come in time order: none after this
+                        // one is in the span.
+                        return self.stop_early(state, &info, &plan);
+                    }
+                    ms
+                }
+                Plan::Keys { .. } => unreachable!("read by read_next_key"),
+            };
+            state.ahead.insert(
+                index,
+                Frame {
+                    rgb,
+                    width: info.width,
+                    height: info.height,
+                    ms,
+                    shot: match &plan {
+                        Plan::Chosen(frames) => Some(frames[index].shot),
+                        _ => None,
+                    },
+                    exact: true,
+                },
+            );
+            state.next += 1;
+            return Ok(());
         }
     }
 
@@ -511,8 +549,8 @@ impl Film {
         }
     }
 
-    /// The time ffmpeg gave the frame just read (ms after the seek, or
-    /// from the film's start with [`Plan::Keys`]).
+    /// The time ffmpeg gave the frame just read (ms from the film's start,
+    /// rounded up).
     fn time_of_frame(&self, stream: &Stream) -> Result<i64> {
         let time = stream
             .times
@@ -617,8 +655,9 @@ impl Film {
         state.next += 1;
     }
 
-    /// Ends a keyframes-only stream once no later keyframe serves a
-    /// sample: ffmpeg is stopped, not read to the film's end.
+    /// Ends a stream once no later frame is wanted (a keyframes-only read
+    /// whose samples are served, every frame read to the span's end):
+    /// ffmpeg is stopped, not read to the film's end.
     fn stop_early(&self, state: &mut State, info: &FilmInfo, plan: &Plan) -> Result<()> {
         state.ended = true;
         self.limit.fetch_min(state.next, Ordering::AcqRel);
@@ -678,7 +717,13 @@ impl Film {
             "scale=in_color_matrix={}:in_range=auto:out_range=full:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
             info.matrix
         );
-        let timed = matches!(plan, Plan::Every { .. } | Plan::Keys { .. });
+        // Frames timed by ffmpeg (showinfo): every frame of those read at
+        // their own time, the first after a seek of a grid (to check it).
+        let timed = match plan {
+            Plan::Every { .. } | Plan::Keys { .. } => true,
+            Plan::Grid { .. } => seek,
+            Plan::Chosen(_) => false,
+        };
         let mut command = Command::new("ffmpeg");
         command.args(["-nostdin", "-hide_banner", "-loglevel"]);
         command.arg(if timed { "level+info" } else { "level+error" });
@@ -704,34 +749,51 @@ impl Film {
             // the frame shown at the start when it began earlier); the fps
             // filter then gives, for each time of the grid, the last frame
             // that began at or before it (`round=up`: a frame at 4.48 s
-            // is not the frame of 4 s).
+            // is not the frame of 4 s). Timestamps stay the film's own
+            // (`-copyts`, from its start) and the start is taken off in µs:
+            // ffmpeg's own offset for a seek is rounded to the film's time
+            // base (half a tick: 39 µs at 1/12800, enough to take a frame
+            // at 1.080 s for one after the grid's 1.080). After a seek,
+            // showinfo gives the first frame's time, to check the seek.
             Plan::Grid {
                 start_ms,
                 every_us,
                 count,
             } => {
+                let mut shift = String::new();
                 if *start_ms > 0 {
-                    command.args(["-noaccurate_seek", "-ss", &seconds(start_ms * 1000)]);
+                    let start_us = start_ms * 1000;
+                    command.args(["-copyts", "-start_at_zero"]);
+                    if seek {
+                        command.args(["-noaccurate_seek", "-ss", &seconds(start_us)]);
+                        shift.push_str(
+                            "split[grid][first];[first]select='eq(n\\,0)',showinfo,nullsink;[grid]",
+                        );
+                    }
+                    shift.push_str(&format!("settb=AVTB,setpts=PTS-{start_us},"));
                 }
                 command
                     .args(input_args(&self.path)?)
                     .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
                     .arg(format!(
-                        "fps=fps=1000000/{every_us}:round=up:start_time=0,{convert}"
+                        "{shift}fps=fps=1000000/{every_us}:round=up:start_time=0,{convert}"
                     ));
                 if let Some(count) = count {
                     command.args(["-frames:v", &count.to_string()]);
                 }
             }
-            // Every frame once; showinfo gives each one's time.
-            Plan::Every { start_ms, end_ms } => {
-                if *start_ms > 0 {
+            // Every frame once from the start; showinfo gives each one's
+            // time from the film's start (`-copyts`: not shifted by the
+            // seek's rounded offset). The seek lands on the keyframe before
+            // the start; the span's ends are found by the frames' times
+            // (ffmpeg's accurate seek and `-t` round them to its time base,
+            // and `-t` keeps a frame or two past the end).
+            Plan::Every { start_ms, .. } => {
+                if seek {
+                    command.args(["-copyts", "-start_at_zero", "-noaccurate_seek"]);
                     command.args(["-ss", &seconds(start_ms * 1000)]);
                 }
                 command.args(input_args(&self.path)?);
-                if let Some(end) = end_ms {
-                    command.args(["-t", &seconds((end - start_ms) * 1000)]);
-                }
                 command
                     .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
                     .arg(format!("showinfo,{convert}"))
@@ -770,6 +832,7 @@ impl Film {
             times: timed.then_some(times),
             said,
             seeked: seek,
+            checked: false,
             held: None,
             enough: false,
         })
@@ -777,36 +840,22 @@ impl Film {
 }
 
 /// Reads ffmpeg's messages: errors counted (damaged data), and with
-/// `times` each frame's showinfo time sent on (ms, from its timestamp and
-/// time base: showinfo's `pts_time` has six digits, too few past 1000 s).
+/// `times` each frame's showinfo time sent on (ms from the film's start,
+/// rounded up: see [`ShowinfoTimes`]).
 fn read_messages(
     stderr: Option<std::process::ChildStderr>,
     times: Option<mpsc::Sender<i64>>,
 ) -> Said {
     let mut said = Said::default();
     let Some(stderr) = stderr else { return said };
-    let mut time_base = None;
+    let mut clock = ShowinfoTimes::default();
     for line in io::BufReader::new(stderr).split(b'\n') {
         let Ok(line) = line else { break };
         let line = String::from_utf8_lossy(&line);
         if let Some(times) = &times {
             if line.contains("Parsed_showinfo") {
-                if let Some(base) = line.split("config in time_base: ").nth(1) {
-                    time_base = base
-                        .split([',', ' '])
-                        .next()
-                        .and_then(|b| b.split_once('/'))
-                        .and_then(|(n, d)| Some((n.parse::<i64>().ok()?, d.parse::<i64>().ok()?)))
-                        .filter(|&(n, d)| n > 0 && d > 0);
-                } else if line.contains(" n:") {
-                    let pts = line
-                        .split(" pts:")
-                        .nth(1)
-                        .and_then(|t| t.split_whitespace().next())
-                        .and_then(|t| t.parse::<i64>().ok());
-                    if let (Some(pts), Some((num, den))) = (pts, time_base) {
-                        let _ = times.send(ms_of(pts, num, den));
-                    }
+                if let Some(ms) = clock.read(&line) {
+                    let _ = times.send(ms);
                 }
                 continue;
             }
@@ -830,16 +879,14 @@ fn read_messages(
     said
 }
 
-/// `pts` ticks of `num/den` seconds in ms, rounded to the nearest.
-fn ms_of(pts: i64, num: i64, den: i64) -> i64 {
-    let scaled = pts as i128 * num as i128 * 1000;
-    let den = den as i128;
-    let ms = if scaled >= 0 {
-        (scaled + den / 2) / den
-    } else {
-        -((-scaled + den / 2) / den)
-    };
-    ms.clamp(i64::MIN as i128, i64::MAX as i128) as i64
+/// Where a plan's frames start (ms from the film's start): a read may
+/// seek there.
+fn plan_start(plan: &Plan) -> u64 {
+    match plan {
+        Plan::Grid { start_ms, .. } | Plan::Every { start_ms, .. } => *start_ms,
+        Plan::Keys { samples, .. } => samples.start_ms(),
+        Plan::Chosen(_) => 0,
+    }
 }
 
 /// Milliseconds from the start to grid point `index`.
@@ -909,7 +956,11 @@ fn grid(sampling: &Sampling, info: &FilmInfo) -> Result<Plan> {
                 end: info.duration_ms,
             });
         }
-        let every_us = ((end - start_ms).saturating_mul(1000) / n as u64).max(1);
+        // A whole number of ms: each sample's printed time is its exact
+        // time, so the frame given (the last at or before it) is the one
+        // shown then (a grid of 400.4 ms would give, for the time printed
+        // 0.400, a frame at 0.4004).
+        let every_us = ((end - start_ms) / n as u64).max(1) * 1000;
         return Ok(Plan::Grid {
             start_ms,
             every_us,

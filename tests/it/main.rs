@@ -21,4 +21,5 @@ mod readme;
 mod setup;
 mod shots;
 mod terminal;
+mod times;
 mod video;
