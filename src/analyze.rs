@@ -111,6 +111,16 @@ impl Recipe {
     /// [`Error::AllExcluded`](crate::Error::AllExcluded) when the exclusions
     /// leave no pixel, and the errors of [`extract_palette`].
     pub fn analyze(&self, image: LoadedImage) -> Result<Analysis> {
+        self.analyze_wanting(image, self.wants)
+    }
+
+    /// Analyses one image computing `wants` instead of the recipe's own
+    /// (a still among films whose frames are only merged still wants its
+    /// palette).
+    ///
+    /// # Errors
+    /// As [`Recipe::analyze`].
+    pub fn analyze_wanting(&self, image: LoadedImage, wants: Wants) -> Result<Analysis> {
         let LoadedImage {
             width,
             height,
@@ -134,7 +144,6 @@ impl Recipe {
             Some(set) => pixels.exclude(set)?,
             None => pixels,
         };
-        let wants = self.wants;
         // Bins serve k-means and the merge; the bucket algorithm does without.
         let kmeans = self.options.algorithm == Algorithm::Kmeans;
         let bins = (wants.bins || (wants.palette && kmeans)).then(|| Bins::of(&pixels));

@@ -234,14 +234,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
             sinks.take(result, &job, &unit.name())
         },
     );
-    if let Some(shots) = &mut sinks.shots {
-        let job = (&job.recipe.options, job.recipe.exclusions());
-        let printer = &mut sinks.printer;
-        if let Err(e) = sinks.progress.suspend(|| shots.flush(job, printer)) {
-            sinks.progress.failed += 1;
-            say!("scenepal: {e:#}");
-        }
-    }
+    sinks.flush_shots(&job);
     sinks.progress.clear();
     sinks.printer.finish();
     if let Some(e) = sinks.printer.take_error() {
@@ -294,6 +287,25 @@ struct Sinks {
 }
 
 impl Sinks {
+    /// With `--per-shot`, prints the shot being merged: before a record
+    /// that is no shot's (a still, an error) and at the end, so records
+    /// keep the inputs' order. False when stdout is gone.
+    fn flush_shots(&mut self, job: &Job) -> bool {
+        let Some(shots) = &mut self.shots else {
+            return true;
+        };
+        let recipe = (&job.recipe.options, job.recipe.exclusions());
+        let printer = &mut self.printer;
+        match self.progress.suspend(|| shots.flush(recipe, printer)) {
+            Ok(open) => open,
+            Err(e) => {
+                self.progress.failed += 1;
+                self.progress.diagnose(&format!("scenepal: {e:#}"));
+                true
+            }
+        }
+    }
+
     /// Hands one input's result (or its worker's panic) to every consumer;
     /// returns false to stop the run (stdout is gone).
     fn take(
@@ -322,6 +334,9 @@ impl Sinks {
                 if let Some(gallery) = &mut self.gallery {
                     gallery.add_failed(&shown, &e);
                 }
+                if !self.flush_shots(job) {
+                    return false;
+                }
                 self.progress
                     .diagnose(&format!("scenepal: {}: {e:#}", escape_control(&shown)));
                 let printer = &mut self.printer;
@@ -337,12 +352,16 @@ impl Sinks {
         if let (Some(merge), Some(bins)) = (&mut self.merge, &image.bins) {
             merge.add(bins);
         }
+        if image.shot.is_none() && !self.flush_shots(job) {
+            return false;
+        }
         if let (Some(shots), Some(bins), Some(span)) = (&mut self.shots, &image.bins, image.shot) {
             let job = (&job.recipe.options, job.recipe.exclusions());
             let printer = &mut self.printer;
+            let ms = image.time.map_or(0, |t| (t * 1000.0).round() as u64);
             match self
                 .progress
-                .suspend(|| shots.add(&path, span, bins, job, printer))
+                .suspend(|| shots.add(&path, (span, ms), bins, job, printer))
             {
                 Ok(true) => {}
                 Ok(false) => return false,
@@ -497,10 +516,11 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
         mean,
         pixels,
         preview,
-    } = job
-        .recipe
-        .analyze(loaded)
-        .map_err(|e| (shown.clone(), explain(e)))?;
+    } = match unit {
+        Work::Input(_) => job.recipe.analyze_wanting(loaded, job.still_wants),
+        Work::Frame { .. } => job.recipe.analyze(loaded),
+    }
+    .map_err(|e| (shown.clone(), explain(e)))?;
     if let Some(palette) = &palette {
         // The failure is the input's (its record keeps its path); the
         // message names the picture that could not be written.

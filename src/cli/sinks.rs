@@ -534,6 +534,9 @@ pub struct ShotSink {
     weight: MergeWeight,
     /// The shot being merged: its record's name and span.
     current: Option<(String, ShotSpan)>,
+    /// The time of the last frame merged (ms): a frame at or before it
+    /// starts another film, even the same one given again.
+    last_ms: Option<u64>,
     merged: MergedHistogram,
     /// How the film was sampled, for the records.
     sampled: Sampled,
@@ -546,26 +549,31 @@ impl ShotSink {
             weight,
             sampled,
             current: None,
+            last_ms: None,
             merged: MergedHistogram::new(weight),
         }
     }
 
-    /// Adds a frame (`name`, `film.mkv@TIME`) of `shot`; a new shot first
-    /// prints the one before. False when stdout is gone.
+    /// Adds a frame (`name`, `film.mkv@TIME`, at `ms`) of `shot`; a new
+    /// shot first prints the one before. False when stdout is gone.
     pub fn add(
         &mut self,
         name: &str,
-        shot: ShotSpan,
+        (shot, ms): (ShotSpan, u64),
         bins: &Bins,
         job: (&Options, &[Exclusion]),
         printer: &mut Printer,
     ) -> Result<bool> {
         let film = name.rsplit_once('@').map_or(name, |(film, _)| film);
         let record = format!("{film}@{}", clock(shot.start_ms));
+        // A film's frames come in time order: an earlier time is the next
+        // input's first frame.
+        let later = self.last_ms.is_none_or(|last| ms > last);
         let ok = match &self.current {
-            Some(current) if *current == (record.clone(), shot) => true,
+            Some(current) if later && *current == (record.clone(), shot) => true,
             _ => self.flush(job, printer)?,
         };
+        self.last_ms = Some(ms);
         if self.current.is_none() {
             self.current = Some((record, shot));
         }
@@ -578,6 +586,7 @@ impl ShotSink {
         let Some((name, span)) = self.current.take() else {
             return Ok(true);
         };
+        self.last_ms = None;
         let merged = std::mem::replace(&mut self.merged, MergedHistogram::new(self.weight));
         let histogram = merged.to_histogram();
         if histogram.is_empty() {

@@ -175,3 +175,62 @@ fn per_shot_merges_the_frames_of_each_shot() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn per_shot_keeps_stills_and_each_film_given_in_order() {
+    if !crate::video::ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let film = shots_film(dir.path());
+    let still = fixture("china_320.jpg");
+    let still = still.as_str();
+    // One shot of one colour, given twice in a row: two records, not one
+    // shot of both.
+    let flat = dir.path().join("flat.mp4");
+    let made = Std::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x3366cc:s=64x36:r=25:d=1",
+        ])
+        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .arg(&flat)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let flat = flat.to_str().unwrap();
+    let got = records(&[
+        "-k",
+        "3",
+        "--per-shot",
+        "--every",
+        "400ms",
+        still,
+        &film,
+        still,
+        flat,
+        flat,
+    ]);
+    let paths: Vec<&str> = got.iter().map(|r| r["path"].as_str().unwrap()).collect();
+    let shot = |i: usize| format!("{film}@00:00:0{}.{:03}", i * 12 / 10, i * 200 % 1000);
+    let mut want = vec![still.to_owned()];
+    want.extend((0..6).map(shot));
+    want.extend([
+        still.to_owned(),
+        format!("{flat}@00:00:00.000"),
+        format!("{flat}@00:00:00.000"),
+    ]);
+    assert_eq!(paths, want);
+    // The still's record is its palette as without --per-shot.
+    let alone = records(&["-k", "3", still]);
+    assert_eq!(got[0], alone[0]);
+    assert_eq!(got[7], alone[0]);
+    for flat_shot in &got[8..] {
+        // 1 s sampled every 0.4 s: three frames, each film's own.
+        assert_eq!(flat_shot["images"], 3, "{flat_shot}");
+    }
+}

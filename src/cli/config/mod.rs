@@ -89,6 +89,9 @@ pub struct Job {
     pub gallery: Option<(HtmlImages, u32)>,
     /// How films are sampled, as each sampled frame's record holds it.
     pub sampled: Sampled,
+    /// What a still's analysis computes: the recipe's wants, or with
+    /// `--per-shot` (which merges films' frames) the still's own palette.
+    pub still_wants: Wants,
 }
 
 /// How much of the machine one image, and all in flight, may take.
@@ -284,7 +287,13 @@ impl Config {
             keyframes_only: cli.fast,
             every_key: cli.every == Every::Key,
         };
+        let still_wants = if cli.per_shot {
+            Wants::default()
+        } else {
+            wants
+        };
         let job = Job {
+            still_wants,
             sampled: sampling.recorded(),
             recipe: Recipe::new(options)
                 .with_trim_bars(cli.trim_bars)
