@@ -266,6 +266,9 @@ pub fn detect_shots(path: &Path, sampling: &Sampling) -> Result<Vec<ShotFrame>> 
         "ffmpeg",
         Command::new("ffmpeg")
             .args(["-nostdin", "-hide_banner", "-loglevel", "info"])
+            // The decoder's threads, fixed as for the sampling pass: its
+            // memory is what the admission under --max-memory counted.
+            .args(["-threads", &super::stream::DECODER_THREADS.to_string()])
             .args(input_args(path)?)
             .args(["-map", "0:v:0", "-an", "-sn", "-dn", "-vf"])
             .arg(format!(

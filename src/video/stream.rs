@@ -375,6 +375,10 @@ impl Film {
                 count: Some(1),
             },
             None if sampling.shots => {
+                // The first pass decodes the whole frames too: it is
+                // admitted under the memory budget as the sampling pass is,
+                // and gives its share back before that one asks.
+                let _held = self.admit.as_ref().map(|admit| admit(&info)).transpose()?;
                 let shots = detect_shots(&self.path, sampling)?;
                 Plan::Chosen(shots)
             }

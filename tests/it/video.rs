@@ -1171,3 +1171,68 @@ fn damage_in_the_frames_read_is_reported_when_their_number_is_known() {
     );
     assert!(out.stderr.is_empty());
 }
+
+#[test]
+fn every_shots_first_pass_is_admitted_under_the_memory_budget() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let films: Vec<String> = (0..3)
+        .map(|i| film(dir.path(), &format!("film{i}.mkv"), 32, 18))
+        .collect();
+    let real = Std::new("sh")
+        .args(["-c", "command -v ffmpeg"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap();
+    let log = dir.path().join("log");
+    // A wrapper logging each ffmpeg's start and end.
+    let path = fake(
+        dir.path(),
+        "ffmpeg",
+        &format!(
+            "echo start >> '{log}'\n'{real}' \"$@\"\ncode=$?\necho stop >> '{log}'\nexit $code",
+            log = log.display(),
+            real = real.trim()
+        ),
+    );
+    // A film's decoder alone is over 20M: no ffmpeg starts, not even the
+    // shot detection's.
+    let out = scenepal()
+        .env("PATH", &path)
+        .args(["-q", "-k", "2", "--every", "shot", "--max-memory", "20M"])
+        .arg(&films[0])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("more than --max-memory 20 MiB"), "{err}");
+    assert!(!log.exists(), "an ffmpeg ran over the budget");
+    // One decoder fits in 100M: the films' two passes each run alone.
+    let out = scenepal()
+        .env("PATH", &path)
+        .args([
+            "-q",
+            "-k",
+            "2",
+            "-j",
+            "4",
+            "--every",
+            "shot",
+            "--max-memory",
+            "100M",
+        ])
+        .args(&films)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Four scenes a film: four shots each.
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 12);
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(log, "start\nstop\n".repeat(6), "two ffmpeg at once");
+}
