@@ -29,6 +29,7 @@ mod ordered;
 mod pictures;
 mod run;
 mod sinks;
+mod tally;
 mod values;
 mod write;
 

@@ -33,6 +33,7 @@ use super::open::{read_input, read_pipe};
 use super::ordered::{panic_text, run_ordered};
 use super::pictures::{write_plot, write_swatch, Failure};
 use super::sinks::{BarcodeSink, MergeSink, Printer, Progress, ShotSink};
+use super::tally::Tally;
 use scenepal::video::{clock, decoder_bytes, is_video_header, Admit, Film, FilmInfo};
 
 /// How a run ended.
@@ -190,9 +191,10 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         gallery: config.run_pictures.html.map(GallerySink::new),
         checker,
     };
-    // Each input is opened only when a worker can take it; a film's frames
-    // join the count as they are offered (those past its end leave it).
-    let total = sinks.progress.handle();
+    // Each input is opened only when a worker can take it; a film counts
+    // the frames it is expected to give, corrected as they are offered
+    // (those past its end leave the count).
+    let mut tally = Tally::new(sinks.progress.handle());
     let untotal = sinks.progress.handle();
     let admit = film_admission(&config.job.limits);
     let units = Units::new(
@@ -201,11 +203,7 @@ pub fn run(mut config: Config) -> Result<Outcome> {
         config.inputs.opened,
         admit,
     )
-    .inspect(move |unit| {
-        if matches!(unit, Work::Frame { index, .. } if *index > 0) {
-            total.inc_length(1);
-        }
-    });
+    .inspect(move |unit| tally.offered(unit));
     let job = Arc::new(config.job);
     let worker_job = Arc::clone(&job);
     // Two images per thread keep every core busy while one waits its turn.

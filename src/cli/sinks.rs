@@ -146,6 +146,21 @@ pub struct Progress {
     shared: Arc<Shared>,
 }
 
+/// The bar's look, counting `unit`s ("images", or "frames" for films):
+/// done of expected, the rate and the time left.
+pub fn bar_style(unit: &'static str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{wide_bar}} {{pos}}/{{len}} {unit}  {{rate}}  ETA {{eta}}"
+    ))
+    .expect("valid progress template")
+    .with_key(
+        "rate",
+        move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1} {unit}/s", state.per_sec());
+        },
+    )
+}
+
 /// What the interrupt watcher needs to know of the batch.
 #[derive(Default)]
 struct Shared {
@@ -162,16 +177,7 @@ impl Progress {
             let target =
                 ProgressDrawTarget::term_like_with_hz(Box::new(ShortOfTheEdge::stderr()), 20);
             let bar = ProgressBar::with_draw_target(Some(total as u64), target);
-            let style =
-                ProgressStyle::with_template("{wide_bar} {pos}/{len} images  {rate}  ETA {eta}")
-                    .expect("valid progress template")
-                    .with_key(
-                        "rate",
-                        |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                            let _ = write!(w, "{:.1} images/s", state.per_sec());
-                        },
-                    );
-            bar.set_style(style);
+            bar.set_style(bar_style("images"));
             bar
         } else {
             ProgressBar::hidden()

@@ -134,6 +134,40 @@ impl Plan {
             Plan::Every { .. } | Plan::Keys { .. } => None,
         }
     }
+
+    /// The number of frames expected from the film's declared length, for
+    /// a progress bar only (the film ends where its frames do): exact when
+    /// known, else the grid's samples in the span; for a keyframes-only
+    /// read, the samples it serves at most; `None` when nothing tells.
+    fn expected(&self, info: &FilmInfo) -> Option<usize> {
+        let samples = |start_ms: u64, end_ms: Option<u64>, every_us: u64| {
+            let span_ms = end_ms.or(info.duration_ms)?.saturating_sub(start_ms);
+            let n = span_ms
+                .saturating_mul(1000)
+                .div_ceil(every_us.max(1))
+                .max(1);
+            Some(usize::try_from(n).unwrap_or(usize::MAX - 1))
+        };
+        if let Some(count) = self.count() {
+            return Some(count);
+        }
+        match self {
+            Plan::Grid {
+                start_ms, every_us, ..
+            } => samples(*start_ms, None, *every_us),
+            Plan::Every { start_ms, end_ms } if info.frame_ms > 0 => {
+                samples(*start_ms, *end_ms, info.frame_ms.saturating_mul(1000))
+            }
+            Plan::Keys {
+                samples:
+                    KeySamples::Grid {
+                        start_ms, every_us, ..
+                    },
+                ..
+            } => samples(*start_ms, None, *every_us),
+            _ => None,
+        }
+    }
 }
 
 /// Asked before a film's ffmpeg starts, with the film's description: a
@@ -153,6 +187,9 @@ pub struct Film {
     options: FilmOptions,
     /// Frames that may exist: `usize::MAX` until the film is known to end.
     limit: AtomicUsize,
+    /// Frames expected from the declared length, for progress only
+    /// (`usize::MAX` while unknown): see [`Film::expected_frames`].
+    expected: AtomicUsize,
     state: Mutex<State>,
 }
 
@@ -219,6 +256,7 @@ impl Film {
             at,
             options,
             limit: AtomicUsize::new(usize::MAX),
+            expected: AtomicUsize::new(usize::MAX),
             state: Mutex::new(State::default()),
         }
     }
@@ -240,6 +278,19 @@ impl Film {
         index >= self.limit.load(Ordering::Acquire)
     }
 
+    /// How many frames the film is expected to give, for a progress bar
+    /// only: from its declared length and the sampling until it ends, then
+    /// at most the frames it gave. `None` before it is opened or when
+    /// nothing tells (every keyframe). Never waits for the film.
+    pub fn expected_frames(&self) -> Option<usize> {
+        let expected = self.expected.load(Ordering::Acquire);
+        let limit = self.limit.load(Ordering::Acquire);
+        match (expected, limit) {
+            (usize::MAX, usize::MAX) => None,
+            (expected, limit) => Some(expected.min(limit)),
+        }
+    }
+
     /// The film as ffprobe describes it, once it has been opened.
     pub fn info(&self) -> Option<FilmInfo> {
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -257,6 +308,9 @@ impl Film {
                     if let Some(count) = opened.1.count() {
                         self.limit
                             .fetch_min(count.saturating_add(1), Ordering::AcqRel);
+                    }
+                    if let Some(expected) = opened.1.expected(&opened.0) {
+                        self.expected.store(expected, Ordering::Release);
                     }
                     state.opened = Some(opened)
                 }

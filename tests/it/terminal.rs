@@ -297,3 +297,61 @@ fn batch_lines_on_a_terminal_are_coloured_codes_trimmed_to_its_width() {
     let coloured = tmux.run(&["capture-pane", "-p", "-e"]);
     assert!(coloured.contains("\x1b[48;"), "{coloured}");
 }
+
+#[test]
+fn a_long_film_shows_frames_done_of_frames_expected_and_nothing_on_a_pipe() {
+    if !crate::video::ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let film = dir.path().join("long.mp4");
+    let made = std::process::Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=160x90:r=10:d=15",
+        ])
+        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
+        .arg(&film)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let (code, screen) = on_a_terminal(&format!(
+        "scenepal -j 1 --every 100ms '{}' > /dev/null",
+        film.display()
+    ));
+    assert_eq!(code, Some(0), "{screen}");
+    // The bar's draws: "12/150 frames  9.8 frames/s  ETA 14s". The film's
+    // 150 frames are expected from its declared length while it is read.
+    let draws: Vec<(u64, u64)> = screen
+        .split(['\r', '\n', '\u{1b}'])
+        .filter(|d| d.contains(" frames/s  ETA "))
+        .filter_map(|d| {
+            let count = d.split_whitespace().find(|w| w.contains('/'))?;
+            let (done, of) = count.split_once('/')?;
+            Some((done.parse().ok()?, of.parse().ok()?))
+        })
+        .collect();
+    assert!(
+        draws
+            .iter()
+            .any(|&(done, of)| of == 150 && done > 0 && done < 150),
+        "no draw shows frames done of the 150 expected: {draws:?}"
+    );
+    // On a pipe: the records, and no bar on stderr (its summary only).
+    let out = crate::common::scenepal()
+        .args(["-j", "1", "--every", "100ms"])
+        .arg(&film)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 150);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        !err.contains("ETA") && !err.contains('\r') && !err.contains('░'),
+        "{err}"
+    );
+}
