@@ -10,7 +10,6 @@ use pyo3::types::{PyDict, PyFloat, PyInt, PyString};
 use rayon::prelude::*;
 use scenepal::record::Sampled;
 use scenepal::video::{self, frame_name, parse_duration, Film, FilmOptions, Sampling};
-use scenepal::LoadedImage;
 
 use crate::errors::{argument, DecodeError, Error};
 use crate::palette::{Card, Made, Palette};
@@ -132,10 +131,10 @@ fn frame_palette(
     let Some(frame) = film.frame(index).map_err(PyErrSource::Film)? else {
         return Ok(None);
     };
-    let ms = frame.ms;
-    let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
-        .map_err(|e| PyErrSource::Image(Failure::Library(e)))?
-        .as_video_frame();
+    let (ms, shot) = (frame.ms, frame.shot);
+    let loaded = frame
+        .into_image()
+        .map_err(|e| PyErrSource::Image(Failure::Library(e)))?;
     let analysis = settings
         .recipe
         .analyze(loaded)
@@ -143,7 +142,7 @@ fn frame_palette(
     let time = ms as f64 / 1000.0;
     let mut made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
         .map_err(PyErrSource::Image)?;
-    made.shot = frame.shot.map(Into::into);
+    made.shot = shot.map(Into::into);
     made.sampled = Some(sampled.clone());
     Ok(Some((time, made)))
 }

@@ -16,7 +16,7 @@ use scenepal::output::swatch::{SwatchOptions, SwatchStyle};
 use scenepal::output::{escape_control, Layout, Report};
 use scenepal::record::Shot;
 use scenepal::video::ShotSpan;
-use scenepal::{load_cost, load_image, Analysis, Bins, Crop, LoadedImage, Palette, Rgb};
+use scenepal::{load_cost, load_image, Analysis, Bins, Crop, Palette, Rgb};
 
 use super::budget::show_bytes;
 use super::check::Checker;
@@ -488,9 +488,9 @@ fn process(job: &Job, base: &Path, unit: &Work) -> Result<Option<(String, ImageR
             exact = frame.exact;
             sampled = film.at().is_none();
             // ffmpeg has converted the film's YUV with its matrix.
-            let loaded = LoadedImage::from_rgb8(frame.rgb, frame.width, frame.height)
-                .map_err(|e| (shown.clone(), explain(e)))?
-                .as_video_frame();
+            let loaded = frame
+                .into_image()
+                .map_err(|e| (shown.clone(), explain(e)))?;
             // Scaled to the card as a still is, enlarged if small.
             let loaded = match job.load.preview_width {
                 Some(width) => loaded.with_preview(width),

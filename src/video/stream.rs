@@ -89,12 +89,17 @@ impl Default for FilmOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Frame {
     /// RGB rows, 8 bits a channel, full range (converted with the film's
-    /// YUV matrix).
+    /// YUV matrix): `width` × `height` pixels, or with a `step` over 1
+    /// their reduction (see [`Frame::pixel_size`]).
     pub rgb: Vec<u8>,
-    /// Width in pixels.
+    /// Width in the film's pixels.
     pub width: u32,
-    /// Height in pixels.
+    /// Height in the film's pixels.
     pub height: u32,
+    /// 1 when every pixel is there; a keyframe read for an estimate
+    /// (`--fast`) is reduced by ffmpeg to one pixel, the block's mean, for
+    /// each `step` × `step` block ([`crate::decode::fast_step`]).
+    pub step: u32,
     /// The frame's time (ms from the film's start): the frame shown then
     /// is this one (the last whose presentation time is at or before it).
     pub ms: u64,
@@ -123,6 +128,34 @@ enum Plan {
     /// Keyframes only, each at its own time, those that serve `samples`;
     /// `exact` when the keyframes are the samples (`--every key`).
     Keys { samples: KeySamples, exact: bool },
+}
+
+impl Frame {
+    /// The size of [`Frame::rgb`] in pixels: the frame's, or its reduction.
+    pub fn pixel_size(&self) -> (u32, u32) {
+        reduced_size(self.width, self.height, self.step)
+    }
+
+    /// The frame as an image to analyse: a film's frame (its bars left out
+    /// by default), its reduction accounted for as a reduced still's is.
+    ///
+    /// # Errors
+    /// [`crate::Error::BufferSize`] if `rgb` does not hold
+    /// [`Frame::pixel_size`] pixels.
+    pub fn into_image(self) -> crate::Result<crate::LoadedImage> {
+        let (w, h) = self.pixel_size();
+        let mut image = crate::LoadedImage::from_rgb8(self.rgb, w, h)?.as_video_frame();
+        image.width = self.width;
+        image.height = self.height;
+        image.step = self.step;
+        Ok(image)
+    }
+}
+
+/// A `width` × `height` frame reduced by `step`: each side divided, rounded
+/// up (a part block at the edge is a pixel too).
+fn reduced_size(width: u32, height: u32, step: u32) -> (u32, u32) {
+    (width.div_ceil(step.max(1)), height.div_ceil(step.max(1)))
 }
 
 impl Plan {
@@ -538,6 +571,7 @@ impl Film {
                         Plan::Chosen(frames) => Some(frames[index].shot),
                         _ => None,
                     },
+                    step: 1,
                     exact: true,
                 },
             );
@@ -647,7 +681,8 @@ impl Film {
             if stream.enough {
                 return self.stop_early(state, info, &plan);
             }
-            let mut rgb = vec![0u8; info.width as usize * info.height as usize * 3];
+            let (w, h) = reduced_size(info.width, info.height, self.key_step(info));
+            let mut rgb = vec![0u8; w as usize * h as usize * 3];
             stream.child.allow(Some(
                 self.options.timeout
                     + Duration::from_secs(
@@ -696,6 +731,16 @@ impl Film {
         }
     }
 
+    /// The reduction of a keyframe read: with `--fast` (keyframes only, for
+    /// an estimate) a still's fast step, else 1.
+    fn key_step(&self, info: &FilmInfo) -> u32 {
+        if self.options.sampling.keyframes_only {
+            crate::decode::fast_step(info.width, info.height)
+        } else {
+            1
+        }
+    }
+
     /// Gives the keyframe at `key` as the next frame.
     fn give(&self, state: &mut State, info: &FilmInfo, rgb: Vec<u8>, key: i64, exact: bool) {
         let index = state.next;
@@ -707,6 +752,7 @@ impl Film {
                 height: info.height,
                 ms: key.max(0) as u64,
                 shot: None,
+                step: self.key_step(info),
                 exact,
             },
         );
@@ -771,8 +817,17 @@ impl Film {
     /// Starts `ffmpeg` for `plan`, converting to full-range RGB with the
     /// film's matrix; with [`Plan::Keys`], `seek` to the first sample.
     fn start(&self, info: &FilmInfo, plan: &Plan, seek: bool) -> Result<Stream> {
+        // A keyframe read for an estimate is reduced in the same scaler
+        // (area: each pixel its block's mean, as a reduced JPEG's is).
+        let (size, flags) = match plan {
+            Plan::Keys { .. } if self.key_step(info) > 1 => {
+                let (w, h) = reduced_size(info.width, info.height, self.key_step(info));
+                (format!("w={w}:h={h}:"), "area")
+            }
+            _ => (String::new(), "bicubic"),
+        };
         let convert = format!(
-            "scale=in_color_matrix={}:in_range=auto:out_range=full:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24",
+            "scale={size}in_color_matrix={}:in_range=auto:out_range=full:flags={flags}+accurate_rnd+full_chroma_int,format=rgb24",
             info.matrix
         );
         // Frames timed by ffmpeg (showinfo): every frame of those read at

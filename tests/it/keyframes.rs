@@ -243,3 +243,60 @@ fn clock(ms: u64) -> String {
     let (s, ms) = (ms / 1000, ms % 1000);
     format!("{:02}:{:02}:{:02}.{ms:03}", s / 3600, s / 60 % 60, s % 60)
 }
+
+#[test]
+fn fast_reduces_a_large_keyframe_as_a_still_and_keeps_its_colours() {
+    if !ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // 1280×720, a red left half and a blue right half; keyframes at 0 and 1 s.
+    let film = dir.path().join("halves.mp4");
+    let made = Std::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=640x720:r=5:d=2",
+        ])
+        .args(["-f", "lavfi", "-i", "color=c=blue:s=640x720:r=5:d=2"])
+        .args(["-filter_complex", "hstack", "-c:v", "libx264", "-g", "5"])
+        .args(["-pix_fmt", "yuv444p"])
+        .arg(&film)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let film = film.to_str().unwrap();
+    let fast = records(&["-k", "2", "--fast", "--every", "1s", film]);
+    let exact = records(&["-k", "2", "--every", "key", film]);
+    assert_eq!(fast.len(), 2);
+    assert_eq!(exact.len(), 2);
+    for (f, e) in fast.iter().zip(&exact) {
+        // Read at half size (each pixel its 2×2 block's mean), described at
+        // the film's: JSON says so as for a reduced still.
+        assert_eq!(
+            (f["width"].clone(), f["height"].clone()),
+            (1280.into(), 720.into())
+        );
+        assert_eq!(f["scale"], 0.5, "{f}");
+        assert_eq!(f["pixels"], 640 * 360);
+        assert_eq!(f["exact"], false);
+        assert_eq!(e["pixels"], 1280 * 720);
+        assert_eq!(f["time"], e["time"]);
+        for (a, b) in f["colors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(e["colors"].as_array().unwrap())
+        {
+            assert_eq!(a["hex"], b["hex"], "{f}\n{e}");
+            let (fa, fb) = (
+                a["fraction"].as_f64().unwrap(),
+                b["fraction"].as_f64().unwrap(),
+            );
+            assert!((fa - fb).abs() < 0.01, "{f}\n{e}");
+        }
+    }
+}
