@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command as Std;
 
 use crate::common::{fixture, root, scenepal};
-use crate::video::records;
+use crate::video::{make, records};
 
 /// Frames a shot, at 25 fps.
 const SHOT_FRAMES: u32 = 30;
@@ -188,21 +188,18 @@ fn per_shot_keeps_stills_and_each_film_given_in_order() {
     // One shot of one colour, given twice in a row: two records, not one
     // shot of both.
     let flat = dir.path().join("flat.mp4");
-    let made = Std::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=0x3366cc:s=64x36:r=25:d=1",
-        ])
-        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
-        .arg(&flat)
-        .status()
-        .unwrap();
-    assert!(made.success());
     let flat = flat.to_str().unwrap();
+    make(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=0x3366cc:s=64x36:r=25:d=1",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        flat,
+    ]);
     let got = records(&[
         "-k",
         "3",

@@ -305,20 +305,17 @@ fn a_long_film_shows_frames_done_of_frames_expected_and_nothing_on_a_pipe() {
     }
     let dir = tempfile::tempdir().unwrap();
     let film = dir.path().join("long.mp4");
-    let made = std::process::Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=160x90:r=10:d=15",
-        ])
-        .args(["-c:v", "libx264", "-pix_fmt", "yuv420p"])
-        .arg(&film)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    crate::video::make(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=160x90:r=10:d=15",
+        "-c:v",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        film.to_str().unwrap(),
+    ]);
     let (code, screen) = on_a_terminal(&format!(
         "scenepal -j 1 --every 100ms '{}' > /dev/null",
         film.display()

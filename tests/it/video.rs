@@ -664,6 +664,25 @@ fn fake(dir: &Path, program: &str, body: &str) -> String {
     format!("{}:/usr/bin:/bin", bin.display())
 }
 
+/// A folder holding an ffmpeg that runs the real one and logs each start
+/// and end to `log` (a line each), as a PATH.
+fn logging_ffmpeg(dir: &Path, log: &Path) -> String {
+    let real = Std::new("sh")
+        .args(["-c", "command -v ffmpeg"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap();
+    fake(
+        dir,
+        "ffmpeg",
+        &format!(
+            "echo start >> '{log}'\n'{real}' \"$@\"\ncode=$?\necho stop >> '{log}'\nexit $code",
+            log = log.display(),
+            real = real.trim()
+        ),
+    )
+}
+
 /// Whether a process whose command line is exactly `command` runs.
 fn running(command: &str) -> bool {
     std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
@@ -977,22 +996,8 @@ fn under_a_small_memory_budget_films_decode_one_at_a_time() {
     let films: Vec<String> = (0..3)
         .map(|i| film(dir.path(), &format!("film{i}.mkv"), 32, 18))
         .collect();
-    let real = Std::new("sh")
-        .args(["-c", "command -v ffmpeg"])
-        .output()
-        .unwrap();
-    let real = String::from_utf8(real.stdout).unwrap();
     let log = dir.path().join("log");
-    // A wrapper logging each ffmpeg's start and end.
-    let path = fake(
-        dir.path(),
-        "ffmpeg",
-        &format!(
-            "echo start >> '{log}'\n'{real}' \"$@\"\ncode=$?\necho stop >> '{log}'\nexit $code",
-            log = log.display(),
-            real = real.trim()
-        ),
-    );
+    let path = logging_ffmpeg(dir.path(), &log);
     // Each film's ffmpeg needs about 64 MiB: one fits in 100M, two do not.
     let out = scenepal()
         .env("PATH", path)
@@ -1181,22 +1186,8 @@ fn every_shots_first_pass_is_admitted_under_the_memory_budget() {
     let films: Vec<String> = (0..3)
         .map(|i| film(dir.path(), &format!("film{i}.mkv"), 32, 18))
         .collect();
-    let real = Std::new("sh")
-        .args(["-c", "command -v ffmpeg"])
-        .output()
-        .unwrap();
-    let real = String::from_utf8(real.stdout).unwrap();
     let log = dir.path().join("log");
-    // A wrapper logging each ffmpeg's start and end.
-    let path = fake(
-        dir.path(),
-        "ffmpeg",
-        &format!(
-            "echo start >> '{log}'\n'{real}' \"$@\"\ncode=$?\necho stop >> '{log}'\nexit $code",
-            log = log.display(),
-            real = real.trim()
-        ),
-    );
+    let path = logging_ffmpeg(dir.path(), &log);
     // A film's decoder alone is over 20M: no ffmpeg starts, not even the
     // shot detection's.
     let out = scenepal()
