@@ -118,7 +118,8 @@ pub struct Cli {
           default_value_t = TrimBars::Auto, help_heading = "Palette")]
     pub trim_bars: TrimBars,
 
-    /// Estimate from a reduced read of each large image, for speed.
+    /// Estimate from a reduced read of each large image (of a film: its
+    /// keyframes only), for speed.
     ///
     /// A JPEG is decoded at 1/2, 1/4 or 1/8 of each side through reduced
     /// inverse DCTs (each pixel the mean of its block), any other image
@@ -127,7 +128,8 @@ pub struct Cli {
     /// whole). Palette, fractions and mse describe those pixels; JSON says
     /// "exact": false and the "scale". A film is read keyframes only: each
     /// sample time takes the nearest keyframe at or before it, once, named
-    /// by its own time ("exact": false).
+    /// by its own time ("exact": false), a large keyframe reduced as an
+    /// image is.
     #[arg(long, help_heading = "Palette")]
     pub fast: bool,
 
