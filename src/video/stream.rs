@@ -312,9 +312,10 @@ impl Film {
     }
 
     /// How many frames the film is expected to give, for a progress bar
-    /// only: from its declared length and the sampling until it ends, then
-    /// at most the frames it gave. `None` before it is opened or when
-    /// nothing tells (every keyframe). Never waits for the film.
+    /// only: from its declared length and the sampling (a keyframes-only
+    /// read: its keyframes read so far, scaled to the span) until it ends,
+    /// then at most the frames it gave. `None` before it is opened or when
+    /// nothing tells (every keyframe, before the second). Never waits.
     pub fn expected_frames(&self) -> Option<usize> {
         let expected = self.expected.load(Ordering::Acquire);
         let limit = self.limit.load(Ordering::Acquire);
@@ -744,6 +745,23 @@ impl Film {
     /// Gives the keyframe at `key` as the next frame.
     fn give(&self, state: &mut State, info: &FilmInfo, rgb: Vec<u8>, key: i64, exact: bool) {
         let index = state.next;
+        if let Some((_, plan @ Plan::Keys { samples, .. })) = &state.opened {
+            // Keyframes are as many as the film's encoder made, often far
+            // fewer than the samples: those read so far, scaled from the
+            // time read to the whole span (for progress only).
+            let start = samples.start_ms() as i64;
+            let end = match samples {
+                KeySamples::Every { end_ms, .. } => end_ms.or(info.duration_ms),
+                KeySamples::Grid { .. } => info.duration_ms,
+            };
+            if let Some(end) = end.filter(|&end| key > start && end as i64 > key) {
+                let (span, read) = (end - start as u64, (key - start) as u64);
+                let scaled = 1 + (index as u64).saturating_mul(span).div_ceil(read);
+                let most = plan.expected(info).unwrap_or(usize::MAX);
+                let expected = usize::try_from(scaled).unwrap_or(usize::MAX).min(most);
+                self.expected.store(expected, Ordering::Release);
+            }
+        }
         state.ahead.insert(
             index,
             Frame {

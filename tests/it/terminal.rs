@@ -352,3 +352,63 @@ fn a_long_film_shows_frames_done_of_frames_expected_and_nothing_on_a_pipe() {
         "{err}"
     );
 }
+
+#[test]
+fn a_fast_film_expects_its_keyframes_not_its_sample_times() {
+    if !crate::video::ffmpeg() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // 8 s with a keyframe each second: 32 sample times at 250 ms, 8
+    // keyframes. ffmpeg reads in real time (-re), so the bar is drawn.
+    let film = dir.path().join("keys.mp4");
+    let film = film.to_str().unwrap();
+    crate::video::make(&[
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=64x36:r=10:d=8",
+        "-c:v",
+        "libx264",
+        "-g",
+        "10",
+        "-sc_threshold",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        film,
+    ]);
+    let real = clean_command("sh")
+        .args(["-c", "command -v ffmpeg"])
+        .output()
+        .unwrap();
+    let real = String::from_utf8(real.stdout).unwrap();
+    let path = crate::video::fake(
+        dir.path(),
+        "ffmpeg",
+        &format!("exec '{}' -re \"$@\"", real.trim()),
+    );
+    let (code, screen) = on_a_terminal(&format!(
+        "PATH='{}:{path}' scenepal -j 1 --fast --every 250ms '{film}' > /dev/null",
+        bin().parent().map(Path::display).unwrap(),
+    ));
+    assert_eq!(code, Some(0), "{screen}");
+    let draws: Vec<(u64, u64)> = screen
+        .split(['\r', '\n', '\u{1b}'])
+        .filter(|d| d.contains(" frames/s  ETA "))
+        .filter_map(|d| {
+            let count = d.split_whitespace().find(|w| w.contains('/'))?;
+            let (done, of) = count.split_once('/')?;
+            Some((done.parse().ok()?, of.parse().ok()?))
+        })
+        .collect();
+    // Once keyframes are read, the count expected is about the film's 8
+    // keyframes (scaled from those read), never its 32 sample times.
+    let later: Vec<u64> = draws
+        .iter()
+        .filter(|&&(done, _)| done >= 2)
+        .map(|&(_, of)| of)
+        .collect();
+    assert!(!later.is_empty(), "no draw after two keyframes: {draws:?}");
+    assert!(later.iter().all(|&of| (8..=12).contains(&of)), "{draws:?}");
+}

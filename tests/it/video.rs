@@ -644,7 +644,7 @@ fn many_films_keep_no_pipe_open() {
 }
 
 /// A folder holding a fake `program` that runs `body` (a shell script).
-fn fake(dir: &Path, program: &str, body: &str) -> String {
+pub fn fake(dir: &Path, program: &str, body: &str) -> String {
     use std::os::unix::fs::PermissionsExt;
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
