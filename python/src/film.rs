@@ -131,7 +131,7 @@ fn frame_palette(
     let Some(frame) = film.frame(index).map_err(PyErrSource::Film)? else {
         return Ok(None);
     };
-    let (ms, shot) = (frame.ms, frame.shot);
+    let (ms, shot, exact) = (frame.ms, frame.shot, frame.exact);
     let loaded = frame
         .into_image()
         .map_err(|e| PyErrSource::Image(Failure::Library(e)))?;
@@ -143,12 +143,14 @@ fn frame_palette(
     let mut made = Made::of(analysis, Some(frame_name(shown, ms)), Some(time), settings)
         .map_err(PyErrSource::Image)?;
     made.shot = shot.map(Into::into);
+    made.exact = exact;
     made.sampled = Some(sampled.clone());
     Ok(Some((time, made)))
 }
 
-/// The palettes of a film's frames, one every `every` (a time, or
-/// `"shot"`: the middle frame of each shot) from `start` to `end`, as
+/// The palettes of a film's frames, one every `every` (a time, `"shot"`:
+/// the middle frame of each shot, or `"key"`: every keyframe; with
+/// `fast=True` keyframes only, as the CLI's `--fast`) from `start` to `end`, as
 /// `(time in seconds, Palette)` in time order; the frames are read by one
 /// ffmpeg process and analysed `jobs` at a time. Needs ffmpeg on PATH.
 #[pyfunction]
@@ -167,11 +169,18 @@ pub fn film(
     let os = py.import("os")?;
     let shown: String = os.call_method1("fsdecode", (path,))?.extract()?;
     let file: PathBuf = os.call_method1("fspath", (path,))?.extract()?;
-    let mut sampling = Sampling::default();
+    // As the CLI's --fast: keyframes only, each reduced as a still is.
+    let mut sampling = Sampling {
+        keyframes_only: settings.load.fast,
+        ..Sampling::default()
+    };
+    let word = match every {
+        Some(e) if e.is_instance_of::<PyString>() => Some(e.extract::<String>()?.trim().to_owned()),
+        _ => None,
+    };
     match every {
-        Some(e) if e.is_instance_of::<PyString>() && e.extract::<String>()?.trim() == "shot" => {
-            sampling.shots = true
-        }
+        _ if word.as_deref() == Some("shot") => sampling.shots = true,
+        _ if word.as_deref() == Some("key") => sampling.every_key = true,
         Some(e) => sampling.every_ms = parse_time(e, "every")?,
         None => {}
     }

@@ -192,6 +192,7 @@ impl Histogram {
             sampled: None,
             crop: None,
             step: 1,
+            exact: true,
             color_profile: None,
             exclude: self.options.exclude.clone(),
             names,

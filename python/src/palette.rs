@@ -58,6 +58,8 @@ pub struct Made {
     pub sampled: Option<scenepal::record::Sampled>,
     pub crop: Option<Crop>,
     pub step: u32,
+    /// False for a film's keyframe standing in for later sample times.
+    pub exact: bool,
     pub color_profile: Option<String>,
     pub exclude: Vec<Exclusion>,
     pub names: bool,
@@ -86,6 +88,7 @@ impl Made {
             sampled: None,
             crop: analysis.crop,
             step: analysis.step,
+            exact: true,
             color_profile: analysis.managed.profile,
             exclude: settings.recipe.exclusions().to_vec(),
             names: settings.names,
@@ -143,6 +146,7 @@ impl Palette {
             sampled: m.sampled.as_ref(),
             crop: m.crop,
             step: m.step,
+            exact: m.exact,
             color_profile: m.color_profile.as_deref(),
             ..Report::new(&m.palette, &m.options, &m.exclude, m.names)
         };

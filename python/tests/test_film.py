@@ -40,3 +40,11 @@ def test_film_errors(tmp_path):
         scenepal.film(FILM, start=5)
     with pytest.raises(scenepal.ArgumentError, match="k must be"):
         scenepal.film(FILM, k="many")
+
+
+def test_keyframes_with_fast_and_every_key_match_the_cli():
+    fast = [p.to_json() for _, p in scenepal.film(FILM, fast=True, k=3)]
+    assert fast == run_cli("-k", "3", "-f", "json", "--fast", FILM).splitlines()
+    assert all(p.to_dict()["exact"] is False for _, p in scenepal.film(FILM, fast=True, k=3))
+    keys = [p.to_json() for _, p in scenepal.film(FILM, every="key", k=3)]
+    assert keys == run_cli("-k", "3", "-f", "json", "--every", "key", FILM).splitlines()

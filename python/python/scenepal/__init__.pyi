@@ -154,7 +154,7 @@ def cloud(
 
 def film(
     path: Union[str, os.PathLike[str]],
-    every: Union[str, float, Literal["shot"]] = "1s",
+    every: Union[str, float, Literal["shot", "key"]] = "1s",
     start: Union[str, float, None] = None,
     end: Union[str, float, None] = None,
     *,
