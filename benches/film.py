@@ -127,14 +127,30 @@ def fast_reads_keyframes():
     return out.returncode == 0 and '"exact": false' in out.stdout.replace('":false', '": false')
 
 
-def run(cmd, cwd):
+def run(cmd, cwd, limit=None):
     """Wall seconds and CPU seconds (user + system of the command and the
-    children it waited for)."""
+    children it waited for); None when it ran past LIMIT seconds (it and
+    its children are killed: movie-barcodes 0.5.4 was seen to hang on the
+    10-minute film, its workers idle)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    err_text = []
+    reader = threading.Thread(target=lambda: err_text.append(proc.stderr.read()))
+    reader.start()
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if limit is not None and time.perf_counter() - start > limit:
+            os.killpg(proc.pid, 9)
+            os.wait4(proc.pid, 0)
+            reader.join()
+            return None
+        time.sleep(0.05)
     wall = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
+    reader.join()
+    err = b"".join(err_text).decode(errors="replace")
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
@@ -205,6 +221,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--films", default="loop,1080p", help="which films to time (loop, 1080p)")
     ap.add_argument("--no-peer", action="store_true", help="leave movie-barcodes out")
+    ap.add_argument("--peer-limit", type=float, default=600,
+                    help="seconds before movie-barcodes is stopped (it can hang)")
     ap.add_argument("--smoke", action="store_true",
                     help="tiny films, one run: checks the bench, measures nothing")
     args = ap.parse_args()
@@ -236,7 +254,10 @@ def main():
             times = {name: [] for name in cmds}
             for _ in range(args.runs):
                 for name, cmd in cmds.items():
-                    times[name].append(run(cmd, out))
+                    limit = args.peer_limit if "(peer)" in name else None
+                    if times[name] and times[name][-1] is None:
+                        continue  # stopped once: not run again
+                    times[name].append(run(cmd, out, limit))
             base_wall = statistics.median(w for w, _ in times[next(iter(cmds))])
             base_cpu = statistics.median(c for _, c in times[next(iter(cmds))])
             print(f"{os.path.basename(film)}: {duration:.1f} s, {size}, {frames} frames, "
@@ -244,6 +265,9 @@ def main():
             print("| command | wall s | wall / ffmpeg every frame | CPU s | CPU / ffmpeg every frame |")
             print("| --- | ---: | ---: | ---: | ---: |")
             for name, ts in times.items():
+                if None in ts:
+                    print(f"| `{name}` | stopped after {args.peer_limit:.0f} s | | | |")
+                    continue
                 wall = statistics.median(w for w, _ in ts)
                 cpu = statistics.median(c for _, c in ts)
                 print(f"| `{name}` | {wall:.1f} | {wall / base_wall:.2f} | {cpu:.1f} | "
