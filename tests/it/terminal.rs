@@ -403,12 +403,14 @@ fn a_fast_film_expects_its_keyframes_not_its_sample_times() {
         })
         .collect();
     // Once keyframes are read, the count expected is about the film's 8
-    // keyframes (scaled from those read), never its 32 sample times.
+    // keyframes (scaled from those read), never its 32 sample times. (The
+    // count is brought up to date as frames are offered, so a draw at the
+    // moment the second keyframe is done may still show the old one.)
     let later: Vec<u64> = draws
         .iter()
-        .filter(|&&(done, _)| done >= 2)
+        .filter(|&&(done, _)| done >= 4)
         .map(|&(_, of)| of)
         .collect();
-    assert!(!later.is_empty(), "no draw after two keyframes: {draws:?}");
+    assert!(!later.is_empty(), "no draw after four keyframes: {draws:?}");
     assert!(later.iter().all(|&of| (8..=12).contains(&of)), "{draws:?}");
 }
