@@ -31,17 +31,23 @@ pub struct Color {
     /// Share of the counted pixels nearest to this colour.
     #[pyo3(get)]
     fraction: f64,
-    /// The nearest CSS colour name (CIEDE2000).
-    #[pyo3(get)]
-    name: String,
 }
 
 #[pymethods]
 impl Color {
+    /// The nearest CSS colour name (CIEDE2000), found when asked: it costs
+    /// more than the rest of the colour, and most callers never ask.
+    #[getter]
+    fn name(&self) -> &'static str {
+        scenepal::names::nearest_name([self.rgb.0, self.rgb.1, self.rgb.2])
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Color(hex={:?}, fraction={:.6}, name={:?})",
-            self.hex, self.fraction, self.name
+            self.hex,
+            self.fraction,
+            self.name()
         )
     }
 }
@@ -120,17 +126,7 @@ impl Palette {
     }
 
     fn colors(&self) -> Vec<Color> {
-        self.made
-            .palette
-            .colors
-            .iter()
-            .map(|s| Color {
-                hex: to_hex(s.rgb),
-                rgb: (s.rgb[0], s.rgb[1], s.rgb[2]),
-                fraction: s.fraction,
-                name: scenepal::names::nearest_name(s.rgb).to_owned(),
-            })
-            .collect()
+        self.made.palette.colors.iter().map(color).collect()
     }
 
     /// The CLI's `-f json` line, without its newline.
@@ -172,11 +168,12 @@ impl Palette {
     }
 
     fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Py<PyAny>> {
-        let colors = PyList::new(py, self.colors())?;
         if index.is_instance_of::<PySlice>() {
+            let colors = PyList::new(py, self.colors())?;
             return Ok(colors.as_any().get_item(index)?.unbind());
         }
         let i: isize = index.extract()?;
+        let colors = &self.made.palette.colors;
         let n = colors.len() as isize;
         let at = if i < 0 { i + n } else { i };
         if !(0..n).contains(&at) {
@@ -184,7 +181,7 @@ impl Palette {
                 "palette index out of range",
             ));
         }
-        Ok(colors.get_item(at as usize)?.unbind())
+        Ok(Py::new(py, color(&colors[at as usize]))?.into_any())
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -334,6 +331,15 @@ impl Palette {
         }
         html += "</div>";
         html
+    }
+}
+
+/// The Python view of one palette colour.
+fn color(s: &scenepal::Swatch) -> Color {
+    Color {
+        hex: to_hex(s.rgb),
+        rgb: (s.rgb[0], s.rgb[1], s.rgb[2]),
+        fraction: s.fraction,
     }
 }
 
