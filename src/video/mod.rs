@@ -1,14 +1,17 @@
 //! Films: a video is recognised by its first bytes, probed with `ffprobe`,
 //! and sampled into frames by one `ffmpeg` process, each sampled frame one
 //! input named `film.mkv@00:00:12.500`. One concern a file: [`mod@probe`]
-//! (recognising and probing), `stream` (the frame stream and its child
-//! process), [`sampling`] (sampling and times), [`keys`] (which keyframes a
+//! (recognising and probing), `plan` (which frames ffmpeg gives), `stream`
+//! (the frame stream and its child process), `messages` (what ffmpeg says),
+//! [`sampling`] (sampling and times), [`keys`] (which keyframes a
 //! keyframes-only read takes), [`shots`] (shot detection), `child`
 //! (starting ffmpeg safely).
 
 mod child;
 mod error;
 pub mod keys;
+mod messages;
+mod plan;
 pub mod probe;
 pub mod sampling;
 pub mod shots;

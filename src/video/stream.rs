@@ -4,7 +4,7 @@
 //! film's declared length: frames come until ffmpeg's stream ends.
 
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::{ChildStdout, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,9 +15,11 @@ use std::time::Duration;
 use super::child::{input_args, spawn_watched, Watched};
 use super::error::{Error, Result};
 use super::keys::KeySamples;
+use super::messages::{read_messages, Said};
+use super::plan::{grid_offset_ms, plan, plan_start, Plan};
 use super::probe::{probe, FilmInfo};
-use super::sampling::{seconds, Sampling, ShowinfoTimes};
-use super::shots::{detect_shots, ShotFrame, ShotSpan};
+use super::sampling::{seconds, Sampling};
+use super::shots::{detect_shots, ShotSpan};
 
 /// Each child's deadline before the work it is given is counted (see
 /// [`FilmOptions::timeout`]).
@@ -110,26 +112,6 @@ pub struct Frame {
     pub exact: bool,
 }
 
-/// Which frames ffmpeg gives.
-#[derive(Clone, Debug)]
-enum Plan {
-    /// Frame `n` is the one shown at `start_ms + n × every_us`; `count`
-    /// frames at most when the span has an end.
-    Grid {
-        start_ms: u64,
-        every_us: u64,
-        count: Option<usize>,
-    },
-    /// These frames by number, with their times and shots.
-    Chosen(Vec<ShotFrame>),
-    /// Every frame once, at its own time, from `start_ms` to `end_ms`
-    /// (sampling finer than the film's frames).
-    Every { start_ms: u64, end_ms: Option<u64> },
-    /// Keyframes only, each at its own time, those that serve `samples`;
-    /// `exact` when the keyframes are the samples (`--every key`).
-    Keys { samples: KeySamples, exact: bool },
-}
-
 impl Frame {
     /// The size of [`Frame::rgb`] in pixels: the frame's, or its reduction.
     pub fn pixel_size(&self) -> (u32, u32) {
@@ -156,51 +138,6 @@ impl Frame {
 /// up (a part block at the edge is a pixel too).
 fn reduced_size(width: u32, height: u32, step: u32) -> (u32, u32) {
     (width.div_ceil(step.max(1)), height.div_ceil(step.max(1)))
-}
-
-impl Plan {
-    /// The number of frames, when known before reading.
-    fn count(&self) -> Option<usize> {
-        match self {
-            Plan::Grid { count, .. } => *count,
-            Plan::Chosen(frames) => Some(frames.len()),
-            Plan::Every { .. } | Plan::Keys { .. } => None,
-        }
-    }
-
-    /// The number of frames expected from the film's declared length, for
-    /// a progress bar only (the film ends where its frames do): exact when
-    /// known, else the grid's samples in the span; for a keyframes-only
-    /// read, the samples it serves at most; `None` when nothing tells.
-    fn expected(&self, info: &FilmInfo) -> Option<usize> {
-        let samples = |start_ms: u64, end_ms: Option<u64>, every_us: u64| {
-            let span_ms = end_ms.or(info.duration_ms)?.saturating_sub(start_ms);
-            let n = span_ms
-                .saturating_mul(1000)
-                .div_ceil(every_us.max(1))
-                .max(1);
-            Some(usize::try_from(n).unwrap_or(usize::MAX - 1))
-        };
-        if let Some(count) = self.count() {
-            return Some(count);
-        }
-        match self {
-            Plan::Grid {
-                start_ms, every_us, ..
-            } => samples(*start_ms, None, *every_us),
-            Plan::Every { start_ms, end_ms } if info.frame_ms > 0 => {
-                samples(*start_ms, *end_ms, info.frame_ms.saturating_mul(1000))
-            }
-            Plan::Keys {
-                samples:
-                    KeySamples::Grid {
-                        start_ms, every_us, ..
-                    },
-                ..
-            } => samples(*start_ms, None, *every_us),
-            _ => None,
-        }
-    }
 }
 
 /// Asked before a film's ffmpeg starts, with the film's description: a
@@ -268,15 +205,6 @@ struct Stream {
     held: Option<(Vec<u8>, i64)>,
     /// With [`Plan::Keys`]: no later keyframe serves a sample.
     enough: bool,
-}
-
-/// What ffmpeg said on stderr.
-#[derive(Default)]
-struct Said {
-    /// Lines at level error or fatal.
-    errors: usize,
-    first: Option<String>,
-    last: Option<String>,
 }
 
 impl Film {
@@ -968,150 +896,4 @@ impl Film {
             enough: false,
         })
     }
-}
-
-/// Reads ffmpeg's messages: errors counted (damaged data), and with
-/// `times` each frame's showinfo time sent on (ms from the film's start,
-/// rounded up: see [`ShowinfoTimes`]).
-fn read_messages(
-    stderr: Option<std::process::ChildStderr>,
-    times: Option<mpsc::Sender<i64>>,
-) -> Said {
-    let mut said = Said::default();
-    let Some(stderr) = stderr else { return said };
-    let mut clock = ShowinfoTimes::default();
-    for line in io::BufReader::new(stderr).split(b'\n') {
-        let Ok(line) = line else { break };
-        let line = String::from_utf8_lossy(&line);
-        if let Some(times) = &times {
-            if line.contains("Parsed_showinfo") {
-                if let Some(ms) = clock.read(&line) {
-                    let _ = times.send(ms);
-                }
-                continue;
-            }
-        }
-        if line.contains("[error] ") || line.contains("[fatal] ") {
-            said.errors += 1;
-            // The message without ffmpeg's "[h264 @ 0x…] [error] " prefix.
-            let text = line
-                .split_once("] ")
-                .map_or(&*line, |(_, rest)| rest)
-                .trim_start_matches("[error] ")
-                .trim_start_matches("[fatal] ")
-                .trim()
-                .to_owned();
-            if said.first.is_none() {
-                said.first = Some(text.clone());
-            }
-            said.last = Some(text);
-        }
-    }
-    said
-}
-
-/// Where a plan's frames start (ms from the film's start): a read may
-/// seek there.
-fn plan_start(plan: &Plan) -> u64 {
-    match plan {
-        Plan::Grid { start_ms, .. } | Plan::Every { start_ms, .. } => *start_ms,
-        Plan::Keys { samples, .. } => samples.start_ms(),
-        Plan::Chosen(_) => 0,
-    }
-}
-
-/// Milliseconds from the start to grid point `index`.
-fn grid_offset_ms(index: usize, every_us: u64) -> u64 {
-    (index as u64).saturating_mul(every_us) / 1000
-}
-
-/// Plans the frames of a sampling by time: the grid's frames, or the
-/// keyframes that serve it ([`Sampling::keyframes_only`]), or every
-/// keyframe ([`Sampling::every_key`]).
-fn plan(sampling: &Sampling, info: &FilmInfo) -> Result<Plan> {
-    let plan = grid(sampling, info)?;
-    if sampling.every_key {
-        return Ok(Plan::Keys {
-            samples: KeySamples::Every {
-                start_ms: sampling.start_ms,
-                end_ms: sampling.end_ms,
-            },
-            exact: true,
-        });
-    }
-    if !sampling.keyframes_only {
-        return Ok(plan);
-    }
-    let samples = match plan {
-        Plan::Grid {
-            start_ms,
-            every_us,
-            count,
-        } => KeySamples::Grid {
-            start_ms,
-            every_us,
-            count,
-        },
-        // Finer than the frames, so finer than the keyframes: each
-        // keyframe in the span serves a sample.
-        Plan::Every { start_ms, end_ms } => KeySamples::Every { start_ms, end_ms },
-        _ => unreachable!("grid plans by time"),
-    };
-    Ok(Plan::Keys {
-        samples,
-        exact: false,
-    })
-}
-
-/// Plans the frames of a sampling by time, all frames decoded.
-fn grid(sampling: &Sampling, info: &FilmInfo) -> Result<Plan> {
-    let start_ms = sampling.start_ms;
-    if let Some(end) = sampling.end_ms {
-        if end <= start_ms {
-            return Err(Error::EmptySpan {
-                start: start_ms,
-                end,
-            });
-        }
-    }
-    if let Some(n) = sampling.frames {
-        // Spread over the span: its end is the declared length when none
-        // is given (the frames past the real end are simply not there).
-        let end = sampling
-            .end_ms
-            .or(info.duration_ms)
-            .ok_or(Error::UnknownLength)?;
-        if end <= start_ms {
-            return Err(Error::PastEnd {
-                at: start_ms,
-                end: info.duration_ms,
-            });
-        }
-        // A whole number of ms: each sample's printed time is its exact
-        // time, so the frame given (the last at or before it) is the one
-        // shown then (a grid of 400.4 ms would give, for the time printed
-        // 0.400, a frame at 0.4004).
-        let every_us = ((end - start_ms) / n as u64).max(1) * 1000;
-        return Ok(Plan::Grid {
-            start_ms,
-            every_us,
-            count: Some(n),
-        });
-    }
-    if sampling.every_ms < info.frame_ms {
-        return Ok(Plan::Every {
-            start_ms,
-            end_ms: sampling.end_ms,
-        });
-    }
-    let every_us = sampling.every_ms.max(1).saturating_mul(1000);
-    let count = sampling.end_ms.map(|end| {
-        usize::try_from((end - start_ms).saturating_mul(1000).div_ceil(every_us))
-            .unwrap_or(usize::MAX)
-    });
-    Ok(Plan::Grid {
-        start_ms,
-        every_us,
-        count,
-    })
 }
