@@ -298,6 +298,20 @@ fn batch_lines_on_a_terminal_are_coloured_codes_trimmed_to_its_width() {
     assert!(coloured.contains("\x1b[48;"), "{coloured}");
 }
 
+/// The film progress bar's counts, (done, expected), in the order drawn:
+/// "12/150 frames  9.8 frames/s  ETA 14s" gives (12, 150).
+fn frame_counts(screen: &str) -> Vec<(u64, u64)> {
+    screen
+        .split(['\r', '\n', '\u{1b}'])
+        .filter(|d| d.contains(" frames/s  ETA "))
+        .filter_map(|d| {
+            let count = d.split_whitespace().find(|w| w.contains('/'))?;
+            let (done, of) = count.split_once('/')?;
+            Some((done.parse().ok()?, of.parse().ok()?))
+        })
+        .collect()
+}
+
 #[test]
 fn a_long_film_shows_frames_done_of_frames_expected_and_nothing_on_a_pipe() {
     if !crate::video::ffmpeg() {
@@ -323,15 +337,7 @@ fn a_long_film_shows_frames_done_of_frames_expected_and_nothing_on_a_pipe() {
     assert_eq!(code, Some(0), "{screen}");
     // The bar's draws: "12/150 frames  9.8 frames/s  ETA 14s". The film's
     // 150 frames are expected from its declared length while it is read.
-    let draws: Vec<(u64, u64)> = screen
-        .split(['\r', '\n', '\u{1b}'])
-        .filter(|d| d.contains(" frames/s  ETA "))
-        .filter_map(|d| {
-            let count = d.split_whitespace().find(|w| w.contains('/'))?;
-            let (done, of) = count.split_once('/')?;
-            Some((done.parse().ok()?, of.parse().ok()?))
-        })
-        .collect();
+    let draws = frame_counts(&screen);
     assert!(
         draws
             .iter()
@@ -393,15 +399,7 @@ fn a_fast_film_expects_its_keyframes_not_its_sample_times() {
         bin().parent().map(Path::display).unwrap(),
     ));
     assert_eq!(code, Some(0), "{screen}");
-    let draws: Vec<(u64, u64)> = screen
-        .split(['\r', '\n', '\u{1b}'])
-        .filter(|d| d.contains(" frames/s  ETA "))
-        .filter_map(|d| {
-            let count = d.split_whitespace().find(|w| w.contains('/'))?;
-            let (done, of) = count.split_once('/')?;
-            Some((done.parse().ok()?, of.parse().ok()?))
-        })
-        .collect();
+    let draws = frame_counts(&screen);
     // Once keyframes are read, the count expected is about the film's 8
     // keyframes (scaled from those read), never its 32 sample times. (The
     // count is brought up to date as frames are offered, so a draw at the
