@@ -44,20 +44,25 @@ def reference(name):
     return os.path.join(REFERENCE, name)
 
 
-def use_venv():
-    """Runs this script again inside the benches' venv (made, or remade when
-    benches/requirements.txt changed), unless it already runs there."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
+def use_venv(venv=VENV, requirements=REQUIREMENTS,
+             what="target/bench-venv (pinned numpy, Pillow, scikit-learn)",
+             pip_options=(), after=None):
+    """Runs this script again inside `venv` (made, or remade when
+    `requirements` changed, with `pip_options`; then `after(python)` adds
+    what the pins do not), unless it already runs there."""
+    python = os.path.join(venv, "bin", "python")
+    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
         return
-    stamp = os.path.join(VENV, "requirements.txt")
-    with open(REQUIREMENTS) as f:
+    stamp = os.path.join(venv, "requirements.txt")
+    with open(requirements) as f:
         wanted = f.read()
     if not os.path.isfile(stamp) or open(stamp).read() != wanted:
-        print("benches: making target/bench-venv (pinned numpy, Pillow, scikit-learn)", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        print(f"benches: making {what}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
         subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "-r", REQUIREMENTS], check=True)
+                        *pip_options, "-r", requirements], check=True)
+        if after:
+            after(python)
         with open(stamp, "w") as f:
             f.write(wanted)
     os.execv(python, [python, *sys.argv])

@@ -44,21 +44,12 @@ import benchenv  # noqa: E402
 def use_venv():
     """Runs this script again in target/peers-venv, made (or remade when
     python_peers.txt changed) with the peers and scenepal."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    stamp = os.path.join(VENV, "requirements.txt")
-    wanted = open(REQUIREMENTS).read()
-    if not os.path.isfile(stamp) or open(stamp).read() != wanted:
-        print("python_peers: making target/peers-venv", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run(pip + ["-r", REQUIREMENTS], check=True)
+    def install_scenepal(python):
         wheel = os.environ.get("SCENEPAL_WHEEL") or os.path.join(ROOT, "python")
-        subprocess.run(pip + ["--force-reinstall", "--no-deps", wheel], check=True)
-        with open(stamp, "w") as f:
-            f.write(wanted)
-    os.execv(python, [python, *sys.argv])
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--force-reinstall", "--no-deps", wheel], check=True)
+
+    benchenv.use_venv(VENV, REQUIREMENTS, "target/peers-venv", after=install_scenepal)
 
 
 def peers():

@@ -131,21 +131,10 @@ FILMS = {
 def use_venv():
     """Runs this script again in target/shots-venv, made (or remade when
     benches/shots.txt changed) with PySceneDetect and OpenCV headless."""
-    python = os.path.join(VENV, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    stamp = os.path.join(VENV, "requirements.txt")
-    wanted = open(REQUIREMENTS).read()
-    if not os.path.isfile(stamp) or open(stamp).read() != wanted:
-        print("shots: making target/shots-venv (PySceneDetect, pinned)", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        # --no-deps: scenedetect 0.7.2 asks for opencv-python (the GUI
-        # build); shots.txt pins every package it needs, OpenCV headless.
-        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--no-deps", "-r", REQUIREMENTS], check=True)
-        with open(stamp, "w") as f:
-            f.write(wanted)
-    os.execv(python, [python, *sys.argv])
+    # --no-deps: scenedetect 0.7.2 asks for opencv-python (the GUI build);
+    # shots.txt pins every package it needs, OpenCV headless.
+    benchenv.use_venv(VENV, REQUIREMENTS, "target/shots-venv (PySceneDetect, pinned)",
+                      pip_options=["--no-deps"])
 
 
 def cover(w, h):

@@ -664,6 +664,13 @@ pub fn fake(dir: &Path, program: &str, body: &str) -> String {
     format!("{}:/usr/bin:/bin", bin.display())
 }
 
+/// Three small lossless films in `dir` (each needs about 64 MiB to decode).
+fn three_films(dir: &Path) -> Vec<String> {
+    (0..3)
+        .map(|i| film(dir, &format!("film{i}.mkv"), 32, 18))
+        .collect()
+}
+
 /// A folder holding an ffmpeg that runs the real one and logs each start
 /// and end to `log` (a line each), as a PATH.
 fn logging_ffmpeg(dir: &Path, log: &Path) -> String {
@@ -993,9 +1000,7 @@ fn under_a_small_memory_budget_films_decode_one_at_a_time() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let films: Vec<String> = (0..3)
-        .map(|i| film(dir.path(), &format!("film{i}.mkv"), 32, 18))
-        .collect();
+    let films = three_films(dir.path());
     let log = dir.path().join("log");
     let path = logging_ffmpeg(dir.path(), &log);
     // Each film's ffmpeg needs about 64 MiB: one fits in 100M, two do not.
@@ -1183,9 +1188,7 @@ fn every_shots_first_pass_is_admitted_under_the_memory_budget() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let films: Vec<String> = (0..3)
-        .map(|i| film(dir.path(), &format!("film{i}.mkv"), 32, 18))
-        .collect();
+    let films = three_films(dir.path());
     let log = dir.path().join("log");
     let path = logging_ffmpeg(dir.path(), &log);
     // A film's decoder alone is over 20M: no ffmpeg starts, not even the
